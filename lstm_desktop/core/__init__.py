@@ -1,0 +1,1 @@
+"""The engine: data, datasets, model, training, evaluation, forecasting, projects. Never imports Qt."""

@@ -1,0 +1,59 @@
+"""Process-wide speed settings for torch on this kind of machine: allocator, threads, device."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_MAX = -4
+_tuned = False
+
+
+def tune_allocator() -> bool:
+    """Keep freed memory in glibc's heap instead of returning it to the system (Linux only).
+
+    oneDNN's LSTM kernel allocates multi-MB buffers on every call; by default glibc unmaps them and the pages
+    fault in again each time. Stopping mmap for large blocks and raising the trim threshold removes most of
+    that cost. Returns True when applied. Other systems run unchanged.
+    """
+    global _tuned
+    if _tuned:
+        return True
+    if not sys.platform.startswith("linux") or os.environ.get("LSTM_DESKTOP_NO_MALLOPT"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        ok = libc.mallopt(_M_MMAP_MAX, 0) == 1 and libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30) == 1
+    except (OSError, AttributeError):
+        return False
+    _tuned = ok
+    return ok
+
+
+def resolve_device(name: str) -> str:
+    """auto -> cuda when available, else cpu. Raises ValueError for an unavailable device."""
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("CUDA was asked for, but no CUDA GPU is available; use --device cpu or auto.")
+    if name not in ("cpu", "cuda") and not name.startswith("cuda:"):
+        raise ValueError(f"Unknown device {name!r}; choose auto, cpu or cuda.")
+    return name
+
+
+def default_threads() -> int:
+    """Threads for training when the user sets none: one per core, at most 4 (more rarely helps an LSTM)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def set_threads(threads: int) -> int:
+    import torch
+
+    count = threads if threads > 0 else default_threads()
+    if torch.get_num_threads() != count:
+        torch.set_num_threads(count)
+    return count

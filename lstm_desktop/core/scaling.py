@@ -1,0 +1,57 @@
+"""Per-feature scalers fitted on training rows only, with parameters that serialise to plain JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SCALERS = ("minmax", "standard")
+
+
+@dataclass(frozen=True)
+class Scaler:
+    """x_scaled = (x - offset) / scale, per column. minmax: offset=min, scale=max-min; standard: mean, std."""
+
+    kind: str
+    names: tuple[str, ...]
+    offset: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    @classmethod
+    def fit(cls, kind: str, names: list[str] | tuple[str, ...], rows: np.ndarray) -> Scaler:
+        """Fit on `rows` (n, n_features): pass the training rows only."""
+        if kind not in SCALERS:
+            raise ValueError(f"unknown scaler {kind!r}")
+        rows = np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
+        if kind == "minmax":
+            offset = rows.min(axis=0)
+            scale = rows.max(axis=0) - offset
+        else:
+            offset = rows.mean(axis=0)
+            scale = rows.std(axis=0)
+        scale = np.where(scale > 0, scale, 1.0)  # a constant column maps to 0, not to NaN
+        return cls(kind, tuple(names), tuple(map(float, offset)), tuple(map(float, scale)))
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        return (np.asarray(values, dtype=np.float64) - np.array(self.offset)) / np.array(self.scale)
+
+    def inverse(self, values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, dtype=np.float64) * np.array(self.scale) + np.array(self.offset)
+
+    def to_dict(self) -> dict:
+        keys = ("min", "range") if self.kind == "minmax" else ("mean", "std")
+        return {
+            name: {keys[0]: off, keys[1]: sc} for name, off, sc in zip(self.names, self.offset, self.scale)
+        }
+
+    @classmethod
+    def from_dict(cls, kind: str, params: dict) -> Scaler:
+        keys = ("min", "range") if kind == "minmax" else ("mean", "std")
+        names = tuple(params)
+        return cls(
+            kind,
+            names,
+            tuple(float(params[n][keys[0]]) for n in names),
+            tuple(float(params[n][keys[1]]) for n in names),
+        )

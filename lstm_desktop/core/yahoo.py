@@ -1,0 +1,128 @@
+"""Daily prices from Yahoo Finance through yfinance, with every wait bounded and errors in the user's words.
+
+yfinance can block for over a minute on a dead network, so a short reachability probe runs first and the
+download itself runs in a daemon thread whose wait is bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataUnavailable, EmptyRange, Offline, RateLimited, UnknownTicker
+from .normalise import normalise_table
+
+YAHOO_HOST = "query2.finance.yahoo.com"
+PROBE_SECONDS = 3.0
+DOWNLOAD_SECONDS = 30.0
+
+
+def _bounded(call: Callable[[], Any], seconds: float, what: str) -> Any:
+    """Run `call` in a daemon thread; raise Offline if it takes longer than `seconds`."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name=f"bounded-{what}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise Offline(f"{what} did not answer within {seconds:.0f} s. Check your internet connection.")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def network_available(host: str = YAHOO_HOST, seconds: float = PROBE_SECONDS) -> bool:
+    """True when a TCP connection to Yahoo opens within `seconds` (DNS included)."""
+
+    def connect() -> bool:
+        with socket.create_connection((host, 443), timeout=seconds):
+            return True
+
+    try:
+        return bool(_bounded(connect, seconds, "Yahoo Finance"))
+    except (OSError, Offline):
+        return False
+
+
+def yfinance_version() -> str:
+    import yfinance
+
+    return str(getattr(yfinance, "__version__", "unknown"))
+
+
+def configure_yfinance(tz_cache: str) -> None:
+    """Raise errors instead of logging them, and keep yfinance's timezone cache in our cache folder."""
+    import yfinance as yf
+
+    yf.config.debug.hide_exceptions = False
+    yf.config.network.retries = 0
+    yf.set_tz_cache_location(tz_cache)
+
+
+def _map_error(ticker: str, exc: Exception) -> DataUnavailable:
+    from yfinance.exceptions import YFPricesMissingError, YFRateLimitError, YFTickerMissingError
+
+    if isinstance(exc, YFRateLimitError):
+        return RateLimited("Yahoo Finance is limiting requests (too many). Wait a few minutes and try again.")
+    if isinstance(exc, YFPricesMissingError) and "delisted" not in str(exc):
+        return EmptyRange(f"Yahoo has no prices for {ticker} in the chosen dates. Widen the date range.")
+    if isinstance(exc, YFTickerMissingError):
+        return UnknownTicker(
+            f"Yahoo Finance does not know the ticker {ticker!r} (or it is delisted). "
+            "Check the symbol, e.g. AAPL, MSFT, ^GSPC, BTC-USD."
+        )
+    text = f"{type(exc).__name__}: {exc}"
+    lowered = text.lower()
+    if "429" in lowered or "too many requests" in lowered:
+        return RateLimited("Yahoo Finance is limiting requests (too many). Wait a few minutes and try again.")
+    return Offline(f"Could not reach Yahoo Finance ({text[:200]}). Check your internet connection.")
+
+
+def download_history(
+    ticker: str, start: dt.date | None, end: dt.date | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Daily OHLCV + Adj Close of `ticker` from `start` to `end` inclusive, normalised; and the repairs made.
+
+    Raises Offline, UnknownTicker, RateLimited or EmptyRange.
+    """
+    import yfinance as yf
+
+    end_exclusive = (end + dt.timedelta(days=1)) if end else None
+
+    def fetch() -> pd.DataFrame:
+        return yf.Ticker(ticker).history(
+            start=start.isoformat() if start else "1900-01-01",
+            end=end_exclusive.isoformat() if end_exclusive else None,
+            interval="1d",
+            auto_adjust=False,
+            actions=False,
+            timeout=10,
+        )
+
+    try:
+        table = _bounded(fetch, DOWNLOAD_SECONDS, "Yahoo Finance")
+    except DataUnavailable:
+        raise
+    except Exception as exc:
+        raise _map_error(ticker, exc) from exc
+    if table is None or table.empty:
+        raise EmptyRange(f"Yahoo has no prices for {ticker} in the chosen dates. Widen the date range.")
+    if isinstance(table.columns, pd.MultiIndex):  # single-level columns, whatever yfinance does
+        table.columns = table.columns.get_level_values(0)
+    index = table.index
+    if getattr(index, "tz", None) is not None:
+        index = index.tz_localize(None)
+    table = table.reset_index(drop=True)
+    table.insert(0, "Date", index.normalize().strftime("%Y-%m-%d"))
+    return normalise_table(table)
