@@ -112,8 +112,8 @@ class Dataset:
     def to_prices(self, scaled: np.ndarray, anchors: np.ndarray) -> np.ndarray:
         """Model outputs (samples, horizon), scaled, to price paths (samples, horizon) after each anchor."""
         values = self.target_scaler.inverse(np.asarray(scaled).reshape(-1, 1)).reshape(np.shape(scaled))
-        if self.spec.target_mode == "price":
-            return values
+        if self.spec.target_mode == "price":  # a price below zero is meaningless: floor it just above zero
+            return np.maximum(values, 1e-6 * float(self.prices[: self.bounds[0]].min()))
         return self.prices[anchors][:, None] * np.exp(np.cumsum(values, axis=1))
 
     def scale_window(self, raw_rows: np.ndarray) -> np.ndarray:

@@ -52,7 +52,10 @@ def forecast(dataset: Dataset, model: nn.Module, days: int, device: str = "cpu")
         with torch.inference_mode():
             scaled = model(window).float().cpu().numpy()  # (1, horizon)
         step = dataset.target_scaler.inverse(scaled.reshape(-1, 1)).ravel()
-        path = step if spec.target_mode == "price" else last_price * np.exp(np.cumsum(step))
+        if spec.target_mode == "price":
+            path = dataset.to_prices(scaled, np.array([len(dataset.prices) - 1]))[0]
+        else:
+            path = last_price * np.exp(np.cumsum(step))
         # the next input row: price columns take the predicted price (price mode) or return (log-return mode)
         for price, value in zip(path, step):
             new_row = rows[-1].copy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -65,6 +66,7 @@ def configure_yfinance(tz_cache: str) -> None:
     """Raise errors instead of logging them, and keep yfinance's timezone cache in our cache folder."""
     import yfinance as yf
 
+    warnings.filterwarnings("ignore", module="yfinance")  # its pandas deprecation noise is not ours to show
     yf.config.debug.hide_exceptions = False
     yf.config.network.retries = 0
     yf.set_tz_cache_location(tz_cache)
@@ -75,7 +77,7 @@ def _map_error(ticker: str, exc: Exception) -> DataUnavailable:
 
     if isinstance(exc, YFRateLimitError):
         return RateLimited("Yahoo Finance is limiting requests (too many). Wait a few minutes and try again.")
-    if isinstance(exc, YFPricesMissingError) and "delisted" not in str(exc):
+    if isinstance(exc, YFPricesMissingError):  # the symbol has a timezone, so it exists: no rows in range
         return EmptyRange(f"Yahoo has no prices for {ticker} in the chosen dates. Widen the date range.")
     if isinstance(exc, YFTickerMissingError):
         return UnknownTicker(
@@ -84,6 +86,11 @@ def _map_error(ticker: str, exc: Exception) -> DataUnavailable:
         )
     text = f"{type(exc).__name__}: {exc}"
     lowered = text.lower()
+    if "404" in lowered or "not found" in lowered:  # Yahoo answers an unknown symbol with 404 Not Found
+        return UnknownTicker(
+            f"Yahoo Finance does not know the ticker {ticker!r} (or it is delisted). "
+            "Check the symbol, e.g. AAPL, MSFT, ^GSPC, BTC-USD."
+        )
     if "429" in lowered or "too many requests" in lowered:
         return RateLimited("Yahoo Finance is limiting requests (too many). Wait a few minutes and try again.")
     return Offline(f"Could not reach Yahoo Finance ({text[:200]}). Check your internet connection.")

@@ -1,0 +1,59 @@
+"""Metrics against a hand computation, the baselines wired to the real data, and the forecast's shape."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_desktop.core.dataset import DatasetSpec, build_dataset
+from lstm_desktop.core.evaluation import evaluate, score, skill
+from lstm_desktop.core.forecast import forecast
+from lstm_desktop.core.model import ModelSpec
+from lstm_desktop.core.training import TrainSpec, train
+
+
+def test_score_matches_a_hand_computation() -> None:
+    actual = [10.0, 11.0, 12.0, 11.0]
+    predicted = [10.5, 11.5, 11.0, 11.0]
+    last = [10.0, 10.0, 11.0, 12.0]
+    # errors 0.5, 0.5, -1, 0 -> RMSE sqrt(1.5/4); MAE 0.5; MAPE mean(.5/10, .5/11, 1/12, 0) * 100
+    # moves predicted +.5 +1.5 0 -1, actual 0 +1 +1 -1 -> signs agree on days 2 and 4
+    result = score(actual, predicted, last)
+    assert result["rmse"] == pytest.approx(np.sqrt(0.375))
+    assert result["mae"] == pytest.approx(0.5)
+    assert result["mape"] == pytest.approx((0.05 + 0.5 / 11 + 1 / 12) / 4 * 100)
+    assert result["directional_accuracy"] == pytest.approx(0.5)
+    assert skill(0.5, 1.0) == pytest.approx(0.5)
+    assert skill(2.0, 1.0) == pytest.approx(-1.0)
+
+
+def test_baselines_use_the_real_prices(aapl_frames) -> None:
+    data = build_dataset(aapl_frames, DatasetSpec(window=20))
+    result = train(data, ModelSpec(layers=1, hidden=8), TrainSpec(epochs=1, threads=1))
+    metrics, predictions = evaluate(data, result.model)
+    anchors = data.anchors["test"]
+    moves = data.prices[anchors + 1] - data.prices[anchors]
+    assert metrics["test"]["persistence"]["rmse"] == pytest.approx(np.sqrt(np.mean(moves**2)))
+    drift = np.mean(np.diff(data.prices[: data.bounds[0]]))
+    assert metrics["test"]["drift"]["mae"] == pytest.approx(np.mean(np.abs(moves - drift)))
+    rows = predictions["test"]
+    assert len(rows) == len(anchors) and rows[-1]["date"] == f"{data.dates[-1]:%Y-%m-%d}"
+    assert rows[0]["actual"] == data.prices[anchors[0] + 1]
+    model_rmse = np.sqrt(np.mean([(r["predicted"] - r["actual"]) ** 2 for r in rows]))
+    assert metrics["test"]["model"]["rmse"] == pytest.approx(model_rmse)
+    assert metrics["test"]["skill"] == pytest.approx(1 - model_rmse / metrics["test"]["persistence"]["rmse"])
+
+
+@pytest.mark.parametrize(("mode", "horizon"), [("price", 1), ("log_return", 1), ("price", 5)])
+def test_forecast_dates_and_band(aapl_frames, mode: str, horizon: int) -> None:
+    data = build_dataset(aapl_frames, DatasetSpec(window=20, target_mode=mode, horizon=horizon))
+    result = train(data, ModelSpec(layers=1, hidden=8), TrainSpec(epochs=1, threads=1))
+    days = forecast(data, result.model, 12)
+    assert len(days) == 12
+    dates = pd.DatetimeIndex([d["date"] for d in days])
+    assert dates[0] > data.dates[-1] and (dates.day_of_week < 5).all() and dates.is_monotonic_increasing
+    for day in days:
+        assert day["lower"] <= day["value"] <= day["upper"] and day["value"] > 0
+    widths = [d["upper"] / d["value"] for d in days]
+    assert widths[-1] >= widths[0]
