@@ -153,9 +153,7 @@ def _run_config(args: argparse.Namespace) -> Any:
         args.scaler,
     )
     model = ModelSpec(args.layers, args.hidden, args.dropout)
-    train = TrainSpec(
-        args.epochs, args.batch_size, args.lr, args.patience, args.seed, args.device, args.threads
-    )
+    train = TrainSpec(args.epochs, args.batch_size, args.lr, args.patience, args.seed, args.device, args.threads)
     return RunConfig(_data_request(args), dataset, model, train, args.forecast_days)
 
 
@@ -213,8 +211,7 @@ def _report(document: dict) -> str:
     split = document["split"]
     lines.append("split: " + ", ".join(f"{k} {v[0]}..{v[1]}" for k, v in split.items()))
     lines.append(
-        f"training: {len(document['history'])} epochs, best {document['best_epoch']}, "
-        f"ended: {document['stopped']}"
+        f"training: {len(document['history'])} epochs, best {document['best_epoch']}, ended: {document['stopped']}"
     )
     lines.append(f"{'split':6} {'':12} {'RMSE':>10} {'MAE':>10} {'MAPE %':>8} {'direction':>9}")
     for name, entry in document["metrics"].items():

@@ -101,9 +101,7 @@ def yahoo_replay(monkeypatch: pytest.MonkeyPatch) -> YahooReplay:
     from yfinance.data import YfData
 
     replay = YahooReplay()
-    monkeypatch.setattr(
-        YfData, "get", lambda self, url, params=None, timeout=30: replay.get(url, params, timeout)
-    )
+    monkeypatch.setattr(YfData, "get", lambda self, url, params=None, timeout=30: replay.get(url, params, timeout))
     monkeypatch.setattr(
         YfData, "cache_get", lambda self, url, params=None, timeout=30: replay.get(url, params, timeout)
     )

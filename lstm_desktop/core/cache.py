@@ -139,9 +139,7 @@ class PriceCache:
         try:
             return self._download(ticker, start, end)[0]
         except EmptyRange:
-            return pd.DataFrame(
-                columns=["Open", "High", "Low", "Close", "Adj Close", "Volume"], dtype="float64"
-            )
+            return pd.DataFrame(columns=["Open", "High", "Low", "Close", "Adj Close", "Volume"], dtype="float64")
 
     @staticmethod
     def _adjustment_changed(old: pd.DataFrame, new: pd.DataFrame) -> bool:

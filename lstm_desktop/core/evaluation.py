@@ -65,7 +65,6 @@ def evaluate(dataset: Dataset, model: nn.Module, device: str = "cpu") -> tuple[d
         metrics[split] = entry
         dates = dataset.dates[anchors + 1].strftime("%Y-%m-%d")
         predictions[split] = [
-            {"date": d, "actual": float(a), "predicted": float(p)}
-            for d, a, p in zip(dates, actual, predicted)
+            {"date": d, "actual": float(a), "predicted": float(p)} for d, a, p in zip(dates, actual, predicted)
         ]
     return metrics, predictions

@@ -62,10 +62,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.DatetimeIndex, str | None]:
     for fmt in _DATE_FORMATS:
         parsed = pd.to_datetime(stripped, format=fmt, errors="coerce")
         if parsed.notna().all():
-            if (
-                fmt == "%m/%d/%Y"
-                and pd.to_datetime(stripped, format="%d/%m/%Y", errors="coerce").notna().all()
-            ):
+            if fmt == "%m/%d/%Y" and pd.to_datetime(stripped, format="%d/%m/%Y", errors="coerce").notna().all():
                 note = "dates could be M/D/YYYY or D/M/YYYY; read as M/D/YYYY"
             return pd.DatetimeIndex(parsed).normalize(), note
     # Dates with times other than midnight, or other common forms: let pandas try, then insist on all rows.
@@ -74,8 +71,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.DatetimeIndex, str | None]:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise BadInput(
-            f"Cannot read the date {text.iloc[row]!r} on data row {row + 1}. "
-            "Use dates like 2024-01-31 or 1/31/2024."
+            f"Cannot read the date {text.iloc[row]!r} on data row {row + 1}. Use dates like 2024-01-31 or 1/31/2024."
         )
     return pd.DatetimeIndex(parsed).normalize(), note
 
@@ -162,7 +158,5 @@ def _clean_rows(frame: pd.DataFrame, repairs: list[str]) -> pd.DataFrame:
         widest = gaps.idxmax()
         if gaps.max() > 7:
             before = frame.index[frame.index.get_loc(widest) - 1]
-            repairs.append(
-                f"largest gap: {int(gaps.max())} days ({before:%Y-%m-%d} to {widest:%Y-%m-%d}), left as is"
-            )
+            repairs.append(f"largest gap: {int(gaps.max())} days ({before:%Y-%m-%d} to {widest:%Y-%m-%d}), left as is")
     return frame.astype("float64")

@@ -33,9 +33,7 @@ class RunConfig:
         self.model.validate()
         self.train.validate()
         if not 0 <= self.forecast_days <= MAX_FORECAST_DAYS:
-            raise BadInput(
-                f"Forecast days must be between 0 and {MAX_FORECAST_DAYS}, not {self.forecast_days}."
-            )
+            raise BadInput(f"Forecast days must be between 0 and {MAX_FORECAST_DAYS}, not {self.forecast_days}.")
 
     def to_dict(self) -> dict:
         return {

@@ -41,9 +41,7 @@ class Scaler:
 
     def to_dict(self) -> dict:
         keys = ("min", "range") if self.kind == "minmax" else ("mean", "std")
-        return {
-            name: {keys[0]: off, keys[1]: sc} for name, off, sc in zip(self.names, self.offset, self.scale)
-        }
+        return {name: {keys[0]: off, keys[1]: sc} for name, off, sc in zip(self.names, self.offset, self.scale)}
 
     @classmethod
     def from_dict(cls, kind: str, params: dict) -> Scaler:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +29,6 @@ class DataRequest:
     start: str | None = None
     end: str | None = None
     offline: bool = False
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = asdict(self)

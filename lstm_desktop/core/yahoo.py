@@ -96,9 +96,7 @@ def _map_error(ticker: str, exc: Exception) -> DataUnavailable:
     return Offline(f"Could not reach Yahoo Finance ({text[:200]}). Check your internet connection.")
 
 
-def download_history(
-    ticker: str, start: dt.date | None, end: dt.date | None
-) -> tuple[pd.DataFrame, list[str]]:
+def download_history(ticker: str, start: dt.date | None, end: dt.date | None) -> tuple[pd.DataFrame, list[str]]:
     """Daily OHLCV + Adj Close of `ticker` from `start` to `end` inclusive, normalised; and the repairs made.
 
     Raises Offline, UnknownTicker, RateLimited or EmptyRange.

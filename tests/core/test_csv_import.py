@@ -63,17 +63,12 @@ def test_lowercase_headers_plain_date_close_and_no_volume(tmp_path: Path) -> Non
     frame = read_price_csv(write(tmp_path, "date,close\n2024-01-02,10\n2024-01-03,10.5\n"))
     assert list(frame.frame["Close"]) == [10.0, 10.5]
     assert "Volume" not in frame.frame.columns
-    frame = read_price_csv(
-        write(tmp_path, "date,open,high,low,close,adj close\n2024-01-02,1,2,0.5,1.5,1.4\n")
-    )
+    frame = read_price_csv(write(tmp_path, "date,open,high,low,close,adj close\n2024-01-02,1,2,0.5,1.5,1.4\n"))
     assert frame.frame.iloc[0]["Adj Close"] == 1.4
 
 
 def test_repairs_duplicates_missing_rows_and_order(tmp_path: Path) -> None:
-    text = (
-        "Date,Close\n2024-01-03,11\n2024-01-02,10\n2024-01-03,12\n2024-01-04,null\n2024-01-05,13\n"
-        "2024-01-08,-1\n"
-    )
+    text = "Date,Close\n2024-01-03,11\n2024-01-02,10\n2024-01-03,12\n2024-01-04,null\n2024-01-05,13\n2024-01-08,-1\n"
     frame = read_price_csv(write(tmp_path, text))
     assert list(frame.frame["Close"]) == [10.0, 12.0, 13.0]
     joined = " | ".join(frame.repairs)

@@ -1,0 +1,69 @@
+"""train --project, show and forecast from the command line; and bad project files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lstm_desktop.cli import main
+
+FAST = ["--window", "20", "--layers", "1", "--hidden", "8", "--threads", "1", "--forecast-days", "6"]
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_save_show_forecast(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "aapl.lstmproj"
+    code, out, err = run_cli(
+        capsys,
+        "train",
+        "--sample",
+        "AAPL",
+        "--start",
+        "2009-06-01",
+        "--epochs",
+        "2",
+        "--project",
+        str(path),
+        "--json",
+        *FAST,
+    )
+    assert code == 0, err
+    trained = json.loads(out)
+    assert path.is_file() and f"saved {path}" in err
+
+    code, out, err = run_cli(capsys, "show", str(path), "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    for key in ("data", "split", "scaler", "history", "best_epoch", "stopped", "metrics", "predictions", "forecast"):
+        assert shown[key] == trained[key], key
+    assert shown["project"]["schema_version"] == 2 and shown["project"]["created"]
+    assert shown["settings"]["model"]["hidden"] == 8
+
+    code, out, _ = run_cli(capsys, "show", str(path))
+    assert code == 0 and "skill" in out and "AAPL" in out
+
+    code, out, err = run_cli(capsys, "forecast", str(path), "--days", "4", "--json")
+    assert code == 0, err
+    days = json.loads(out)["forecast"]
+    assert [d["date"] for d in days] == [d["date"] for d in trained["forecast"][:4]]
+    for mine, stored in zip(days, trained["forecast"], strict=False):
+        assert abs(mine["value"] - stored["value"]) < 1e-4 * stored["value"]
+
+    code, out, _ = run_cli(capsys, "forecast", str(path), "--days", "3")
+    assert code == 0 and len(out.strip().splitlines()) == 3
+
+
+def test_bad_project_files_exit_2(capsys, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.lstmproj"
+    junk.write_text("hello")
+    code, out, err = run_cli(capsys, "show", str(junk))
+    assert code == 2 and "not an lstm-desktop project" in err and out == ""
+    code, _, err = run_cli(capsys, "forecast", str(tmp_path / "none.lstmproj"))
+    assert code == 2 and "Project file not found" in err
+    code, _, err = run_cli(capsys, "forecast", str(junk), "--days", "0")
+    assert code == 2 and "--days must be between 1 and 1000" in err
