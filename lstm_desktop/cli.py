@@ -39,9 +39,7 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_train_args(parser: argparse.ArgumentParser) -> None:
-    from lstm_desktop.core.dataset import DatasetSpec
-    from lstm_desktop.core.model import ModelSpec
-    from lstm_desktop.core.training import TrainSpec
+    from lstm_desktop.core.specs import DatasetSpec, ModelSpec, TrainSpec
 
     d, m, t = DatasetSpec(), ModelSpec(), TrainSpec()
     g = parser.add_argument_group("dataset")
@@ -118,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _data_request(args: argparse.Namespace) -> Any:
     from lstm_desktop.core.errors import BadInput
-    from lstm_desktop.core.sources import DataRequest
+    from lstm_desktop.core.specs import DataRequest
 
     chosen = [name for name in ("csv", "sample") if getattr(args, name)]
     if len(chosen) > 1:
@@ -134,10 +132,7 @@ def _data_request(args: argparse.Namespace) -> Any:
 
 
 def _run_config(args: argparse.Namespace) -> Any:
-    from lstm_desktop.core.dataset import DatasetSpec
-    from lstm_desktop.core.model import ModelSpec
-    from lstm_desktop.core.pipeline import RunConfig
-    from lstm_desktop.core.training import TrainSpec
+    from lstm_desktop.core.specs import DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
     features = tuple(f.strip() for f in args.features.split(",") if f.strip())
     dataset = DatasetSpec(

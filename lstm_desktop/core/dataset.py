@@ -7,67 +7,18 @@ training or validation target lies in a later period, and the scaler sees traini
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .errors import BadInput
-from .prices import PRICE_COLUMNS, PriceFrame
-from .scaling import SCALERS, Scaler
+from .prices import PriceFrame
+from .scaling import Scaler
+from .specs import MIN_WINDOWS, DatasetSpec
 
-TARGET_COLUMNS = ("Adj Close", "Close")
-TARGET_MODES = ("price", "log_return")
 SPLITS = ("train", "val", "test")
-MIN_SAMPLES = {"train": 20, "val": 5, "test": 5}
 _PRICE = "__target_price__"
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """How prices become windows. Every field has a default: the reference setup."""
-
-    features: tuple[str, ...] = ()  # columns of the target ticker; empty = the target column alone
-    target: str = "Adj Close"  # price column predicted: Adj Close or Close
-    target_mode: str = "price"  # predict the price itself, or its log return
-    window: int = 100  # days of history in each input
-    horizon: int = 1  # days predicted at once
-    val_frac: float = 0.15  # share of rows for validation (early stopping), after the training rows
-    test_frac: float = 0.15  # share of rows held out for the final score, at the end
-    val_start: str | None = None  # or split by dates: first validation day
-    test_start: str | None = None  # first test day
-    scaler: str = "minmax"  # minmax or standard
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["features"] = list(self.features)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> DatasetSpec:
-        data = dict(data)
-        data["features"] = tuple(data.get("features", ()))
-        return cls(**data)
-
-    def validate(self) -> None:
-        """Refuse settings that cannot work, in words the user understands."""
-        if self.target not in TARGET_COLUMNS:
-            raise BadInput(f"Target must be one of {', '.join(TARGET_COLUMNS)}, not {self.target!r}.")
-        if self.target_mode not in TARGET_MODES:
-            raise BadInput(f"Target mode must be price or log_return, not {self.target_mode!r}.")
-        unknown = [f for f in self.features if f not in PRICE_COLUMNS]
-        if unknown:
-            raise BadInput(f"Unknown feature {unknown[0]!r}; choose from {', '.join(PRICE_COLUMNS)}.")
-        if not 2 <= self.window <= 2000:
-            raise BadInput(f"Window must be between 2 and 2000 days, not {self.window}.")
-        if not 1 <= self.horizon <= 250:
-            raise BadInput(f"Horizon must be between 1 and 250 days, not {self.horizon}.")
-        if self.scaler not in SCALERS:
-            raise BadInput(f"Scaler must be minmax or standard, not {self.scaler!r}.")
-        if self.val_start is None and self.test_start is None:
-            for name, frac in (("Validation", self.val_frac), ("Test", self.test_frac)):
-                if not 0 < frac < 0.5:
-                    raise BadInput(f"{name} fraction must be above 0 and below 0.5, not {frac}.")
 
 
 @dataclass
@@ -178,7 +129,7 @@ def build_dataset(frames: list[PriceFrame], spec: DatasetSpec) -> Dataset:
     names = list(table.columns)
     raw = table.to_numpy(dtype=np.float64)
     n, window, horizon = len(dates), spec.window, spec.horizon
-    need = window + horizon + sum(MIN_SAMPLES.values()) + 2 * horizon
+    need = window + horizon + sum(MIN_WINDOWS.values()) + 2 * horizon
     if n < need:
         raise BadInput(
             f"Too little data: {n} rows, but window {window} and horizon {horizon} need at least {need}. "
@@ -201,9 +152,9 @@ def build_dataset(frames: list[PriceFrame], spec: DatasetSpec) -> Dataset:
     windows = np.lib.stride_tricks.sliding_window_view(scaled_x, window, axis=0)  # (n-w+1, f, w)
     for split in SPLITS:
         rows = all_anchors[membership[split]]
-        if len(rows) < MIN_SAMPLES[split]:
+        if len(rows) < MIN_WINDOWS[split]:
             raise BadInput(
-                f"Too little data for the {split} split: {len(rows)} windows (at least {MIN_SAMPLES[split]} "
+                f"Too little data for the {split} split: {len(rows)} windows (at least {MIN_WINDOWS[split]} "
                 f"needed) with {n} rows, window {window}, horizon {horizon}. Load more data, shorten the "
                 "window or change the split."
             )

@@ -3,46 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .cache import PriceCache
-from .dataset import Dataset, DatasetSpec, build_dataset
-from .errors import BadInput
+from .dataset import Dataset, build_dataset
 from .evaluation import evaluate
 from .forecast import BAND_LEVEL, forecast
-from .model import LSTMForecaster, ModelSpec
+from .model import LSTMForecaster
 from .prices import PriceFrame
-from .sources import DataRequest, load_prices
-from .training import Callback, TrainResult, TrainSpec, train
-
-MAX_FORECAST_DAYS = 1000
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    """Everything that defines a run."""
-
-    data: DataRequest = field(default_factory=DataRequest)
-    dataset: DatasetSpec = field(default_factory=DatasetSpec)
-    model: ModelSpec = field(default_factory=ModelSpec)
-    train: TrainSpec = field(default_factory=TrainSpec)
-    forecast_days: int = 30
-
-    def validate(self) -> None:
-        self.dataset.validate()
-        self.model.validate()
-        self.train.validate()
-        if not 0 <= self.forecast_days <= MAX_FORECAST_DAYS:
-            raise BadInput(f"Forecast days must be between 0 and {MAX_FORECAST_DAYS}, not {self.forecast_days}.")
-
-    def to_dict(self) -> dict:
-        return {
-            "data": self.data.to_dict(),
-            "dataset": self.dataset.to_dict(),
-            "model": self.model.to_dict(),
-            "train": self.train.to_dict(),
-            "forecast_days": self.forecast_days,
-        }
+from .sources import load_prices
+from .specs import RunConfig
+from .training import Callback, TrainResult, train
 
 
 @dataclass

@@ -20,14 +20,13 @@ import pandas as pd
 from lstm_desktop import __version__
 
 from . import project_file
-from .dataset import Dataset, DatasetSpec, build_dataset
+from .dataset import Dataset, build_dataset
 from .errors import ProjectFileError
-from .model import LSTMForecaster, ModelSpec
-from .pipeline import RunConfig, RunResult, document
+from .model import LSTMForecaster
+from .pipeline import RunResult, document
 from .prices import PRICE_COLUMNS, PriceFrame
 from .schema import SCHEMA_VERSION, dataclass_from_dict, migrate, require
-from .sources import DataRequest
-from .training import TrainSpec
+from .specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
 
 def _now() -> str:

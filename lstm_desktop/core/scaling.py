@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SCALERS = ("minmax", "standard")
+from .specs import SCALERS
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,3 @@ class Scaler:
     def to_dict(self) -> dict:
         keys = ("min", "range") if self.kind == "minmax" else ("mean", "std")
         return {name: {keys[0]: off, keys[1]: sc} for name, off, sc in zip(self.names, self.offset, self.scale)}
-
-    @classmethod
-    def from_dict(cls, kind: str, params: dict) -> Scaler:
-        keys = ("min", "range") if kind == "minmax" else ("mean", "std")
-        names = tuple(params)
-        return cls(
-            kind,
-            names,
-            tuple(float(params[n][keys[0]]) for n in names),
-            tuple(float(params[n][keys[1]]) for n in names),
-        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,26 +13,9 @@ from .csv_import import read_price_csv
 from .errors import BadInput, EmptyRange
 from .paths import resources_dir
 from .prices import PriceFrame
+from .specs import SOURCES, DataRequest
 
 SAMPLE_FILE = "sample/stocks.csv"
-SOURCES = ("yahoo", "csv", "sample")
-
-
-@dataclass(frozen=True)
-class DataRequest:
-    """What to load: the source, the tickers (the first is the target) and the dates (inclusive)."""
-
-    source: str = "sample"
-    tickers: tuple[str, ...] = ("AAPL",)
-    csv_path: str | None = None
-    start: str | None = None
-    end: str | None = None
-    offline: bool = False
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["tickers"] = list(self.tickers)
-        return data
 
 
 def parse_date(text: str | None, what: str) -> dt.date | None:

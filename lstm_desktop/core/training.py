@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -18,38 +18,11 @@ from torch import nn
 
 from .dataset import Dataset
 from .errors import BadInput
-from .model import LSTMForecaster, ModelSpec
+from .model import LSTMForecaster
 from .runtime import resolve_device, set_threads, tune_allocator
+from .specs import ModelSpec, TrainSpec
 
 EVAL_BATCH = 1024
-
-
-@dataclass(frozen=True)
-class TrainSpec:
-    """How to train; defaults are the reference setup plus early stopping."""
-
-    epochs: int = 100  # upper bound on passes over the training windows
-    batch_size: int = 64  # windows per optimiser step
-    lr: float = 1e-3  # Adam learning rate
-    patience: int = 10  # stop after this many epochs without a better validation loss (0: never)
-    seed: int = 42  # seeds weights, shuffling and dropout: same seed, same result on CPU
-    device: str = "auto"  # auto, cpu or cuda
-    threads: int = 0  # CPU threads for torch; 0 picks a default
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def validate(self) -> None:
-        if not 1 <= self.epochs <= 100_000:
-            raise BadInput(f"Epochs must be between 1 and 100000, not {self.epochs}.")
-        if not 1 <= self.batch_size <= 65_536:
-            raise BadInput(f"Batch size must be between 1 and 65536, not {self.batch_size}.")
-        if not 0 < self.lr <= 1:
-            raise BadInput(f"Learning rate must be above 0 and at most 1, not {self.lr}.")
-        if self.patience < 0:
-            raise BadInput(f"Patience must be 0 (off) or more, not {self.patience}.")
-        if not 0 <= self.threads <= 256:
-            raise BadInput(f"Threads must be between 0 (automatic) and 256, not {self.threads}.")
 
 
 @dataclass(frozen=True)

@@ -134,3 +134,17 @@ def test_dates_are_tz_naive_sorted_unique(aapl_frames) -> None:
     data = build_dataset(aapl_frames, DatasetSpec(window=20))
     assert isinstance(data.dates, pd.DatetimeIndex) and data.dates.tz is None
     assert data.dates.is_monotonic_increasing and data.dates.is_unique
+
+
+@pytest.mark.parametrize("rows", [60, 100, 140, 160, 200, 400])
+@pytest.mark.parametrize(("window", "horizon"), [(20, 1), (50, 5), (100, 1)])
+def test_the_inline_size_check_agrees_with_building_the_dataset(aapl_frames, rows, window, horizon) -> None:
+    spec = DatasetSpec(window=window, horizon=horizon)
+    frame = type(aapl_frames[0])(**{**aapl_frames[0].__dict__, "frame": aapl_frames[0].frame.iloc[:rows]})
+    problem = spec.size_problem(rows)
+    try:
+        build_dataset([frame], spec)
+        built = True
+    except BadInput:
+        built = False
+    assert built == (problem is None), problem
