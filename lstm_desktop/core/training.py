@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -27,8 +28,9 @@ EVAL_BATCH = 1024
 
 @dataclass(frozen=True)
 class BatchProgress:
-    """Progress within an epoch."""
+    """Progress within an epoch (frequent: a listener may drop some)."""
 
+    frequent: ClassVar[bool] = True
     epoch: int
     batch: int
     batches: int

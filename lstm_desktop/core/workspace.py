@@ -11,10 +11,13 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_bytes_atomic
 from .paths import config_dir, data_dir
-from .project import Project, save_project
+
+if TYPE_CHECKING:
+    from .project import Project
 
 MAX_RECENT = 10
 
@@ -73,6 +76,8 @@ class Recovery:
 
     def autosave(self, project: Project) -> Path:
         """Save a copy of the current work (atomic, like every save)."""
+        from .project import save_project
+
         return save_project(project, self.path)
 
     def discard(self) -> None:

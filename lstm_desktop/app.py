@@ -1,0 +1,151 @@
+"""The desktop application's entry point: `lstm-desktop` and `python -m lstm_desktop`.
+
+Only Qt is imported before the window shows; torch, pandas and yfinance load in worker threads when first
+needed, so the window appears fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from lstm_desktop import __version__
+
+log = logging.getLogger("lstm_desktop")
+
+
+def setup_logging() -> Path | None:
+    """Log to a rotating file under the platformdirs log dir, and to stderr when there is one."""
+    from lstm_desktop.core.paths import log_dir
+
+    log.setLevel(logging.INFO)
+    path = None
+    try:
+        path = log_dir() / "lstm-desktop.log"
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+    except OSError:
+        path = None
+    if sys.stderr is not None:  # None in a windowed bundle on Windows
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(logging.WARNING)
+        log.addHandler(console)
+    return path
+
+
+def install_excepthook(log_path: Path | None) -> None:
+    """An unexpected exception is logged and shown in a dialog naming the log, instead of the app vanishing."""
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, error, trace)))
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None:
+            QMessageBox.critical(
+                None,
+                "Unexpected error",
+                f"Something went wrong: {error}\n\nYour work is kept. Details are in the log:\n"
+                f"{log_path or 'no log file could be written'}",
+            )
+
+    sys.excepthook = hook
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="lstm-desktop", description="LSTM price forecasting on your desktop.")
+    parser.add_argument("project", nargs="?", help="a .lstmproj file to open")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="run a scripted session offscreen on a fresh profile and report what was checked",
+    )
+    parser.add_argument("--version", action="version", version=f"lstm-desktop {__version__}")
+    return parser.parse_args(argv)
+
+
+def app_icon() -> object:
+    from PySide6.QtGui import QIcon
+
+    from lstm_desktop.core.paths import resources_dir
+
+    return QIcon(str(resources_dir() / "icons" / "lstm-desktop.svg"))
+
+
+def _qt_message(mode: object, context: object, message: str) -> None:
+    """Qt's own warnings go to our log; the offscreen platform's size-hint notice is noise."""
+    if "propagateSizeHints" not in message:
+        log.warning("Qt: %s", message)
+
+
+def create_application() -> object:
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("lstm-desktop")
+    app.setOrganizationName("lstm-desktop")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def offer_recovery(window: object) -> None:
+    """After a crash, offer the autosaved work of the crashed session."""
+    from PySide6.QtWidgets import QMessageBox
+
+    found = window.recovery.left_by_crashes()
+    if not found:
+        return
+    buttons = QMessageBox.StandardButton
+    answer = window.ask(
+        "Recover unsaved work?",
+        "lstm-desktop closed unexpectedly last time. Recover the work it had not saved?",
+        buttons.Yes | buttons.No,
+        buttons.Yes,
+    )
+    path = found[0]
+    if answer == buttons.Yes:
+        window.open_path(path, recovered=True)
+        window.projectOpened.connect(lambda: [window.recovery.forget(p) for p in found])
+    else:
+        for item in found:
+            window.recovery.forget(item)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    from lstm_desktop.core.runtime import tune_allocator
+
+    tune_allocator()
+    if args.self_test:
+        from lstm_desktop.gui.self_test import run_self_test
+
+        return run_self_test()
+    log_path = setup_logging()
+    app = create_application()
+    install_excepthook(log_path)
+    from PySide6.QtCore import QTimer
+
+    from lstm_desktop.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if args.project:
+        QTimer.singleShot(0, lambda: window.open_path(Path(args.project)))
+    else:
+        QTimer.singleShot(0, lambda: offer_recovery(window))
+    code = app.exec()
+    window.shutdown_workers()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""The loss plot and the price plot (pyqtgraph). Curves are created once and updated with setData."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from .widgets import named
+
+SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
+SPLIT_NAMES = {"train": "training", "val": "validation", "test": "test"}
+FORECAST_COLOUR = "#d9534f"
+
+
+def seconds(dates: Sequence[str] | np.ndarray) -> np.ndarray:
+    """Dates (strings or datetime64) to POSIX seconds as float64, what DateAxisItem reads."""
+    return np.asarray(dates, dtype="datetime64[s]").astype(np.float64)
+
+
+class LossPlot(QWidget):
+    """Training and validation loss per epoch, growing while training runs; best epoch marked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = named(pg.PlotWidget(), "lossPlot", "Training and validation loss per epoch")
+        self.plot.setTitle("Loss (MSE, scaled)")
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.addLegend(offset=(-10, 10))
+        self.train_curve = self.plot.plot(
+            [],
+            [],
+            pen=pg.mkPen(SPLIT_COLOURS["train"], width=2),
+            name="training",
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=SPLIT_COLOURS["train"],
+        )
+        self.val_curve = self.plot.plot(
+            [],
+            [],
+            pen=pg.mkPen(SPLIT_COLOURS["val"], width=2),
+            name="validation",
+            symbol="o",
+            symbolSize=4,
+            symbolBrush=SPLIT_COLOURS["val"],
+        )
+        self.best = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen("#aaaaaa", style=Qt.PenStyle.DashLine),
+            label="best",
+            labelOpts={"position": 0.92, "color": "#aaaaaa"},
+        )
+        self.best.hide()
+        self.plot.addItem(self.best)
+        self.log_scale = named(QCheckBox("Log scale"), "lossLogScaleCheck", "Show the loss on a log scale")
+        self.log_scale.setChecked(True)
+        self.log_scale.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.plot.setLogMode(y=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.log_scale)
+        self.clear()
+
+    def clear(self) -> None:
+        self.epochs: list[int] = []
+        self.train: list[float] = []
+        self.val: list[float] = []
+        self.best_epoch: int | None = None
+        self.redraw()
+
+    def add(self, epoch: int, train_loss: float, val_loss: float, best_epoch: int | None) -> None:
+        """Record one epoch; the caller redraws (at most a few times a second)."""
+        self.epochs.append(epoch)
+        self.train.append(max(train_loss, 1e-12))
+        self.val.append(max(val_loss, 1e-12))
+        self.best_epoch = best_epoch
+
+    def set_history(self, history: list[dict], best_epoch: int | None) -> None:
+        self.clear()
+        for row in history:
+            self.add(row["epoch"], row["train_loss"], row["val_loss"], best_epoch)
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.train_curve.setData(self.epochs, self.train)
+        self.val_curve.setData(self.epochs, self.val)
+        if self.best_epoch:
+            self.best.setValue(self.best_epoch)
+            self.best.show()
+        else:
+            self.best.hide()
+
+    def point_count(self) -> int:
+        return len(self.train_curve.getData()[0] if self.train_curve.getData()[0] is not None else [])
+
+
+class PricePlot(QWidget):
+    """Actual prices, predictions per split over shaded regions, the forecast with its band; crosshair readout."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = named(
+            pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}),
+            "pricePlot",
+            "Actual and predicted prices, and the forecast",
+        )
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("left", "price")
+        self.legend = self.plot.addLegend(offset=(10, 10))
+        item = self.plot.getPlotItem()
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        self.regions = {}
+        for split, colour in SPLIT_COLOURS.items():
+            region = pg.LinearRegionItem(movable=False, brush=QColor(colour).lighter(100), pen=pg.mkPen(None))
+            brush = QColor(colour)
+            brush.setAlpha(28)
+            region.setBrush(brush)
+            region.setZValue(-10)
+            region.hide()
+            self.plot.addItem(region, ignoreBounds=True)
+            self.regions[split] = region
+        self.actual = self.plot.plot([], [], pen=pg.mkPen("#e8e8e8", width=1), name="actual")
+        self.actual.setZValue(5)  # on top of the wider prediction lines, so both stay visible
+        self.predicted = {
+            split: self.plot.plot([], [], pen=pg.mkPen(colour, width=2.5), name=f"predicted ({SPLIT_NAMES[split]})")
+            for split, colour in SPLIT_COLOURS.items()
+        }
+        self.band_low = pg.PlotDataItem([], [], pen=pg.mkPen(None))
+        self.band_high = pg.PlotDataItem([], [], pen=pg.mkPen(None))
+        band_colour = QColor(FORECAST_COLOUR)
+        band_colour.setAlpha(60)
+        self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=band_colour)
+        self.plot.addItem(self.band, ignoreBounds=True)
+        self.forecast = self.plot.plot([], [], pen=pg.mkPen(FORECAST_COLOUR, width=2), name="forecast (90 % band)")
+        self.cross_v = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", width=1))
+        self.cross_v.hide()
+        self.plot.addItem(self.cross_v, ignoreBounds=True)
+        self.hint = QLabel("Load data to begin.\nThe bundled sample works offline: press Load, then Train.")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setStyleSheet("color: #888888; font-size: 15px; background: black;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.hint)
+        self.stack.addWidget(self.plot)
+        self.readout = named(QLabel(" "), "priceReadoutLabel", "Date and values under the mouse")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.readout)
+        self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def clear(self) -> None:
+        for curve in (self.actual, *self.predicted.values(), self.forecast, self.band_low, self.band_high):
+            curve.setData([], [])
+        for region in self.regions.values():
+            region.hide()
+        self._series = {}
+        self.readout.setText(" ")
+        self.plot.setTitle("")
+        self.stack.setCurrentWidget(self.hint)
+
+    def show_prices(self, dates: np.ndarray, prices: np.ndarray, ticker: str = "") -> None:
+        """Actual prices only (data loaded, not trained yet)."""
+        self.clear()
+        self.stack.setCurrentWidget(self.plot)
+        x = seconds(dates)
+        self.actual.setData(x, np.asarray(prices, dtype=np.float64))
+        self._series["actual"] = (x, np.asarray(prices, dtype=np.float64))
+        self.plot.setTitle(ticker)
+        self.plot.enableAutoRange()
+
+    def show_results(self, dates: np.ndarray, prices: np.ndarray, document: dict) -> None:
+        """Actual, predicted per split with shaded regions, and the forecast with its band."""
+        self.show_prices(dates, prices, f"{document['data']['ticker']} ({document['data']['price_column']})")
+        for split, (first, last) in document["split"].items():
+            self.regions[split].setRegion(seconds([first, last]))
+            self.regions[split].show()
+        for split, rows in document["predictions"].items():
+            x = seconds([r["date"] for r in rows])
+            y = np.array([r["predicted"] for r in rows], dtype=np.float64)
+            self.predicted[split].setData(x, y)
+            self._series[f"predicted ({SPLIT_NAMES[split]})"] = (x, y)
+        forecast = document.get("forecast") or []
+        if forecast:
+            x = seconds([d["date"] for d in forecast])
+            values = np.array([d["value"] for d in forecast], dtype=np.float64)
+            self.forecast.setData(x, values)
+            self.band_low.setData(x, np.array([d["lower"] for d in forecast], dtype=np.float64))
+            self.band_high.setData(x, np.array([d["upper"] for d in forecast], dtype=np.float64))
+            self._series["forecast"] = (x, values)
+        self.plot.enableAutoRange()
+
+    def curve_lengths(self) -> dict[str, int]:
+        """Points drawn per curve (for tests and the self-test)."""
+        lengths = {"actual": self.actual, "forecast": self.forecast, **self.predicted}
+        return {
+            name: len(curve.getData()[0] if curve.getData()[0] is not None else []) for name, curve in lengths.items()
+        }
+
+    def _on_mouse_moved(self, position: QPointF) -> None:
+        view = self.plot.getPlotItem().vb
+        if not self.plot.sceneBoundingRect().contains(position) or "actual" not in self._series:
+            return
+        x = view.mapSceneToView(position).x()
+        parts = []
+        for name, (xs, ys) in self._series.items():
+            if len(xs) == 0 or x < xs[0] - 86400 * 3 or x > xs[-1] + 86400 * 3:
+                continue
+            index = int(np.clip(np.searchsorted(xs, x), 0, len(xs) - 1))
+            parts.append(f"{name} {ys[index]:.2f}")
+            snapped = xs[index]
+        if not parts:
+            return
+        self.cross_v.setValue(snapped)
+        self.cross_v.show()
+        day = dt.datetime.fromtimestamp(snapped, dt.timezone.utc).strftime("%Y-%m-%d")
+        self.readout.setText(f"{day}   " + "   ".join(parts))
