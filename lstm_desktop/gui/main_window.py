@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -565,7 +566,7 @@ class MainWindow(QMainWindow):
                 return
             self.statusBar().showMessage("Stopping…")
             self.shutdown_workers()
-            self._on_worker_done()
+            QApplication.processEvents()  # deliver the stopped run's result, so Save below can keep it
         if not self.maybe_save():
             event.ignore()
             return

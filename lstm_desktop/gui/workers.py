@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 Task = Callable[[Callable[[Any], None], Callable[[], bool]], Any]
 
@@ -36,7 +36,8 @@ class Worker(QObject):
         self.thread.setObjectName(name)
         self.moveToThread(self.thread)
         self.thread.started.connect(self._run)
-        self.done.connect(self.thread.quit)
+        # direct: the thread's event loop must end even while the GUI thread is blocked waiting for it
+        self.done.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
         self.thread.start()
