@@ -50,8 +50,6 @@ class PriceCache:
         self.root.mkdir(parents=True, exist_ok=True)
         self._download = downloader or yahoo.download_history
         self._probe = probe or yahoo.network_available
-        if downloader is None:
-            yahoo.configure_yfinance(str(self.root.parent / "yfinance-tz"))
 
     def _folder(self, ticker: str) -> Path:
         return self.root / _safe_name(ticker)

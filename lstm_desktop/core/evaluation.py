@@ -40,20 +40,20 @@ def training_drift(dataset: Dataset) -> float:
     return float(np.mean(np.diff(train_prices)))
 
 
-def predict_paths(dataset: Dataset, model: nn.Module, split: str, device: str = "cpu") -> np.ndarray:
+def predict_paths(dataset: Dataset, model: nn.Module, split: str) -> np.ndarray:
     """Price paths (samples, horizon) the model predicts after each anchor of `split`."""
-    scaled = predict_scaled(model, dataset.x[split], device)
+    scaled = predict_scaled(model, dataset.x[split])
     return dataset.to_prices(scaled, dataset.anchors[split])
 
 
-def evaluate(dataset: Dataset, model: nn.Module, device: str = "cpu") -> tuple[dict, dict]:
+def evaluate(dataset: Dataset, model: nn.Module) -> tuple[dict, dict]:
     """(metrics, predictions) per split. Predictions are one step ahead (the first step of each output)."""
     drift = training_drift(dataset)
     metrics: dict[str, dict] = {}
     predictions: dict[str, list[dict]] = {}
     for split in SPLITS:
         anchors = dataset.anchors[split]
-        predicted = predict_paths(dataset, model, split, device)[:, 0]
+        predicted = predict_paths(dataset, model, split)[:, 0]
         last = dataset.prices[anchors]
         actual = dataset.prices[anchors + 1]
         entry = {

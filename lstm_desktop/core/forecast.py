@@ -17,15 +17,16 @@ from torch import nn
 
 from .dataset import Dataset
 from .evaluation import predict_paths
+from .training import model_device
 
 BAND_LEVEL = 0.90
 _PRICE_FEATURES = ("Open", "High", "Low", "Close", "Adj Close")
 
 
-def band_quantiles(dataset: Dataset, model: nn.Module, device: str = "cpu") -> tuple[float, float]:
+def band_quantiles(dataset: Dataset, model: nn.Module) -> tuple[float, float]:
     """Lower and upper quantiles of one-step validation log errors (lower <= 0 <= upper)."""
     anchors = dataset.anchors["val"]
-    predicted = predict_paths(dataset, model, "val", device)[:, 0]
+    predicted = predict_paths(dataset, model, "val")[:, 0]
     errors = np.log(dataset.prices[anchors + 1] / predicted)
     tail = (1 - BAND_LEVEL) / 2
     return min(float(np.quantile(errors, tail)), 0.0), max(float(np.quantile(errors, 1 - tail)), 0.0)
@@ -36,7 +37,7 @@ def future_dates(last: pd.Timestamp, days: int) -> pd.DatetimeIndex:
     return pd.bdate_range(last + pd.Timedelta(days=1), periods=days)
 
 
-def forecast(dataset: Dataset, model: nn.Module, days: int, device: str = "cpu") -> list[dict]:
+def forecast(dataset: Dataset, model: nn.Module, days: int) -> list[dict]:
     """[{date, value, lower, upper}] for `days` business days after the last date."""
     if days <= 0:
         return []
@@ -48,7 +49,7 @@ def forecast(dataset: Dataset, model: nn.Module, days: int, device: str = "cpu")
     values: list[float] = []
     model.eval()
     while len(values) < days:
-        window = torch.as_tensor(dataset.scale_window(rows[-spec.window :])[None], device=device)
+        window = torch.as_tensor(dataset.scale_window(rows[-spec.window :])[None], device=model_device(model))
         with torch.inference_mode():
             scaled = model(window).float().cpu().numpy()  # (1, horizon)
         step = dataset.target_scaler.inverse(scaled.reshape(-1, 1)).ravel()
@@ -66,7 +67,7 @@ def forecast(dataset: Dataset, model: nn.Module, days: int, device: str = "cpu")
             values.append(float(price))
         last_price = float(path[-1])
     values = values[:days]
-    low, high = band_quantiles(dataset, model, device)
+    low, high = band_quantiles(dataset, model)
     widen = np.sqrt(np.arange(1, days + 1))
     dates = future_dates(dataset.dates[-1], days).strftime("%Y-%m-%d")
     return [

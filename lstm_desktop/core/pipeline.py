@@ -42,8 +42,8 @@ def prepare(config: RunConfig, cache: PriceCache | None = None) -> tuple[list[Pr
 
 def finish(config: RunConfig, frames: list[PriceFrame], dataset: Dataset, trained: TrainResult) -> RunResult:
     """Evaluate and forecast with a trained model."""
-    metrics, predictions = evaluate(dataset, trained.model, trained.device)
-    days = forecast(dataset, trained.model, config.forecast_days, trained.device)
+    metrics, predictions = evaluate(dataset, trained.model)
+    days = forecast(dataset, trained.model, config.forecast_days)
     return RunResult(
         config,
         frames,

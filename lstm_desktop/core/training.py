@@ -80,10 +80,15 @@ def build_model(dataset: Dataset, model_spec: ModelSpec, seed: int) -> LSTMForec
     return LSTMForecaster(dataset.n_features, dataset.spec.horizon, model_spec)
 
 
-def predict_scaled(model: nn.Module, x: np.ndarray | torch.Tensor, device: str = "cpu") -> np.ndarray:
+def model_device(model: nn.Module) -> torch.device:
+    """Where the model's weights live: inputs must go there."""
+    return next(model.parameters()).device
+
+
+def predict_scaled(model: nn.Module, x: np.ndarray | torch.Tensor) -> np.ndarray:
     """Model outputs for every window of `x` (samples, window, n_features), in eval mode, in large batches."""
     model.eval()
-    inputs = torch.as_tensor(x, device=device)
+    inputs = torch.as_tensor(x, device=model_device(model))
     outputs = []
     with torch.inference_mode():
         for start in range(0, len(inputs), EVAL_BATCH):

@@ -62,14 +62,24 @@ def yfinance_version() -> str:
     return str(getattr(yfinance, "__version__", "unknown"))
 
 
-def configure_yfinance(tz_cache: str) -> None:
-    """Raise errors instead of logging them, and keep yfinance's timezone cache in our cache folder."""
+_configured = False
+
+
+def configure_yfinance() -> None:
+    """Raise errors instead of logging them, and keep yfinance's timezone cache in our cache folder. Once."""
+    global _configured
+    if _configured:
+        return
     import yfinance as yf
 
+    from .paths import cache_dir
+
+    tz_cache = str(cache_dir() / "yfinance-tz")
     warnings.filterwarnings("ignore", module="yfinance")  # its pandas deprecation noise is not ours to show
     yf.config.debug.hide_exceptions = False
     yf.config.network.retries = 0
     yf.set_tz_cache_location(tz_cache)
+    _configured = True
 
 
 def _map_error(ticker: str, exc: Exception) -> DataUnavailable:
@@ -103,6 +113,7 @@ def download_history(ticker: str, start: dt.date | None, end: dt.date | None) ->
     """
     import yfinance as yf
 
+    configure_yfinance()
     end_exclusive = (end + dt.timedelta(days=1)) if end else None
 
     def fetch() -> pd.DataFrame:

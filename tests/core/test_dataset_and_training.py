@@ -12,7 +12,7 @@ from lstm_desktop.core.model import ModelSpec
 from lstm_desktop.core.training import BatchProgress, EpochEnded, TrainSpec, _mean_loss, train
 
 SMALL = ModelSpec(layers=1, hidden=16)
-QUICK = TrainSpec(epochs=2, batch_size=64, threads=1, seed=7)
+QUICK = TrainSpec(epochs=2, batch_size=64, threads=1, seed=7, device="cpu")  # determinism is a CPU promise
 
 
 def losses(result) -> list[tuple[float, float]]:
@@ -79,7 +79,7 @@ def test_same_seed_same_result_and_another_seed_differs(aapl_frames) -> None:
     assert losses(first) == losses(second)
     for key, value in first.model.state_dict().items():
         assert np.array_equal(value.numpy(), second.model.state_dict()[key].numpy())
-    other = train(data, SMALL, TrainSpec(epochs=2, threads=1, seed=8))
+    other = train(data, SMALL, TrainSpec(epochs=2, threads=1, seed=8, device="cpu"))
     assert losses(other) != losses(first)
 
 
@@ -93,7 +93,7 @@ def test_stop_is_honoured_within_one_batch_and_keeps_the_best_weights(aapl_frame
         if isinstance(event, BatchProgress) and event.epoch == 3 and event.batch == 2:
             state["stop"] = True
 
-    result = train(data, SMALL, TrainSpec(epochs=50, threads=1), on_event, lambda: state["stop"])
+    result = train(data, SMALL, TrainSpec(epochs=50, threads=1, device="cpu"), on_event, lambda: state["stop"])
     assert result.stopped == "user"
     assert len(result.history) == 2
     assert isinstance(seen[-1], BatchProgress) and (seen[-1].epoch, seen[-1].batch) == (3, 2)

@@ -29,7 +29,7 @@ CONFIG = RunConfig(
     DataRequest("sample", ("MSFT", "IBM"), start="2010-06-01"),
     DatasetSpec(window=15),
     ModelSpec(layers=1, hidden=8),
-    TrainSpec(epochs=2, threads=1),
+    TrainSpec(epochs=2, threads=1, device="cpu"),  # stored and recomputed results compared tightly
     forecast_days=7,
 )
 
