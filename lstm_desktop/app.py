@@ -10,6 +10,7 @@ import argparse
 import logging
 import logging.handlers
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -97,6 +98,19 @@ def create_application() -> object:
     return app
 
 
+def preload_heavy_modules() -> threading.Thread:
+    """Import torch and pandas in the background once the window is up, so pressing Train does not wait for
+    them (importing torch takes seconds and briefly holds the interpreter: better while the user reads)."""
+
+    def load() -> None:
+        import pandas  # noqa: F401
+        import torch  # noqa: F401
+
+    thread = threading.Thread(target=load, name="preload", daemon=True)
+    thread.start()
+    return thread
+
+
 def offer_recovery(window: object) -> None:
     """After a crash, offer the autosaved work of the crashed session."""
     from PySide6.QtWidgets import QMessageBox
@@ -138,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    QTimer.singleShot(300, preload_heavy_modules)
     if args.project:
         QTimer.singleShot(0, lambda: window.open_path(Path(args.project)))
     else:

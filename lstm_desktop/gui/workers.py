@@ -25,7 +25,7 @@ class Worker(QObject):
     failed = Signal(object)  # the exception object; its __traceback_text__ holds the trace for the log
     done = Signal()  # after succeeded or failed, whatever happened
 
-    def __init__(self, task: Task, name: str, throttle_seconds: float = 0.05) -> None:
+    def __init__(self, task: Task, name: str, throttle_seconds: float = 0.2) -> None:
         super().__init__()
         self._task = task
         self._stop = threading.Event()

@@ -1,0 +1,94 @@
+"""python -m lstm_desktop.bench [--json] [--quick]: measure and print; nothing here asserts a target."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m lstm_desktop.bench", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    parser.add_argument("--quick", action="store_true", help="fewer epochs and no scaling rows (a smoke run)")
+    parser.add_argument("--epochs", type=int, default=0, help="epochs per training measurement (default 7)")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    epochs = args.epochs or (3 if args.quick else 7)
+    started = time.perf_counter()
+    from lstm_desktop.bench import gui, training
+    from lstm_desktop.core.runtime import default_threads
+
+    threads = default_threads()
+    document: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    }
+    document.update(training.training_figures(epochs, threads))
+    document["window_shown_seconds"] = gui.window_shown_seconds()
+    window = gui.gui_figures(epochs, tuple(sorted({1, threads})))
+    chosen = window["by_threads"][str(threads)]
+    document["gui_event_loop_ms"] = chosen["gui_event_loop_ms"]
+    document["gui_train_seconds_per_epoch"] = chosen["gui_train_seconds_per_epoch"]
+    document["gui_slowdown_vs_headless"] = (
+        chosen["gui_train_seconds_per_epoch"] / document["train_seconds_per_epoch"]["app"] - 1
+    )
+    document["gui_by_threads"] = window["by_threads"]
+    document["project_reopen_seconds"] = window["project_reopen_seconds"]
+    document["forecast_seconds"] = window["forecast_seconds"]
+    document["peak_rss_mb"] = gui.peak_rss_mb()
+    if not args.quick:
+        document["scaling"] = training.scaling_rows(max(2, epochs // 2), threads)
+    document["bench_seconds"] = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(document, indent=2))
+    else:
+        print(table(document))
+    return 0
+
+
+def table(doc: dict) -> str:
+    t = doc["train_seconds_per_epoch"]
+    late = doc["gui_event_loop_ms"]
+    speedup = doc["speedup_vs_dataloader"]
+    lines = [
+        f"machine: {doc['machine']['cpus']} CPUs, Python {doc['machine']['python']}, {doc['threads']} torch threads",
+        "reference setup (2×LSTM(50), window 100, batch 64, "
+        f"{doc['train_windows']} training windows), median s/epoch after warm-up:",
+        f"  app                      {t['app']:.3f}",
+        f"  DataLoader reference     {t['dataloader_reference']:.3f}   (app is {speedup:.2f}× faster)",
+        "  app by threads           "
+        + ", ".join(f"{k}: {v:.3f}" for k, v in doc["app_seconds_per_epoch_by_threads"].items()),
+        f"  FLOPs per epoch          {doc['flops_per_epoch'] / 1e9:.1f} G; matmul {doc['matmul_gflops']:.0f} GFLOP/s "
+        f"-> bound {doc['bound_seconds_per_epoch']:.3f} s, bound ratio {doc['bound_ratio']:.2f}",
+        f"window shown               {doc['window_shown_seconds']:.2f} s from process start",
+        f"GUI while training         timer lateness p50 {late['p50']:.1f} ms, p99 {late['p99']:.1f} ms, "
+        f"max {late['max']:.1f} ms",
+        f"  training in the window   {doc['gui_train_seconds_per_epoch']:.3f} s/epoch "
+        f"({doc['gui_slowdown_vs_headless']:+.0%} against headless)",
+    ]
+    for threads, row in doc["gui_by_threads"].items():
+        lines.append(
+            f"  {threads} thread(s) in window  {row['gui_train_seconds_per_epoch']:.3f} s/epoch, "
+            f"lateness p99 {row['gui_event_loop_ms']['p99']:.1f} ms, max {row['gui_event_loop_ms']['max']:.1f} ms"
+        )
+    lines += [
+        f"project reopen and draw    {doc['project_reopen_seconds']:.3f} s",
+        f"forecast 30 days with band {doc['forecast_seconds']:.3f} s",
+        f"peak RSS of a training run {doc['peak_rss_mb']:.0f} MB",
+    ]
+    if "scaling" in doc:
+        lines.append("scaling (one setting varied from the reference):")
+        lines.append(f"  {'vary':9} {'value':>6} {'s/epoch':>9} {'GFLOP':>8}")
+        for row in doc["scaling"]:
+            lines.append(
+                f"  {row['vary']:9} {row['value']:>6} {row['seconds_per_epoch']:9.3f} {row['gflop_per_epoch']:8.1f}"
+            )
+    lines.append(f"(benchmark took {doc['bench_seconds']:.0f} s)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Window figures: start-up time, event-loop lateness while training, reopen and forecast times, memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+SHOWN_SCRIPT = """
+import os, sys, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from lstm_desktop.app import create_application
+from lstm_desktop.gui.main_window import MainWindow
+app = create_application()
+window = MainWindow()
+window.show()
+app.processEvents()
+print(time.time())
+"""
+
+RSS_SCRIPT = """
+import resource, subprocess, sys
+subprocess.run([sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", "--epochs", "3",
+                "--patience", "0", "--quiet", "--json"], check=True, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def window_shown_seconds(repeats: int = 3) -> float:
+    """Process start (before the interpreter launches) to the main window shown; median of `repeats`."""
+    times = []
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with tempfile.TemporaryDirectory() as home:
+        env["LSTM_DESKTOP_HOME"] = home
+        for _ in range(repeats):
+            started = time.time()
+            done = subprocess.run(
+                [sys.executable, "-c", SHOWN_SCRIPT], capture_output=True, text=True, env=env, check=True
+            )
+            times.append(float(done.stdout.strip().splitlines()[-1]) - started)
+    return float(np.median(times))
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of a command-line training run of the reference setup (3 epochs)."""
+    done = subprocess.run([sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True)
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def _epoch_seconds(window: object) -> float:
+    return float(np.median([row["seconds"] for row in window.project.results["history"]][1:]))
+
+
+def _train_in_window(window: object, with_timer: bool) -> list[float]:
+    """Press Train and wait for the end; with a 10 ms timer in the GUI thread, return how late each tick was."""
+    from PySide6.QtCore import QTimer
+
+    from lstm_desktop.gui.self_test import wait_for
+
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) * 1000 - 10))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    window.train_button.click()
+    if with_timer:
+        timer.start()
+    finished = wait_for(window.trainingFinished, window, 3600)
+    timer.stop()
+    if not finished:
+        raise RuntimeError("training in the window did not finish")
+    return lateness
+
+
+def gui_figures(epochs: int, threads_options: tuple[int, ...]) -> dict:
+    """Train the reference setup in the real window (offscreen) while a 10 ms timer measures how late the GUI
+    thread answers; then reopen the saved project and forecast from it."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QMessageBox
+
+    from lstm_desktop.app import create_application
+    from lstm_desktop.core import runtime
+    from lstm_desktop.gui.main_window import MainWindow
+    from lstm_desktop.gui.self_test import wait_for
+
+    app = create_application()
+    window = MainWindow()
+    window.tell = lambda title, text: print(f"{title}: {text}", file=sys.stderr)
+    window.ask = lambda *args: QMessageBox.StandardButton.Discard
+    window.show()
+    from lstm_desktop.app import preload_heavy_modules
+
+    preload_heavy_modules().join()  # as the app does after start-up, before a person can press Train
+    window.data_panel.load.click()
+    if not wait_for(window.dataLoaded, window, 120):
+        raise RuntimeError("the sample did not load")
+    window.model_panel.epochs.setValue(epochs)
+    window.model_panel.patience.setValue(0)
+    figures: dict = {"by_threads": {}}
+    original = runtime.default_threads
+    for threads in threads_options:
+        runtime.default_threads = lambda t=threads: t
+        late = np.array(_train_in_window(window, with_timer=True)[5:])
+        timed_seconds = _epoch_seconds(window)
+        _train_in_window(window, with_timer=False)  # the same run without the 100 Hz probe, for its speed
+        figures["by_threads"][str(threads)] = {
+            "gui_event_loop_ms": {
+                "p50": float(np.percentile(late, 50)),
+                "p99": float(np.percentile(late, 99)),
+                "max": float(late.max()),
+            },
+            "gui_train_seconds_per_epoch": _epoch_seconds(window),
+            "gui_train_seconds_per_epoch_with_probe": timed_seconds,
+        }
+    runtime.default_threads = original
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.lstmproj"
+        window._save_to(path)
+        window._on_new()
+        started = time.perf_counter()
+        window.open_path(path)
+        if not wait_for(window.projectOpened, window, 120):
+            raise RuntimeError("the project did not reopen")
+        app.processEvents()
+        figures["project_reopen_seconds"] = time.perf_counter() - started
+        project = window.project
+        project.forecast(30)  # warm-up: the first call builds the model from the stored weights
+        started = time.perf_counter()
+        project.forecast(30)
+        figures["forecast_seconds"] = time.perf_counter() - started
+    window.shutdown_workers()
+    window.close()
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(gui_figures(int(sys.argv[1]), (1, 2)), indent=1))

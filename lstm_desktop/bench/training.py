@@ -1,0 +1,149 @@
+"""Training speed: the app's loop against the common DataLoader loop, the machine's matmul bound, scaling."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from lstm_desktop.core.dataset import Dataset, build_dataset
+from lstm_desktop.core.runtime import set_threads, tune_allocator
+from lstm_desktop.core.sources import load_prices
+from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
+from lstm_desktop.core.training import train
+
+REFERENCE_DATA = DataRequest("sample", ("AAPL",))
+
+
+def reference_dataset(window: int = 100) -> Dataset:
+    """The reference setup's windows: one feature (AAPL Adj Close), window 100, horizon 1."""
+    return build_dataset(load_prices(REFERENCE_DATA), DatasetSpec(window=window))
+
+
+def lstm_flops_per_window(window: int, features: int, hidden: int, layers: int) -> float:
+    """Forward FLOPs of one window: per time step and layer, 4 gates each do an input matmul (2·in·H), a hidden
+    matmul (2·H·H) and two bias adds (2·H); the head adds 2·H. Element-wise gate maths is left out (small)."""
+    total = 0.0
+    for layer in range(layers):
+        inputs = features if layer == 0 else hidden
+        total += 4 * (2 * inputs * hidden + 2 * hidden * hidden + 2 * hidden) * window
+    return total + 2 * hidden
+
+
+def flops_per_epoch(dataset: Dataset, model: ModelSpec) -> float:
+    """Training windows × forward FLOPs × 3 (the backward pass costs about twice the forward), plus one forward
+    pass over the validation windows. Reference: 6.12 MFLOP × 2,190 × 3 + 6.12 MFLOP × 490 ≈ 43.2 GFLOP."""
+    window, features = dataset.spec.window, dataset.n_features
+    per_window = lstm_flops_per_window(window, features, model.hidden, model.layers)
+    return per_window * (3 * len(dataset.x["train"]) + len(dataset.x["val"]))
+
+
+def matmul_gflops(threads: int, size: int = 1024, repeats: int = 20) -> float:
+    """This machine's float32 matmul throughput with `threads` threads (best of three runs)."""
+    import torch
+
+    set_threads(threads)
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    for _ in range(3):
+        a @ b
+    best = float("inf")
+    for _ in range(3):
+        tick = time.perf_counter()
+        for _ in range(repeats):
+            a @ b
+        best = min(best, time.perf_counter() - tick)
+    return 2 * size**3 * repeats / best / 1e9
+
+
+def app_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, threads: int) -> list[float]:
+    """Seconds of each epoch of the app's own loop (patience off, CPU)."""
+    spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0)
+    return [row["seconds"] for row in train(dataset, model, spec).history]
+
+
+def reference_epoch_seconds(dataset: Dataset, epochs: int) -> list[float]:
+    """Seconds of each epoch of the common DataLoader loop, in a fresh process."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "windows.npz"
+        np.savez(
+            path, x_train=dataset.x["train"], y_train=dataset.y["train"], x_val=dataset.x["val"], y_val=dataset.y["val"]
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "lstm_desktop.bench.reference_loop", str(path), str(epochs)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_plain_env(),
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def _plain_env() -> dict:
+    import os
+
+    env = dict(os.environ)
+    env["LSTM_DESKTOP_NO_MALLOPT"] = "1"
+    return env
+
+
+def median_after_warmup(seconds: list[float]) -> float:
+    return float(np.median(seconds[1:] if len(seconds) > 1 else seconds))
+
+
+def with_features(dataset: Dataset, count: int) -> Dataset:
+    """The same windows with `count` input columns (copies of the one feature): cost depends on shape only."""
+    x = {split: np.ascontiguousarray(np.repeat(v[:, :, :1], count, axis=2)) for split, v in dataset.x.items()}
+    return dataclasses.replace(dataset, x=x, feature_names=tuple(f"f{i}" for i in range(count)))
+
+
+def scaling_rows(epochs: int, threads: int) -> list[dict]:
+    """Seconds per epoch as window, hidden size and input count grow (one at a time from the reference)."""
+    rows = []
+    base = reference_dataset()
+    for window in (50, 100, 200, 400):
+        data = base if window == 100 else reference_dataset(window)
+        rows.append(_scaling_row("window", window, data, ModelSpec(), epochs, threads))
+    for hidden in (32, 50, 128, 256):
+        rows.append(_scaling_row("hidden", hidden, base, ModelSpec(hidden=hidden), epochs, threads))
+    for features in (1, 5, 20):
+        rows.append(_scaling_row("features", features, with_features(base, features), ModelSpec(), epochs, threads))
+    return rows
+
+
+def _scaling_row(name: str, value: int, data: Dataset, model: ModelSpec, epochs: int, threads: int) -> dict:
+    seconds = median_after_warmup(app_epoch_seconds(data, model, epochs, threads))
+    return {
+        "vary": name,
+        "value": value,
+        "train_windows": len(data.x["train"]),
+        "seconds_per_epoch": seconds,
+        "gflop_per_epoch": flops_per_epoch(data, model) / 1e9,
+    }
+
+
+def training_figures(epochs: int, threads: int) -> dict:
+    """The headline training figures for the reference setup."""
+    tune_allocator()
+    dataset = reference_dataset()
+    model = ModelSpec()
+    app = {t: median_after_warmup(app_epoch_seconds(dataset, model, epochs, t)) for t in sorted({1, threads})}
+    reference = median_after_warmup(reference_epoch_seconds(dataset, epochs))
+    flops = flops_per_epoch(dataset, model)
+    gflops = matmul_gflops(threads)
+    return {
+        "train_windows": len(dataset.x["train"]),
+        "train_seconds_per_epoch": {"app": app[threads], "dataloader_reference": reference},
+        "app_seconds_per_epoch_by_threads": {str(t): s for t, s in app.items()},
+        "speedup_vs_dataloader": reference / app[threads],
+        "flops_per_epoch": flops,
+        "matmul_gflops": gflops,
+        "bound_seconds_per_epoch": flops / (gflops * 1e9),
+        "bound_ratio": app[threads] / (flops / (gflops * 1e9)),
+        "threads": threads,
+    }
