@@ -17,10 +17,6 @@ from lstm_desktop import __version__
 EXIT_OK, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_STOPPED = 0, 2, 3, 130
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on bad usage, which is our 'bad input' code too; keep its message on stderr."""
-
-
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("data source (one of)")
     group.add_argument(
@@ -85,7 +81,7 @@ def _add_train_args(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = argparse.ArgumentParser(  # exits 2 on bad usage: our "bad input" code too
         prog="lstm-desktop-cli",
         description="Forecast market prices with an LSTM, evaluated honestly against 'tomorrow = today'.",
     )
@@ -178,11 +174,7 @@ def _err(text: str) -> None:
 
 
 def _print_json(document: dict) -> None:
-    print(json.dumps(document, indent=2, allow_nan=False, default=_json_default))
-
-
-def _json_default(value: Any) -> Any:
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    print(json.dumps(document, indent=2, allow_nan=False))
 
 
 def _clean_nans(value: Any) -> Any:
