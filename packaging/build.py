@@ -40,10 +40,25 @@ def compressed_size(path: Path) -> int:
 def build() -> None:
     started = time.perf_counter()
     shutil.rmtree(BUNDLE, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-                    "--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"),
-                    str(ROOT / "packaging" / "lstm-desktop.spec")], check=True, cwd=ROOT,
-                   env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(ROOT / "build" / "pyinstaller"),
+            str(ROOT / "packaging" / "lstm-desktop.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     print(f"built {BUNDLE} in {time.perf_counter() - started:.0f} s")
 
 
@@ -51,12 +66,26 @@ def self_test() -> int:
     """Run the frozen app's self-test with no network and a fresh profile; returns its exit code."""
     with tempfile.TemporaryDirectory() as home:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-        env.update({"HOME": home, "XDG_CONFIG_HOME": f"{home}/config", "XDG_CACHE_HOME": f"{home}/cache",
-                    "XDG_DATA_HOME": f"{home}/data", "QT_QPA_PLATFORM": "offscreen",
-                    "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})
+        env.update(
+            {
+                "HOME": home,
+                "XDG_CONFIG_HOME": f"{home}/config",
+                "XDG_CACHE_HOME": f"{home}/cache",
+                "XDG_DATA_HOME": f"{home}/data",
+                "QT_QPA_PLATFORM": "offscreen",
+                "http_proxy": "http://127.0.0.1:9",
+                "https_proxy": "http://127.0.0.1:9",
+            }
+        )
         started = time.perf_counter()
-        process = subprocess.Popen([str(EXECUTABLE), "--self-test"], env=env, cwd=home, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(EXECUTABLE), "--self-test"],
+            env=env,
+            cwd=home,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         assert process.stdout is not None
         for line in process.stdout:
             if "window shown" in line:  # the self-test prints it once the main window is on screen
@@ -74,8 +103,10 @@ def main() -> int:
     args = parser.parse_args()
     if not args.no_build:
         build()
-    print(f"bundle folder: {folder_size(BUNDLE) / 2**20:.0f} MB; compressed (tar.gz): "
-          f"{compressed_size(BUNDLE) / 2**20:.0f} MB")
+    print(
+        f"bundle folder: {folder_size(BUNDLE) / 2**20:.0f} MB; compressed (tar.gz): "
+        f"{compressed_size(BUNDLE) / 2**20:.0f} MB"
+    )
     return 0 if args.no_test else self_test()
 
 

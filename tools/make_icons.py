@@ -9,9 +9,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
 ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 
@@ -38,8 +38,10 @@ def main() -> None:
     render(256).save(str(ICONS / "lstm-desktop.png"))
     render(256).save(str(ICONS / "lstm-desktop.ico"), "ICO")
     # ICNS: 'icns' + total length, then entries of (type, length, PNG data); ic08 = 256 px, ic09 = 512 px
-    entries = b"".join(kind + struct.pack(">I", 8 + len(data)) + data
-                       for kind, data in ((b"ic08", png_bytes(render(256))), (b"ic09", png_bytes(render(512)))))
+    entries = b"".join(
+        kind + struct.pack(">I", 8 + len(data)) + data
+        for kind, data in ((b"ic08", png_bytes(render(256))), (b"ic09", png_bytes(render(512))))
+    )
     (ICONS / "lstm-desktop.icns").write_bytes(b"icns" + struct.pack(">I", 8 + len(entries)) + entries)
 
 

@@ -57,3 +57,17 @@ def test_forecast_dates_and_band(aapl_frames, mode: str, horizon: int) -> None:
         assert day["lower"] <= day["value"] <= day["upper"] and day["value"] > 0
     widths = [d["upper"] / d["value"] for d in days]
     assert widths[-1] >= widths[0]
+
+
+def test_predictions_csv_export() -> None:
+    from lstm_desktop.core.export import predictions_csv
+
+    results = {
+        "predictions": {"test": [{"date": "2013-02-28", "actual": 10.5, "predicted": 10.25}]},
+        "forecast": [{"date": "2013-03-01", "value": 10.0, "lower": 9.0, "upper": 11.0}],
+    }
+    assert predictions_csv(results).splitlines() == [
+        "date,split,actual,predicted,lower,upper",
+        "2013-02-28,test,10.5,10.25,,",
+        "2013-03-01,forecast,,10.0,9.0,11.0",
+    ]
