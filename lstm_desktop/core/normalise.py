@@ -149,6 +149,12 @@ def _clean_rows(frame: pd.DataFrame, repairs: list[str]) -> pd.DataFrame:
     if duplicated.any():
         repairs.append(f"{int(duplicated.sum())} duplicate dates dropped (kept the last row of each)")
         frame = frame[~duplicated]
+    if {"Open", "High", "Low"} <= set(frame.columns):
+        top = frame[["Open", "Close"]].max(axis=1)
+        bottom = frame[["Open", "Close"]].min(axis=1)
+        odd = int(((frame["High"] < top) | (frame["Low"] > bottom)).sum())
+        if odd:
+            repairs.append(f"{odd} rows where High/Low do not bound Open/Close (a data error; kept as they are)")
     other_nans = int(frame.isna().any(axis=1).sum())
     if other_nans:
         repairs.append(f"{other_nans} rows with a missing Open/High/Low/Volume filled from the previous day")

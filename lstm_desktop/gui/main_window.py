@@ -259,6 +259,7 @@ class MainWindow(FileActions, QMainWindow):
         self.loaded = loaded
         self.project = None
         self.data_panel.show_loaded(loaded.summaries())
+        self._on_data_settings_changed()
         self.model_panel.set_rows(len(loaded.dates))
         self.price_plot.show_prices(loaded.dates, loaded.prices, loaded.frames[0].ticker)
         self.loss_plot.clear()
@@ -355,7 +356,7 @@ class MainWindow(FileActions, QMainWindow):
             document = project.document()
             self.price_plot.show_results(dataset.dates.to_numpy(), dataset.prices, document)
             self.loss_plot.set_history(project.results["history"], project.results["best_epoch"])
-            self.metrics.show_metrics(project.results["metrics"])
+            self.metrics.show_metrics(project.results["metrics"], project.config.dataset.target_mode)
         else:
             self.price_plot.show_prices(dataset.dates.to_numpy(), dataset.prices, project.frames[0].ticker)
             self.loss_plot.clear()

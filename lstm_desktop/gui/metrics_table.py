@@ -28,7 +28,7 @@ def _fmt(value: float | None, pattern: str) -> str:
     return "—" if value is None or (isinstance(value, float) and not math.isfinite(value)) else pattern.format(value)
 
 
-def verdict(metrics: dict) -> str:
+def verdict(metrics: dict, target_mode: str = "price") -> str:
     """One sentence a person can act on, about the test period."""
     test = metrics.get("test", {})
     skill = test.get("skill")
@@ -36,10 +36,16 @@ def verdict(metrics: dict) -> str:
         return ""
     if skill > 0:
         return f"On the test period the model's error is {skill:.1%} below 'tomorrow = today' (skill {skill:+.3f})."
-    return (
+    text = (
         f"On the test period the model does NOT beat 'tomorrow = today' (skill {skill:+.3f}): "
         "its forecast is no better than copying today's price."
     )
+    if target_mode == "price" and skill < -0.5:
+        text += (
+            " Test prices lie outside what the model saw in training; predicting the log return"
+            " (Target: Log return) usually helps."
+        )
+    return text
 
 
 class MetricsTable(QWidget):
@@ -67,7 +73,7 @@ class MetricsTable(QWidget):
         self.table.setRowCount(0)
         self.summary.setText("")
 
-    def show_metrics(self, metrics: dict) -> None:
+    def show_metrics(self, metrics: dict, target_mode: str = "price") -> None:
         self.table.setRowCount(0)
         bold = QFont()
         bold.setBold(True)
@@ -98,6 +104,6 @@ class MetricsTable(QWidget):
                     if column == 6 and skill is not None and math.isfinite(skill):
                         item.setForeground(GOOD if skill > 0 else BAD)
                     self.table.setItem(row, column, item)
-        text = verdict(metrics)
+        text = verdict(metrics, target_mode)
         self.summary.setText(text)
         self.summary.setStyleSheet(f"color: {GOOD.name() if 'below' in text else BAD.name()};")

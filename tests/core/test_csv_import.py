@@ -101,3 +101,10 @@ def test_binary_and_missing_files_are_refused(tmp_path: Path) -> None:
         read_price_csv(path)
     with pytest.raises(BadInput, match="File not found"):
         read_price_csv(tmp_path / "missing.csv")
+
+
+def test_inconsistent_high_low_rows_are_reported(tmp_path: Path) -> None:
+    text = "Date,Open,High,Low,Close\n2024-01-02,10,11,9,10.5\n2024-01-03,10,10.8,10.2,10.1\n"
+    frame = read_price_csv(write(tmp_path, text))
+    assert any("1 rows where High/Low do not bound Open/Close" in r for r in frame.repairs)
+    assert frame.rows == 2
