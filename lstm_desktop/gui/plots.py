@@ -33,24 +33,8 @@ class LossPlot(QWidget):
         self.plot.setLabel("bottom", "epoch")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.addLegend(offset=(-10, 10))
-        self.train_curve = self.plot.plot(
-            [],
-            [],
-            pen=pg.mkPen(SPLIT_COLOURS["train"], width=2),
-            name="training",
-            symbol="o",
-            symbolSize=4,
-            symbolBrush=SPLIT_COLOURS["train"],
-        )
-        self.val_curve = self.plot.plot(
-            [],
-            [],
-            pen=pg.mkPen(SPLIT_COLOURS["val"], width=2),
-            name="validation",
-            symbol="o",
-            symbolSize=4,
-            symbolBrush=SPLIT_COLOURS["val"],
-        )
+        self.train_curve = self._curve("train", "training")
+        self.val_curve = self._curve("val", "validation")
         self.best = pg.InfiniteLine(
             angle=90,
             movable=False,
@@ -69,6 +53,11 @@ class LossPlot(QWidget):
         layout.addWidget(self.plot)
         layout.addWidget(self.log_scale)
         self.clear()
+
+    def _curve(self, split: str, name: str) -> pg.PlotDataItem:
+        colour = SPLIT_COLOURS[split]
+        pen = pg.mkPen(colour, width=2)
+        return self.plot.plot([], [], pen=pen, name=name, symbol="o", symbolSize=4, symbolBrush=colour)
 
     def clear(self) -> None:
         self.epochs: list[int] = []
