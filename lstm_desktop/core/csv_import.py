@@ -38,15 +38,6 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise BadInput(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def tickers_in_file(path: str | Path) -> list[str]:
-    """Tickers of a long-format file (a Ticker column); empty for a one-ticker file."""
-    table = _read_table(Path(path))
-    column = _ticker_column(table)
-    if column is None:
-        return []
-    return list(dict.fromkeys(table[column].str.strip()))
-
-
 def _ticker_column(table: pd.DataFrame) -> str | None:
     for col, name in canonical_headers(list(table.columns)).items():
         if name == "Ticker":

@@ -44,10 +44,6 @@ class RecentProjects:
         items = [entry] + [p for p in self._read() if p != entry]
         self._write(items[:MAX_RECENT])
 
-    def remove(self, path: str | Path) -> None:
-        entry = str(Path(path).resolve())
-        self._write([p for p in self._read() if p != entry])
-
     def _write(self, items: list[str]) -> None:
         with contextlib.suppress(OSError):  # a read-only config folder must not break the app
             write_bytes_atomic(self.path, json.dumps(items, indent=1).encode())

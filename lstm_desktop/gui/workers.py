@@ -45,9 +45,6 @@ class Worker(QObject):
     def request_stop(self) -> None:
         self._stop.set()
 
-    def stop_requested(self) -> bool:
-        return self._stop.is_set()
-
     def is_running(self) -> bool:
         return self.thread.isRunning()
 
