@@ -97,7 +97,7 @@ class YahooReplay:
 
 @pytest.fixture
 def yahoo_replay(monkeypatch: pytest.MonkeyPatch) -> YahooReplay:
-    """yfinance 1.7 with its HTTP layer replaced by recorded responses (see ../shared/data/README.md)."""
+    """yfinance 1.7 with its HTTP layer replaced by recorded chart responses from tests/data/yahoo."""
     from yfinance.data import YfData
 
     replay = YahooReplay()
