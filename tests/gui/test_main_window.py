@@ -208,3 +208,22 @@ def test_crash_recovery_is_offered_and_reopens_the_work(qtbot, window, dialogs) 
     assert window.data_panel.tickers_list() == ["IBM"] and window.isWindowModified()
     assert "recovered" in window.windowTitle()
     assert not crashed.path.exists()
+
+
+def test_yahoo_in_the_window_replayed(qtbot, window, dialogs, yahoo_replay, monkeypatch) -> None:
+    from lstm_desktop.core import yahoo
+
+    monkeypatch.setattr(yahoo, "network_available", lambda *a, **k: True)
+    panel = window.data_panel
+    panel.source.setCurrentIndex(panel.source.findData("yahoo"))
+    panel._set_tickers(["NOPE"])
+    with qtbot.waitSignal(window.errorShown, timeout=30_000):
+        panel.load.click()
+    assert "does not know the ticker 'NOPE'" in dialogs.told[-1][1]
+    qtbot.waitUntil(lambda: not window.busy())
+    panel._set_tickers(["IBM"])
+    panel.start.setDate(QDate(2005, 1, 1))
+    panel.end.setDate(QDate(2010, 12, 31))
+    with qtbot.waitSignal(window.dataLoaded, timeout=30_000):
+        panel.load.click()
+    assert "IBM: 1511 rows, 2005-01-03 to 2010-12-31 (downloaded)" in panel.info.text()
