@@ -35,8 +35,9 @@ def pack(meta: dict, prices_csv: bytes, weights: bytes | None) -> bytes:
     if weights is not None:
         meta["checksums"][WEIGHTS] = sha256(weights)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        archive.writestr(PROJECT_JSON, json.dumps(meta, indent=1, allow_nan=True))
+    # level 1: a third of level 6's time for a slightly larger file; saves run where the user waits
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr(PROJECT_JSON, json.dumps(meta, separators=(",", ":"), allow_nan=True))
         archive.writestr(PRICES_CSV, prices_csv)
         if weights is not None:
             archive.writestr(WEIGHTS, weights, compress_type=zipfile.ZIP_STORED)
