@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lstm_desktop import __version__
+from lstm_desktop.core.durations import format_duration
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_UNAVAILABLE, EXIT_STOPPED = 0, 2, 3, 130
 
@@ -148,11 +149,6 @@ def _run_config(args: argparse.Namespace) -> Any:
     return RunConfig(_data_request(args), dataset, model, train, args.forecast_days)
 
 
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
-
-
 class _Progress:
     """Epoch lines on stderr: epoch x/y, losses, best epoch, time left."""
 
@@ -164,7 +160,7 @@ class _Progress:
             return
         _err(
             f"epoch {event.epoch}/{event.epochs}  train {event.train_loss:.6f}  val {event.val_loss:.6f}  "
-            f"best {event.best_epoch}  {event.seconds:.2f}s/epoch  ~{_duration(event.eta_seconds)} left"
+            f"best {event.best_epoch}  {event.seconds:.2f}s/epoch  ~{format_duration(event.eta_seconds)} left"
         )
 
 
@@ -270,7 +266,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     result = pipeline.finish(config, frames, dataset, trained)
     document = _clean_nans(pipeline.document(result))
     if not args.quiet:
-        _err(f"trained in {_duration(time.perf_counter() - started)} on {result.device}")
+        _err(f"trained in {format_duration(time.perf_counter() - started)} on {result.device}")
     if args.project:
         from lstm_desktop.core.project import Project, save_project
 

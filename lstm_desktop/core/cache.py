@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import yahoo
 from .atomic import write_bytes_atomic
-from .errors import DataUnavailable, EmptyRange, Offline
+from .errors import EmptyRange, Offline
 from .paths import cache_dir
 from .prices import PriceFrame
 
@@ -185,6 +185,3 @@ class PriceCache:
             "fetched_at": meta.get("fetched_at"),
         }
         return PriceFrame(ticker, rows.copy(), "yahoo", origin, repairs, request)
-
-
-__all__ = ["DataUnavailable", "PriceCache"]

@@ -47,8 +47,17 @@ def _ticker_column(table: pd.DataFrame) -> str | None:
 
 def read_price_csv(path: str | Path, ticker: str | None = None) -> PriceFrame:
     """Load one ticker's daily prices from a CSV file; refuses with BadInput what cannot be used."""
+    return read_price_csvs(path, [ticker])[0]
+
+
+def read_price_csvs(path: str | Path, tickers: list[str | None]) -> list[PriceFrame]:
+    """Load several tickers of one (long-format) file, reading it once. None: the file's only ticker."""
     path = Path(path)
     table = _read_table(path)
+    return [_one_ticker(path, table, ticker) for ticker in tickers]
+
+
+def _one_ticker(path: Path, table: pd.DataFrame, ticker: str | None) -> PriceFrame:
     column = _ticker_column(table)
     if column is not None:
         available = list(dict.fromkeys(table[column].str.strip()))

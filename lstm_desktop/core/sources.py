@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cache import PriceCache
-from .csv_import import read_price_csv
+from .csv_import import read_price_csvs
 from .errors import BadInput, EmptyRange
 from .paths import resources_dir
 from .prices import PriceFrame
@@ -70,18 +70,18 @@ def load_prices(request: DataRequest, cache: PriceCache | None = None) -> list[P
         if not request.csv_path:
             raise BadInput("Choose a CSV file.")
         names: list[str | None] = list(tickers) or [None]
-        frames = [_clip(read_price_csv(request.csv_path, name), start, end) for name in names]
+        frames = [_clip(frame, start, end) for frame in read_price_csvs(request.csv_path, names)]
         for frame in frames:
             frame.request.update({"start": request.start, "end": request.end})
         return frames
     available = sample_tickers()
     if not tickers:
         tickers = [available[0]]
-    frames = []
     for ticker in tickers:
         if ticker.upper() not in available:
             raise BadInput(f"The bundled sample has no {ticker}; it holds {', '.join(available)}.")
-        frame = read_price_csv(sample_path(), ticker)
+    frames = []
+    for ticker, frame in zip(tickers, read_price_csvs(sample_path(), list(tickers)), strict=True):
         frame.source = "sample"
         frame.origin = "bundled sample (Quandl WIKI, public domain)"
         frame.request = {

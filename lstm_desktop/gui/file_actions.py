@@ -125,7 +125,7 @@ class FileActions:
         self.model_panel.set_config(config)
         dataset = project.dataset()
         self.loaded = tasks.Loaded(config.data, project.frames, dataset.dates.to_numpy(), dataset.prices)
-        self.model_panel.set_rows(len(project.frames[0].frame))
+        self.model_panel.set_rows(len(dataset.dates))  # rows after aligning the tickers
         self.data_panel.show_loaded([f.summary() for f in project.frames])
         self.notes.blockSignals(True)
         self.notes.setPlainText(project.notes)

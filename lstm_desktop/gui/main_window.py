@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lstm_desktop.core.durations import format_duration
 from lstm_desktop.core.errors import LstmDesktopError
 from lstm_desktop.core.paths import log_dir
 from lstm_desktop.core.workspace import RecentProjects, Recovery
@@ -41,11 +42,6 @@ from .workers import Worker
 
 log = logging.getLogger(__name__)
 REDRAW_MS = 250  # the loss plot is redrawn at most four times a second while training
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -314,7 +310,7 @@ class MainWindow(FileActions, QMainWindow):
             self._loss_dirty = True
             self.progress.setRange(0, self._epochs * 100)
             self.progress.setValue(event.epoch * 100)
-            self._eta = f" — {_duration(event.eta_seconds)} left"
+            self._eta = f" — {format_duration(event.eta_seconds)} left"
             self.progress.setFormat(f"epoch {event.epoch} of {event.epochs}{self._eta}")
             self.statusBar().showMessage(
                 f"epoch {event.epoch}: training loss {event.train_loss:.5f}, validation {event.val_loss:.5f} "
