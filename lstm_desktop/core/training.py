@@ -20,6 +20,7 @@ from torch import nn
 from .dataset import Dataset
 from .errors import BadInput
 from .model import LSTMForecaster
+from .optimiser import Adam
 from .runtime import resolve_device, set_threads, tune_allocator
 from .specs import ModelSpec, TrainSpec
 
@@ -124,7 +125,7 @@ def train(
     y_train = torch.as_tensor(dataset.y["train"], device=device)
     x_val = torch.as_tensor(dataset.x["val"], device=device)
     y_val = torch.as_tensor(dataset.y["val"], device=device)
-    optimiser = torch.optim.Adam(model.parameters(), lr=spec.lr)
+    optimiser = Adam(model.parameters(), lr=spec.lr)
     loss_fn = nn.MSELoss()
     emit = on_event or (lambda event: None)
     stop = should_stop or (lambda: False)
@@ -144,7 +145,7 @@ def train(
                 result.stopped = "user"
                 break
             index = order[batch * spec.batch_size : (batch + 1) * spec.batch_size]
-            optimiser.zero_grad(set_to_none=True)
+            optimiser.zero_grad()
             loss = loss_fn(model(x_train[index]), y_train[index])
             loss.backward()
             optimiser.step()
