@@ -26,15 +26,16 @@ def main() -> int:
     document: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     }
-    document.update(training.training_figures(epochs, threads))
+    document.update(training.training_figures(epochs, threads, rounds=2 if args.quick else 3))
     document["window_shown_seconds"] = gui.window_shown_seconds()
-    window = gui.gui_figures(epochs, tuple(sorted({1, threads})))
+    window = gui.run_gui_figures(epochs, tuple(sorted({1, threads})), threads, pairs=2 if args.quick else 4)
     chosen = window["by_threads"][str(threads)]
+    versus = window["window_vs_headless"]
     document["gui_event_loop_ms"] = chosen["gui_event_loop_ms"]
-    document["gui_train_seconds_per_epoch"] = chosen["gui_train_seconds_per_epoch"]
-    document["gui_slowdown_vs_headless"] = (
-        chosen["gui_train_seconds_per_epoch"] / document["train_seconds_per_epoch"]["app"] - 1
-    )
+    document["gui_train_seconds_per_epoch"] = versus["window"]
+    document["headless_train_seconds_per_epoch"] = versus["headless"]
+    document["gui_slowdown_vs_headless"] = versus["window"] / versus["headless"] - 1
+    document["window_vs_headless_runs"] = versus
     document["gui_by_threads"] = window["by_threads"]
     document["project_reopen_seconds"] = window["project_reopen_seconds"]
     document["forecast_seconds"] = window["forecast_seconds"]
@@ -63,15 +64,19 @@ def table(doc: dict) -> str:
         + ", ".join(f"{k}: {v:.3f}" for k, v in doc["app_seconds_per_epoch_by_threads"].items()),
         f"  FLOPs per epoch          {doc['flops_per_epoch'] / 1e9:.1f} G; matmul {doc['matmul_gflops']:.0f} GFLOP/s "
         f"-> bound {doc['bound_seconds_per_epoch']:.3f} s, bound ratio {doc['bound_ratio']:.2f}",
+        f"  LSTM kernel alone        {doc['lstm_kernel_seconds_per_epoch']:.3f}   "
+        f"({doc['lstm_kernel_gflops']:.0f} GFLOP/s; {doc['kernel_share_of_app']:.0%} of the app's epoch)",
         f"window shown               {doc['window_shown_seconds']:.2f} s from process start",
         f"GUI while training         timer lateness p50 {late['p50']:.1f} ms, p99 {late['p99']:.1f} ms, "
         f"max {late['max']:.1f} ms",
-        f"  training in the window   {doc['gui_train_seconds_per_epoch']:.3f} s/epoch "
-        f"({doc['gui_slowdown_vs_headless']:+.0%} against headless)",
+        f"  training in the window   {doc['gui_train_seconds_per_epoch']:.3f} s/epoch, headless "
+        f"{doc['headless_train_seconds_per_epoch']:.3f} ({doc['gui_slowdown_vs_headless']:+.0%}; pairs "
+        + ", ".join(f"{r - 1:+.0%}" for r in doc["window_vs_headless_runs"]["pair_ratios"])
+        + ")",
     ]
     for threads, row in doc["gui_by_threads"].items():
         lines.append(
-            f"  {threads} thread(s) in window  {row['gui_train_seconds_per_epoch']:.3f} s/epoch, "
+            f"  {threads} thread(s) in window {row['gui_train_seconds_per_epoch_with_probe']:.3f} s/epoch with probe, "
             f"lateness p99 {row['gui_event_loop_ms']['p99']:.1f} ms, max {row['gui_event_loop_ms']['max']:.1f} ms"
         )
     lines += [

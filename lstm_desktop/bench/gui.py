@@ -53,8 +53,8 @@ def peak_rss_mb() -> float:
     return int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
-def _epoch_seconds(window: object) -> float:
-    return float(np.median([row["seconds"] for row in window.project.results["history"]][1:]))
+def _epoch_seconds(history: list[dict]) -> float:
+    return float(np.median([row["seconds"] for row in history][1:]))
 
 
 def _train_in_window(window: object, with_timer: bool) -> list[float]:
@@ -84,13 +84,37 @@ def _train_in_window(window: object, with_timer: bool) -> list[float]:
     return lateness
 
 
-def gui_figures(epochs: int, threads_options: tuple[int, ...]) -> dict:
+def _train_headless(epochs: int, threads: int) -> dict:
+    """The same run from the command line (its own process, training in its main thread, no Qt)."""
+    command = [sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", "--epochs", str(epochs)]
+    command += ["--patience", "0", "--threads", str(threads), "--quiet", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def _same_run(window_settings: dict, headless_settings: dict) -> None:
+    """Refuse to compare runs whose data, model or training settings differ (device and threads aside)."""
+
+    def strip(settings: dict) -> dict:
+        train = {k: v for k, v in settings["train"].items() if k not in ("device", "threads")}
+        return {**settings, "train": train}
+
+    if strip(window_settings) != strip(headless_settings):
+        raise RuntimeError(f"window and headless runs differ: {window_settings} != {headless_settings}")
+
+
+def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pairs: int) -> dict:
     """Train the reference setup in the real window (offscreen) while a 10 ms timer measures how late the GUI
-    thread answers; then reopen the saved project and forecast from it."""
+    thread answers; compare the window with the same run headless; then reopen the saved project and forecast.
+
+    Run it in a process of its own (`run_gui_figures`): torch work done earlier in the process's main thread
+    leaves an OpenMP thread pool behind, and with more OpenMP threads than cores libgomp stops spinning at its
+    barriers, which made training in the window up to 2x slower in earlier versions of this benchmark.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QMessageBox
 
-    from lstm_desktop.app import create_application
+    from lstm_desktop.app import create_application, preload_heavy_modules
     from lstm_desktop.core import runtime
     from lstm_desktop.gui.main_window import MainWindow
     from lstm_desktop.gui.self_test import wait_for
@@ -100,8 +124,6 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...]) -> dict:
     window.tell = lambda title, text: print(f"{title}: {text}", file=sys.stderr)
     window.ask = lambda *args: QMessageBox.StandardButton.Discard
     window.show()
-    from lstm_desktop.app import preload_heavy_modules
-
     preload_heavy_modules().join()  # as the app does after start-up, before a person can press Train
     window.data_panel.load.click()
     if not wait_for(window.dataLoaded, window, 120):
@@ -110,21 +132,38 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...]) -> dict:
     window.model_panel.patience.setValue(0)
     figures: dict = {"by_threads": {}}
     original = runtime.default_threads
-    for threads in threads_options:
-        runtime.default_threads = lambda t=threads: t
+    for count in threads_options:
+        runtime.default_threads = lambda t=count: t
         late = np.array(_train_in_window(window, with_timer=True)[5:])
-        timed_seconds = _epoch_seconds(window)
-        _train_in_window(window, with_timer=False)  # the same run without the 100 Hz probe, for its speed
-        figures["by_threads"][str(threads)] = {
+        figures["by_threads"][str(count)] = {
             "gui_event_loop_ms": {
                 "p50": float(np.percentile(late, 50)),
                 "p99": float(np.percentile(late, 99)),
                 "max": float(late.max()),
             },
-            "gui_train_seconds_per_epoch": _epoch_seconds(window),
-            "gui_train_seconds_per_epoch_with_probe": timed_seconds,
+            "gui_train_seconds_per_epoch_with_probe": _epoch_seconds(window.project.results["history"]),
         }
+    # Window against headless: the same run in turns (order swapped every pair), without the 100 Hz probe.
+    runtime.default_threads = lambda: threads
+    in_window: list[float] = []
+    headless: list[float] = []
+    for pair in range(pairs):
+        for where in ("window", "headless") if pair % 2 == 0 else ("headless", "window"):
+            if where == "window":
+                _train_in_window(window, with_timer=False)
+                in_window.append(_epoch_seconds(window.project.results["history"]))
+            else:
+                document = _train_headless(epochs, threads)
+                _same_run(window.project.config.to_dict(), document["settings"])
+                headless.append(_epoch_seconds(document["history"]))
     runtime.default_threads = original
+    figures["window_vs_headless"] = {
+        "window": float(np.median(in_window)),
+        "headless": float(np.median(headless)),
+        "window_runs": in_window,
+        "headless_runs": headless,
+        "pair_ratios": [w / h for w, h in zip(in_window, headless)],
+    }
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.lstmproj"
         window._save_to(path)
@@ -145,5 +184,19 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...]) -> dict:
     return figures
 
 
+def run_gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pairs: int) -> dict:
+    """`gui_figures` in a fresh process, with a profile folder of its own; returns its JSON."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    with tempfile.TemporaryDirectory() as home:
+        env["LSTM_DESKTOP_HOME"] = home
+        command = [sys.executable, "-m", "lstm_desktop.bench.gui", str(epochs), str(threads), str(pairs)]
+        command += [str(t) for t in threads_options]
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"the window benchmark failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 if __name__ == "__main__":
-    print(json.dumps(gui_figures(int(sys.argv[1]), (1, 2)), indent=1))
+    epochs_arg, threads_arg, pairs_arg, *options = (int(value) for value in sys.argv[1:])
+    print(json.dumps(gui_figures(epochs_arg, tuple(options), threads_arg, pairs_arg)))

@@ -61,6 +61,31 @@ def matmul_gflops(threads: int, size: int = 1024, repeats: int = 20) -> float:
     return 2 * size**3 * repeats / best / 1e9
 
 
+def kernel_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, threads: int) -> list[float]:
+    """Seconds per epoch spent in the LSTM layers alone: forward and backward of nn.LSTM over the epoch's
+    training batches plus a forward pass over the validation windows, no head, loss, optimiser or shuffling.
+    This is the floor for any loop built on torch's LSTM kernel (oneDNN's on x86 CPUs)."""
+    import torch
+
+    from lstm_desktop.core.training import build_model
+
+    set_threads(threads)
+    lstm = build_model(dataset, model, seed=0).lstm
+    x_train, x_val = torch.as_tensor(dataset.x["train"]), torch.as_tensor(dataset.x["val"])
+    batch = TrainSpec().batch_size
+    seconds = []
+    for _ in range(epochs):
+        tick = time.perf_counter()
+        for start in range(0, len(x_train), batch):
+            output, _ = lstm(x_train[start : start + batch])
+            output[:, -1].sum().backward()
+        with torch.inference_mode():
+            for start in range(0, len(x_val), 1024):
+                lstm(x_val[start : start + 1024])
+        seconds.append(time.perf_counter() - tick)
+    return seconds
+
+
 def app_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, threads: int) -> list[float]:
     """Seconds of each epoch of the app's own loop (patience off, CPU)."""
     spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0)
@@ -127,23 +152,39 @@ def _scaling_row(name: str, value: int, data: Dataset, model: ModelSpec, epochs:
     }
 
 
-def training_figures(epochs: int, threads: int) -> dict:
-    """The headline training figures for the reference setup."""
+def training_figures(epochs: int, threads: int, rounds: int = 3) -> dict:
+    """The headline training figures for the reference setup.
+
+    The app's loop, the LSTM kernel alone and the DataLoader reference run in turns, `rounds` times, and each
+    figure is the median over rounds of the per-run median: this machine's speed drifts by ±20 % within minutes,
+    so figures taken minutes apart would compare the drift, not the code.
+    """
     tune_allocator()
     dataset = reference_dataset()
     model = ModelSpec()
-    app = {t: median_after_warmup(app_epoch_seconds(dataset, model, epochs, t)) for t in sorted({1, threads})}
-    reference = median_after_warmup(reference_epoch_seconds(dataset, epochs))
+    runs: dict[str, list[float]] = {"app": [], "kernel": [], "reference": []}
+    app_by_threads: dict[int, list[float]] = {t: [] for t in sorted({1, threads})}
+    for _ in range(rounds):
+        for t in app_by_threads:
+            app_by_threads[t].append(median_after_warmup(app_epoch_seconds(dataset, model, epochs, t)))
+        runs["kernel"].append(median_after_warmup(kernel_epoch_seconds(dataset, model, epochs, threads)))
+        runs["reference"].append(median_after_warmup(reference_epoch_seconds(dataset, epochs)))
+    runs["app"] = app_by_threads[threads]
+    app, kernel, reference = (float(np.median(runs[key])) for key in ("app", "kernel", "reference"))
     flops = flops_per_epoch(dataset, model)
     gflops = matmul_gflops(threads)
     return {
         "train_windows": len(dataset.x["train"]),
-        "train_seconds_per_epoch": {"app": app[threads], "dataloader_reference": reference},
-        "app_seconds_per_epoch_by_threads": {str(t): s for t, s in app.items()},
-        "speedup_vs_dataloader": reference / app[threads],
+        "train_seconds_per_epoch": {"app": app, "dataloader_reference": reference},
+        "train_seconds_per_epoch_runs": runs,
+        "app_seconds_per_epoch_by_threads": {str(t): float(np.median(s)) for t, s in app_by_threads.items()},
+        "speedup_vs_dataloader": reference / app,
         "flops_per_epoch": flops,
         "matmul_gflops": gflops,
         "bound_seconds_per_epoch": flops / (gflops * 1e9),
-        "bound_ratio": app[threads] / (flops / (gflops * 1e9)),
+        "bound_ratio": app / (flops / (gflops * 1e9)),
+        "lstm_kernel_seconds_per_epoch": kernel,
+        "lstm_kernel_gflops": flops / kernel / 1e9,
+        "kernel_share_of_app": kernel / app,
         "threads": threads,
     }
