@@ -36,7 +36,7 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_train_args(parser: argparse.ArgumentParser) -> None:
-    from lstm_desktop.core.specs import DatasetSpec, ModelSpec, TrainSpec
+    from lstm_desktop.core.specs import PRECISIONS, DatasetSpec, ModelSpec, TrainSpec
 
     d, m, t = DatasetSpec(), ModelSpec(), TrainSpec()
     g = parser.add_argument_group("dataset")
@@ -78,6 +78,13 @@ def _add_train_args(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, default=t.seed, help=f"random seed ({t.seed})")
     g.add_argument("--device", default=t.device, help="auto, cpu or cuda")
     g.add_argument("--threads", type=int, default=t.threads, help="CPU threads, 0 = automatic")
+    g.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default=t.precision,
+        help="training arithmetic: float32, or bfloat16 (faster on GPUs and CPUs with AVX-512 BF16 or AMX; "
+        "weights, scores and forecasts stay float32)",
+    )
     g.add_argument("--forecast-days", type=int, default=30, help="business days to forecast (30)")
 
 
@@ -145,7 +152,9 @@ def _run_config(args: argparse.Namespace) -> Any:
         args.scaler,
     )
     model = ModelSpec(args.layers, args.hidden, args.dropout)
-    train = TrainSpec(args.epochs, args.batch_size, args.lr, args.patience, args.seed, args.device, args.threads)
+    train = TrainSpec(
+        args.epochs, args.batch_size, args.lr, args.patience, args.seed, args.device, args.threads, args.precision
+    )
     return RunConfig(_data_request(args), dataset, model, train, args.forecast_days)
 
 

@@ -1,6 +1,6 @@
 """Check the CUDA training path on a machine with a GPU (run by hand; CI has none).
 
-Trains the reference setup on the bundled sample on cuda and on cpu, checks that both give sane, similar
+Trains the reference setup on the bundled sample on cuda (float32 and bfloat16) and on cpu, checks that both give sane, similar
 scores, that a project trained on the GPU saves and reopens on the CPU with the same forecast, and prints
 seconds per epoch for both devices.  Usage: python tools/cuda_check.py [epochs]
 """
@@ -28,28 +28,30 @@ def main() -> int:
     print(f"torch {torch.__version__}, {torch.cuda.get_device_name(0)}")
     failures = []
     results = {}
-    for device in ("cuda", "cpu"):
+    for device, precision in (("cuda", "float32"), ("cuda", "bfloat16"), ("cpu", "float32")):
         config = RunConfig(
             DataRequest("sample", ("AAPL",)),
             DatasetSpec(target_mode="log_return"),
-            train=TrainSpec(epochs=epochs, patience=0, device=device, threads=0),
+            train=TrainSpec(epochs=epochs, patience=0, device=device, threads=0, precision=precision),
             forecast_days=10,
         )
         started = time.perf_counter()
         result = run(config)
         seconds = [row["seconds"] for row in result.history]
-        results[device] = result
+        results[device if precision == "float32" else precision] = result
         print(
-            f"{device}: {len(seconds)} epochs, median {np.median(seconds[1:]):.3f} s/epoch, "
+            f"{device} {precision}: {len(seconds)} epochs, median {np.median(seconds[1:]):.3f} s/epoch, "
             f"total {time.perf_counter() - started:.1f} s, device used {result.device}, "
             f"test skill {result.metrics['test']['skill']:+.4f}, "
             f"val loss {result.history[-1]['val_loss']:.6f}"
         )
         if result.device != device:
             failures.append(f"asked for {device}, trained on {result.device}")
-    gpu, cpu = results["cuda"], results["cpu"]
+    gpu, cpu, bf16 = results["cuda"], results["cpu"], results["bfloat16"]
     if abs(gpu.metrics["test"]["model"]["rmse"] / cpu.metrics["test"]["model"]["rmse"] - 1) > 0.25:
         failures.append("cuda and cpu test RMSE differ by more than 25 %")
+    if abs(bf16.metrics["test"]["model"]["rmse"] / gpu.metrics["test"]["model"]["rmse"] - 1) > 0.25:
+        failures.append("bfloat16 and float32 test RMSE on cuda differ by more than 25 %")
     with tempfile.TemporaryDirectory() as folder:
         path = save_project(Project.from_run(gpu), Path(folder) / "gpu.lstmproj")
         reopened = load_project(path)

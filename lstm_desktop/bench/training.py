@@ -188,3 +188,24 @@ def training_figures(epochs: int, threads: int, rounds: int = 3) -> dict:
         "kernel_share_of_app": kernel / app,
         "threads": threads,
     }
+
+
+def bfloat16_figures(epochs: int, threads: int) -> dict:
+    """The reference setup trained in float32 and in bfloat16 on this CPU, with the validation loss of each,
+    so the faster option is checked against float32; where the CPU cannot, the reason instead."""
+    from lstm_desktop.core.runtime import bfloat16_problem
+
+    problem = bfloat16_problem("cpu")
+    if problem:
+        return {"available": False, "reason": problem}
+    dataset, model = reference_dataset(), ModelSpec()
+    figures: dict = {"available": True}
+    for precision in ("float32", "bfloat16"):
+        spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0, precision=precision)
+        history = train(dataset, model, spec).history
+        figures[precision] = {
+            "seconds_per_epoch": median_after_warmup([row["seconds"] for row in history]),
+            "best_val_loss": min(row["val_loss"] for row in history),
+        }
+    figures["speedup"] = figures["float32"]["seconds_per_epoch"] / figures["bfloat16"]["seconds_per_epoch"]
+    return figures

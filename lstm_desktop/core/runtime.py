@@ -51,6 +51,30 @@ def resolve_device(name: str) -> str:
     return name
 
 
+def bfloat16_problem(device: str) -> str | None:
+    """Why training in bfloat16 cannot run on `device` (a message for the user), or None when it can.
+
+    GPUs say so themselves. On a CPU the only sure test is to try: oneDNN runs a bfloat16 LSTM only on CPUs
+    with AVX-512 (fast with AVX-512 BF16 or AMX) and refuses elsewhere, so a tiny LSTM is run forward and back.
+    """
+    import torch
+
+    if device.startswith("cuda"):
+        if torch.cuda.is_bf16_supported():
+            return None
+        return "This GPU cannot compute in bfloat16 (it needs an NVIDIA Ampere or newer card). Choose float32."
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            output, _ = torch.nn.LSTM(1, 4, batch_first=True)(torch.zeros(2, 3, 1))
+        output.float().sum().backward()
+    except RuntimeError:
+        return (
+            "This CPU cannot train an LSTM in bfloat16 (torch's LSTM kernel needs AVX-512, and is fast only with "
+            "AVX-512 BF16 or AMX). Choose float32, or train on a GPU."
+        )
+    return None
+
+
 def default_threads() -> int:
     """Threads for training when the user sets none: one per core, at most 4 (more rarely helps an LSTM)."""
     return max(1, min(4, os.cpu_count() or 1))

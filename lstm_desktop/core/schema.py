@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from .errors import ProjectFileError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 T = TypeVar("T")
 
 
@@ -107,7 +107,14 @@ def _migrate_1_to_2(data: dict) -> dict:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2}
+def _migrate_2_to_3(data: dict) -> dict:
+    """Schema 3 added the training precision; every earlier run trained in float32."""
+    data["settings"]["train"].setdefault("precision", "float32")
+    data["schema_version"] = 3
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(data: dict) -> dict:

@@ -116,6 +116,9 @@ class ModelSpec:
             raise BadInput(f"Dropout must be at least 0 and below 1, not {self.dropout}.")
 
 
+PRECISIONS = ("float32", "bfloat16")
+
+
 @dataclass(frozen=True)
 class TrainSpec:
     """How to train; defaults are the reference setup plus early stopping."""
@@ -127,6 +130,7 @@ class TrainSpec:
     seed: int = 42  # seeds weights, shuffling and dropout: same seed, same result on CPU
     device: str = "auto"  # auto, cpu or cuda
     threads: int = 0  # CPU threads for torch; 0 picks a default
+    precision: str = "float32"  # float32, or bfloat16 arithmetic while training (weights stay float32)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -142,6 +146,8 @@ class TrainSpec:
             raise BadInput(f"Patience must be 0 (off) or more, not {self.patience}.")
         if not 0 <= self.threads <= 256:
             raise BadInput(f"Threads must be between 0 (automatic) and 256, not {self.threads}.")
+        if self.precision not in PRECISIONS:
+            raise BadInput(f"Precision must be {' or '.join(PRECISIONS)}, not {self.precision!r}.")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ in frozen bundles): batches are slices of tensors already in memory.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from .dataset import Dataset
 from .errors import BadInput
 from .model import LSTMForecaster
 from .optimiser import Adam
-from .runtime import resolve_device, set_threads, tune_allocator
+from .runtime import bfloat16_problem, resolve_device, set_threads, tune_allocator
 from .specs import ModelSpec, TrainSpec
 
 EVAL_BATCH = 1024
@@ -97,13 +98,21 @@ def predict_scaled(model: nn.Module, x: np.ndarray | torch.Tensor) -> np.ndarray
     return torch.cat(outputs).numpy() if outputs else np.zeros((0, 1), dtype=np.float32)
 
 
-def _mean_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def precision_context(device: str, precision: str) -> contextlib.AbstractContextManager:
+    """The arithmetic of a training step: plain float32, or bfloat16 autocast (weights and losses stay float32)."""
+    if precision == "float32":
+        return contextlib.nullcontext()
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
+
+
+def _mean_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor, precision: str = "float32") -> float:
     model.eval()
     total = 0.0
     with torch.inference_mode():
         for start in range(0, len(x), EVAL_BATCH):
-            out = model(x[start : start + EVAL_BATCH])
-            total += float(nn.functional.mse_loss(out, y[start : start + EVAL_BATCH], reduction="sum"))
+            with precision_context(str(x.device), precision):
+                out = model(x[start : start + EVAL_BATCH])
+            total += float(nn.functional.mse_loss(out.float(), y[start : start + EVAL_BATCH], reduction="sum"))
     return total / y.numel()
 
 
@@ -119,6 +128,8 @@ def train(
     tune_allocator()
     device = resolve_device(spec.device)
     threads = set_threads(spec.threads)
+    if spec.precision == "bfloat16" and (problem := bfloat16_problem(device)):
+        raise BadInput(problem)
     model = build_model(dataset, model_spec, spec.seed).to(device)
     shuffler = torch.Generator().manual_seed(spec.seed)
     x_train = torch.as_tensor(dataset.x["train"], device=device)
@@ -146,7 +157,9 @@ def train(
                 break
             index = order[batch * spec.batch_size : (batch + 1) * spec.batch_size]
             optimiser.zero_grad()
-            loss = loss_fn(model(x_train[index]), y_train[index])
+            with precision_context(device, spec.precision):
+                output = model(x_train[index])
+            loss = loss_fn(output.float(), y_train[index])
             loss.backward()
             optimiser.step()
             total += loss.detach() * len(index)
@@ -154,7 +167,7 @@ def train(
         if result.stopped == "user":
             break
         train_loss = float(total) / n
-        val_loss = _mean_loss(model, x_val, y_val)
+        val_loss = _mean_loss(model, x_val, y_val, spec.precision)
         if not math.isfinite(train_loss):
             raise BadInput("Training diverged (the loss became infinite or NaN). Lower the learning rate.")
         if val_loss < best_loss:

@@ -26,6 +26,7 @@ from .widgets import named
 
 DEFAULT = RunConfig()
 MODES = (("price", "Price"), ("log_return", "Log return"))
+PRECISION_CHOICES = (("float32", "float32"), ("bfloat16", "bfloat16 (mixed)"))
 
 
 def _spin(name: str, description: str, low: int, high: int, step: int = 1) -> QSpinBox:
@@ -75,6 +76,14 @@ class ModelPanel(QGroupBox):
         for key, label in MODES:
             self.mode.addItem(label, key)
         self.forecast_days = _spin("forecastDaysSpin", "Business days to forecast past the last date", 0, 1000)
+        self.precision = named(
+            QComboBox(),
+            "precisionCombo",
+            "Training arithmetic. bfloat16 is faster on recent GPUs and on CPUs with AVX-512 BF16 or AMX, and is "
+            "refused where the hardware lacks it; weights, scores and forecasts stay float32.",
+        )
+        for key, label in PRECISION_CHOICES:
+            self.precision.addItem(label, key)
         self.features: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for index, column in enumerate(PRICE_COLUMNS):
@@ -104,6 +113,7 @@ class ModelPanel(QGroupBox):
         form.addRow("Target", target_row)
         form.addRow("Inputs", grid)
         form.addRow("Forecast days", self.forecast_days)
+        form.addRow("Precision", self.precision)
 
         self.reference = named(
             QPushButton("Reference (2×50, window 100)"),
@@ -141,6 +151,7 @@ class ModelPanel(QGroupBox):
             widget.valueChanged.connect(self._on_changed)
         self.target.currentIndexChanged.connect(self._on_changed)
         self.mode.currentIndexChanged.connect(self._on_changed)
+        self.precision.currentIndexChanged.connect(self._on_changed)
         for box in self.features.values():
             box.toggled.connect(self._on_changed)
         self.set_config(DEFAULT)
@@ -165,6 +176,7 @@ class ModelPanel(QGroupBox):
             spin.setValue(value)
         self.target.setCurrentText(d.target)
         self.mode.setCurrentIndex(max(0, self.mode.findData(d.target_mode)))
+        self.precision.setCurrentIndex(max(0, self.precision.findData(t.precision)))
         chosen = set(d.features) or {d.target}
         for column, box in self.features.items():
             box.setChecked(column in chosen)
@@ -185,7 +197,12 @@ class ModelPanel(QGroupBox):
         )
         model = ModelSpec(self.layers.value(), self.hidden.value(), round(self.dropout.value(), 4))
         train = TrainSpec(
-            self.epochs.value(), self.batch.value(), self.lr.value(), self.patience.value(), self.seed.value()
+            self.epochs.value(),
+            self.batch.value(),
+            self.lr.value(),
+            self.patience.value(),
+            self.seed.value(),
+            precision=self.precision.currentData(),
         )
         return RunConfig(data, dataset, model, train, self.forecast_days.value())
 
@@ -225,3 +242,4 @@ class ModelPanel(QGroupBox):
             (self.lr, 1e-3),
         ):
             spin.setValue(value)
+        self.precision.setCurrentIndex(self.precision.findData("float32"))

@@ -33,6 +33,8 @@ class LossPlot(QWidget):
         self.plot.setLabel("bottom", "epoch")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.addLegend(offset=(-10, 10))
+        # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
+        self.plot.getAxis("left").setWidth(52)
         self.train_curve = self._curve("train", "training")
         self.val_curve = self._curve("val", "validation")
         self.best = pg.InfiniteLine(

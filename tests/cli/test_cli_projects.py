@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from lstm_desktop.cli import main
+from lstm_desktop.core.schema import SCHEMA_VERSION
 
 FAST = ["--window", "20", "--layers", "1", "--hidden", "8", "--threads", "1", "--forecast-days", "6"]
 
@@ -41,7 +42,7 @@ def test_train_save_show_forecast(capsys, tmp_path: Path) -> None:
     shown = json.loads(out)
     for key in ("data", "split", "scaler", "history", "best_epoch", "stopped", "metrics", "predictions", "forecast"):
         assert shown[key] == trained[key], key
-    assert shown["project"]["schema_version"] == 2 and shown["project"]["created"]
+    assert shown["project"]["schema_version"] == SCHEMA_VERSION and shown["project"]["created"]
     assert shown["settings"]["model"]["hidden"] == 8
 
     code, out, _ = run_cli(capsys, "show", str(path))

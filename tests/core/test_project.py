@@ -21,6 +21,7 @@ from lstm_desktop.core.model import ModelSpec
 from lstm_desktop.core.pipeline import RunConfig, run
 from lstm_desktop.core.project import Project, load_project, save_project
 from lstm_desktop.core.project_file import SaveFailed
+from lstm_desktop.core.schema import SCHEMA_VERSION
 from lstm_desktop.core.sources import DataRequest, load_prices
 from lstm_desktop.core.training import TrainSpec
 
@@ -219,7 +220,17 @@ def test_migration_from_the_schema_1_fixture() -> None:
     np.testing.assert_allclose(
         [d["value"] for d in forecast], [d["value"] for d in project.results["forecast"]], rtol=1e-5
     )
-    assert project.document()["project"]["schema_version"] == 2
+    assert project.document()["project"]["schema_version"] == SCHEMA_VERSION
+    assert project.config.train.precision == "float32"
+
+
+def test_schema_2_files_open_as_float32_runs(saved: Path, tmp_path: Path) -> None:
+    meta, prices, weights = parts(saved)
+    del meta["settings"]["train"]["precision"]
+    meta["schema_version"] = 2
+    project = load_project(repack(tmp_path / "schema2.lstmproj", meta, prices, weights))
+    assert project.config.train.precision == "float32"
+    assert project.document()["project"]["schema_version"] == SCHEMA_VERSION
 
 
 def test_failed_saves_leave_the_previous_file_intact(trained: Project, saved: Path, monkeypatch) -> None:

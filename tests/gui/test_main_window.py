@@ -38,6 +38,7 @@ NAMES = [
     "pricePlot",
     "metricsTable",
     "forecastDaysSpin",
+    "precisionCombo",
 ]
 
 
@@ -173,6 +174,32 @@ def test_errors_are_messages_and_the_window_stays_usable(qtbot, window, dialogs,
     assert window.model_panel.problem.isVisibleTo(window)
     window.model_panel.window.setValue(50)
     assert window.train_button.isEnabled() and not window.model_panel.problem.isVisibleTo(window)
+
+
+def test_bfloat16_is_trained_or_refused_with_the_reason(qtbot, window, dialogs, tmp_path: Path) -> None:
+    from lstm_desktop.core.runtime import bfloat16_problem
+
+    small_settings(window, epochs=2)
+    combo = window.model_panel.precision
+    combo.setCurrentIndex(combo.findData("bfloat16"))
+    assert window.model_panel.config(window.data_panel.request()).train.precision == "bfloat16"
+    if bfloat16_problem("cpu"):
+        with qtbot.waitSignal(window.errorShown, timeout=60_000):
+            qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+        assert "cannot train an LSTM in bfloat16" in dialogs.told[-1][1]
+        qtbot.waitUntil(lambda: not window.busy())
+        assert window.train_button.isEnabled()
+    else:
+        with qtbot.waitSignal(window.trainingFinished, timeout=120_000):
+            qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+        assert window._save_to(tmp_path / "bf16.lstmproj")
+        window._on_new()
+        assert combo.currentData() == "float32"
+        with qtbot.waitSignal(window.projectOpened, timeout=30_000):
+            window.open_path(tmp_path / "bf16.lstmproj")
+        assert combo.currentData() == "bfloat16"
+    window.model_panel.reference.click()
+    assert combo.currentData() == "float32"  # the reference setup trains in float32
 
 
 def test_close_during_training_asks_then_stops_cleanly(qtbot, window, dialogs) -> None:
