@@ -77,7 +77,12 @@ def _add_train_args(parser: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--seed", type=int, default=t.seed, help=f"random seed ({t.seed})")
     g.add_argument("--device", default=t.device, help="auto, cpu or cuda")
-    g.add_argument("--threads", type=int, default=t.threads, help="CPU threads, 0 = automatic")
+    g.add_argument(
+        "--threads",
+        type=int,
+        default=t.threads,
+        help="CPU threads; 0 = automatic: one per core (at most 4), fewer while other programs keep cores busy",
+    )
     g.add_argument(
         "--precision",
         choices=PRECISIONS,

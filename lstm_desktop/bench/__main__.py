@@ -44,6 +44,7 @@ def main() -> int:
     document["forecast_seconds"] = window["forecast_seconds"]
     document["peak_rss_mb"] = gui.peak_rss_mb()
     document["bfloat16"] = training.bfloat16_figures(epochs, threads)
+    document["busy_neighbour_seconds_per_epoch"] = training.busy_neighbour_figures(max(3, epochs // 2), threads)
     if not args.quick:
         document["scaling"] = training.scaling_rows(max(2, epochs // 2), threads)
     document["bench_seconds"] = time.perf_counter() - started
@@ -88,6 +89,10 @@ def table(doc: dict) -> str:
         f"forecast 30 days with band {doc['forecast_seconds']:.3f} s",
         f"peak RSS of a training run {doc['peak_rss_mb']:.0f} MB",
         bfloat16_line(doc["bfloat16"]),
+        "another program busy on one core, s/epoch: "
+        + ", ".join(
+            f"{name.replace('_', ' ')} {value:.3f}" for name, value in doc["busy_neighbour_seconds_per_epoch"].items()
+        ),
     ]
     if "scaling" in doc:
         lines.append("scaling (one setting varied from the reference):")

@@ -84,14 +84,6 @@ def _train_in_window(window: object, with_timer: bool) -> list[float]:
     return lateness
 
 
-def _train_headless(epochs: int, threads: int) -> dict:
-    """The same run from the command line (its own process, training in its main thread, no Qt)."""
-    command = [sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", "--epochs", str(epochs)]
-    command += ["--patience", "0", "--threads", str(threads), "--quiet", "--json"]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
-
-
 def _same_run(window_settings: dict, headless_settings: dict) -> None:
     """Refuse to compare runs whose data, model or training settings differ (device and threads aside)."""
 
@@ -115,6 +107,7 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
     from PySide6.QtWidgets import QMessageBox
 
     from lstm_desktop.app import create_application, preload_heavy_modules
+    from lstm_desktop.bench.training import train_from_command_line
     from lstm_desktop.core import runtime
     from lstm_desktop.gui.main_window import MainWindow
     from lstm_desktop.gui.self_test import wait_for
@@ -153,7 +146,7 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
                 _train_in_window(window, with_timer=False)
                 in_window.append(_epoch_seconds(window.project.results["history"]))
             else:
-                document = _train_headless(epochs, threads)
+                document = train_from_command_line(epochs, 0)  # automatic threads, as in the window
                 _same_run(window.project.config.to_dict(), document["settings"])
                 headless.append(_epoch_seconds(document["history"]))
     runtime.default_threads = original

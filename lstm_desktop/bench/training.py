@@ -209,3 +209,25 @@ def bfloat16_figures(epochs: int, threads: int) -> dict:
         }
     figures["speedup"] = figures["float32"]["seconds_per_epoch"] / figures["bfloat16"]["seconds_per_epoch"]
     return figures
+
+
+def train_from_command_line(epochs: int, threads: int) -> dict:
+    """The reference run from the command line (its own process, training in its main thread, no Qt)."""
+    command = [sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", "--epochs", str(epochs)]
+    command += ["--patience", "0", "--threads", str(threads), "--quiet", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def busy_neighbour_figures(epochs: int, threads: int) -> dict:
+    """Seconds per epoch while another program keeps one core busy (a spinning process): automatic threads
+    against `threads` fixed and against one thread. Each figure is the median after the first epoch."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        return {
+            name: median_after_warmup([row["seconds"] for row in train_from_command_line(epochs, count)["history"]])
+            for name, count in (("automatic", 0), (f"fixed_{threads}", threads), ("fixed_1", 1))
+        }
+    finally:
+        busy.kill()
+        busy.wait()

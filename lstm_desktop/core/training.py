@@ -8,6 +8,7 @@ in frozen bundles): batches are slices of tensors already in memory.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -22,10 +23,11 @@ from .dataset import Dataset
 from .errors import BadInput
 from .model import LSTMForecaster
 from .optimiser import Adam
-from .runtime import bfloat16_problem, resolve_device, set_threads, tune_allocator
+from .runtime import ThreadGovernor, bfloat16_problem, resolve_device, set_threads, tune_allocator
 from .specs import ModelSpec, TrainSpec
 
 EVAL_BATCH = 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class TrainResult:
     stopped: str = "completed"  # completed | early_stopping | user
     device: str = "cpu"
     threads: int = 1
+    thread_changes: list[dict] = field(default_factory=list)  # automatic threads adapting to other programs
 
 
 Callback = Callable[[BatchProgress | EpochEnded], None]
@@ -143,6 +146,7 @@ def train(
     n = len(x_train)
     batches = math.ceil(n / spec.batch_size)
     result = TrainResult(model=model, device=device, threads=threads)
+    governor = ThreadGovernor(threads) if spec.threads == 0 and device == "cpu" else None
     best_state: dict[str, torch.Tensor] | None = None
     best_loss = math.inf
     started = time.perf_counter()
@@ -155,6 +159,10 @@ def train(
             if stop():
                 result.stopped = "user"
                 break
+            if governor is not None and (wanted := governor.poll(threads)) != threads:
+                threads = result.threads = set_threads(wanted)
+                result.thread_changes.append({"epoch": epoch, "batch": batch + 1, "threads": threads})
+                log.info("other programs' load: training continues with %d thread(s)", threads)
             index = order[batch * spec.batch_size : (batch + 1) * spec.batch_size]
             optimiser.zero_grad()
             with precision_context(device, spec.precision):
