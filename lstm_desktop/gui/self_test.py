@@ -68,6 +68,9 @@ def _session(home: Path) -> int:
     window.show()
     app.processEvents()
     check(f"window shown in {time.monotonic() - started:.2f} s", window.isVisible())
+    from .bindings import none_references_lost
+
+    check("Qt bindings keep Python's reference counts", none_references_lost() == 0)
     check("torch not imported before the window appeared", "torch" not in sys.modules)
 
     window.data_panel.load.click()

@@ -52,22 +52,25 @@ def run_small(aapl_frames, threads: int) -> tuple[list[int], object]:
     return seen, train(dataset, ModelSpec(layers=1, hidden=8), spec, on_event)
 
 
-def test_automatic_threads_step_aside_for_a_busy_program(aapl_frames, monkeypatch) -> None:
+@pytest.fixture
+def two_cores(monkeypatch):
+    """A 2-core machine checked before every batch; call the result with the load of other programs."""
     monkeypatch.setattr(runtime.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(runtime, "default_threads", lambda: 2)
     monkeypatch.setattr(runtime.ThreadGovernor, "CHECK_SECONDS", 0.0)
-    monkeypatch.setattr(runtime.ThreadGovernor, "_sample", fake_machine(1.0))
+    return lambda others: monkeypatch.setattr(runtime.ThreadGovernor, "_sample", fake_machine(others))
+
+
+def test_automatic_threads_step_aside_for_a_busy_program(aapl_frames, two_cores) -> None:
+    two_cores(1.0)
     seen, result = run_small(aapl_frames, threads=0)
     assert seen[0] == 1 and set(seen) == {1}  # the first check comes before the first batch here
     assert result.thread_changes[0] == {"epoch": 1, "batch": 1, "threads": 1} and result.threads == 1
     assert all(row["val_loss"] > 0 for row in result.history)
 
 
-def test_automatic_threads_keep_every_core_on_an_idle_machine(aapl_frames, monkeypatch) -> None:
-    monkeypatch.setattr(runtime.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(runtime, "default_threads", lambda: 2)
-    monkeypatch.setattr(runtime.ThreadGovernor, "CHECK_SECONDS", 0.0)
-    monkeypatch.setattr(runtime.ThreadGovernor, "_sample", fake_machine(0.05))
+def test_automatic_threads_keep_every_core_on_an_idle_machine(aapl_frames, two_cores) -> None:
+    two_cores(0.05)
     seen, result = run_small(aapl_frames, threads=0)
     assert set(seen) == {2} and result.thread_changes == []
 
