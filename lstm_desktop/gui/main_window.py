@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -82,6 +83,8 @@ class MainWindow(FileActions, QMainWindow):
         self.progress = named(QProgressBar(), "progressBar", "Training progress")
         self.progress.setFormat("idle")
         self.progress.setValue(0)
+        # its text changes while training; its width must not, or every change re-lays out the whole window
+        self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.forecast_button = named(
             QPushButton("Update forecast"),
             "forecastButton",
