@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,12 +24,51 @@ def seconds(dates: Sequence[str] | np.ndarray) -> np.ndarray:
     return np.asarray(dates, dtype="datetime64[s]").astype(np.float64)
 
 
+class EpochAxis(pg.AxisItem):
+    """An axis that labels whole epochs only (short runs otherwise show 1.5, 2.5...)."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # pyqtgraph's names
+        levels = [
+            (spacing, [v for v in values if float(v).is_integer()])
+            for spacing, values in super().tickValues(minVal, maxVal, size)
+            if spacing >= 1
+        ]
+        if levels:
+            return levels
+        return [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
+
+
+class LossAxis(pg.AxisItem):
+    """A log-scale axis that labels 1, 2 and 5 times a power of ten only; pyqtgraph labels every minor tick of a
+    decade, which piles up unreadable text when the losses span less than two decades."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # pyqtgraph's names
+        """pyqtgraph's levels, each without the values of the levels before it (in log mode the minor level
+        repeats the decades, whose labels were then drawn twice)."""
+        seen: set[float] = set()
+        levels = []
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            levels.append((spacing, [v for v in values if round(float(v), 9) not in seen]))
+            seen.update(round(float(v), 9) for v in values)
+        return levels
+
+    def logTickStrings(self, values: list, scale: float, spacing: float) -> list[str]:  # pyqtgraph's names
+        strings = super().logTickStrings(values, scale, spacing)
+        return [text if _mantissa_in(value, (1.0, 2.0, 5.0)) else "" for value, text in zip(values, strings)]
+
+
+def _mantissa_in(log_value: float, mantissas: tuple[float, ...]) -> bool:
+    mantissa = 10 ** (log_value - math.floor(log_value + 1e-9))
+    return any(abs(mantissa - m) < 1e-6 * m for m in mantissas)
+
+
 class LossPlot(QWidget):
     """Training and validation loss per epoch, growing while training runs; best epoch marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = named(pg.PlotWidget(), "lossPlot", "Training and validation loss per epoch")
+        plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom"), "left": LossAxis("left")})
+        self.plot = named(plot, "lossPlot", "Training and validation loss per epoch")
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
