@@ -53,10 +53,6 @@ def peak_rss_mb() -> float:
     return int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
-def _epoch_seconds(history: list[dict]) -> float:
-    return float(np.median([row["seconds"] for row in history][1:]))
-
-
 def _train_in_window(window: object, with_timer: bool) -> list[float]:
     """Press Train and wait for the end; with a 10 ms timer in the GUI thread, return how late each tick was."""
     from PySide6.QtCore import QTimer
@@ -107,7 +103,7 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
     from PySide6.QtWidgets import QMessageBox
 
     from lstm_desktop.app import create_application, preload_heavy_modules
-    from lstm_desktop.bench.training import train_from_command_line
+    from lstm_desktop.bench.training import history_median, train_from_command_line
     from lstm_desktop.core import runtime
     from lstm_desktop.gui.main_window import MainWindow
     from lstm_desktop.gui.self_test import wait_for
@@ -134,7 +130,7 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
                 "p99": float(np.percentile(late, 99)),
                 "max": float(late.max()),
             },
-            "gui_train_seconds_per_epoch_with_probe": _epoch_seconds(window.project.results["history"]),
+            "gui_train_seconds_per_epoch_with_probe": history_median(window.project.results["history"]),
         }
     # Window against headless: the same run in turns (order swapped every pair), without the 100 Hz probe.
     runtime.default_threads = lambda: threads
@@ -144,11 +140,11 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
         for where in ("window", "headless") if pair % 2 == 0 else ("headless", "window"):
             if where == "window":
                 _train_in_window(window, with_timer=False)
-                in_window.append(_epoch_seconds(window.project.results["history"]))
+                in_window.append(history_median(window.project.results["history"]))
             else:
                 document = train_from_command_line(epochs, 0)  # automatic threads, as in the window
                 _same_run(window.project.config.to_dict(), document["settings"])
-                headless.append(_epoch_seconds(document["history"]))
+                headless.append(history_median(document["history"]))
     runtime.default_threads = original
     figures["window_vs_headless"] = {
         "window": float(np.median(in_window)),

@@ -16,7 +16,7 @@ from lstm_desktop.core.dataset import Dataset, build_dataset
 from lstm_desktop.core.runtime import set_threads, tune_allocator
 from lstm_desktop.core.sources import load_prices
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
-from lstm_desktop.core.training import train
+from lstm_desktop.core.training import EVAL_BATCH, train
 
 REFERENCE_DATA = DataRequest("sample", ("AAPL",))
 
@@ -80,8 +80,8 @@ def kernel_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, thread
             output, _ = lstm(x_train[start : start + batch])
             output[:, -1].sum().backward()
         with torch.inference_mode():
-            for start in range(0, len(x_val), 1024):
-                lstm(x_val[start : start + 1024])
+            for start in range(0, len(x_val), EVAL_BATCH):
+                lstm(x_val[start : start + EVAL_BATCH])
         seconds.append(time.perf_counter() - tick)
     return seconds
 
@@ -119,6 +119,11 @@ def _plain_env() -> dict:
 
 def median_after_warmup(seconds: list[float]) -> float:
     return float(np.median(seconds[1:] if len(seconds) > 1 else seconds))
+
+
+def history_median(history: list[dict]) -> float:
+    """Median seconds per epoch of a run's history, after the first (warm-up) epoch."""
+    return median_after_warmup([row["seconds"] for row in history])
 
 
 def with_features(dataset: Dataset, count: int) -> Dataset:
@@ -204,7 +209,7 @@ def bfloat16_figures(epochs: int, threads: int) -> dict:
         spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0, precision=precision)
         history = train(dataset, model, spec).history
         figures[precision] = {
-            "seconds_per_epoch": median_after_warmup([row["seconds"] for row in history]),
+            "seconds_per_epoch": history_median(history),
             "best_val_loss": min(row["val_loss"] for row in history),
         }
     figures["speedup"] = figures["float32"]["seconds_per_epoch"] / figures["bfloat16"]["seconds_per_epoch"]
@@ -225,7 +230,7 @@ def busy_neighbour_figures(epochs: int, threads: int) -> dict:
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         return {
-            name: median_after_warmup([row["seconds"] for row in train_from_command_line(epochs, count)["history"]])
+            name: history_median(train_from_command_line(epochs, count)["history"])
             for name, count in (("automatic", 0), (f"fixed_{threads}", threads), ("fixed_1", 1))
         }
     finally:

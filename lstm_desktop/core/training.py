@@ -101,7 +101,7 @@ def predict_scaled(model: nn.Module, x: np.ndarray | torch.Tensor) -> np.ndarray
     return torch.cat(outputs).numpy() if outputs else np.zeros((0, 1), dtype=np.float32)
 
 
-def precision_context(device: str, precision: str) -> contextlib.AbstractContextManager:
+def precision_context(device: str | torch.device, precision: str) -> contextlib.AbstractContextManager:
     """The arithmetic of a training step: plain float32, or bfloat16 autocast (weights and losses stay float32)."""
     if precision == "float32":
         return contextlib.nullcontext()
@@ -113,7 +113,7 @@ def _mean_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor, precision: st
     total = 0.0
     with torch.inference_mode():
         for start in range(0, len(x), EVAL_BATCH):
-            with precision_context(str(x.device), precision):
+            with precision_context(x.device, precision):
                 out = model(x[start : start + EVAL_BATCH])
             total += float(nn.functional.mse_loss(out.float(), y[start : start + EVAL_BATCH], reduction="sum"))
     return total / y.numel()
