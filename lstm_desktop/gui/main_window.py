@@ -193,7 +193,10 @@ class MainWindow(FileActions, QMainWindow):
 
     # ----- workers -----
     def busy(self) -> bool:
-        return self.worker is not None and self.worker.is_running()
+        """A task runs, or its end has not been handled yet. (Its thread stops before the queued end reaches
+        the window; counting from the thread alone let a new task start in between, and the old task's end then
+        forgot the new worker, while its buttons were still disabled.)"""
+        return self.worker is not None
 
     def _start(self, worker: Worker, on_success: Any, what: str, on_progress: Any = None) -> None:
         """Run a worker. Only bound methods of this window are connected: Qt then queues every call to the
