@@ -230,7 +230,7 @@ def _report(document: dict) -> str:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from lstm_desktop.core.sources import load_prices
+    from lstm_desktop.core.data.sources import load_prices
 
     frames = load_prices(_data_request(args))
     if args.json:
@@ -272,7 +272,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, on_sigint)
     started = time.perf_counter()
     try:
-        from lstm_desktop.core.training import train
+        from lstm_desktop.core.learn.training import train
 
         trained = train(dataset, config.model, config.train, _Progress(args.quiet), lambda: stop["asked"])
     finally:
@@ -282,7 +282,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if not args.quiet:
         _err(f"trained in {format_duration(time.perf_counter() - started)} on {result.device}")
     if args.project:
-        from lstm_desktop.core.project import Project, save_project
+        from lstm_desktop.core.store.project import Project, save_project
 
         path = save_project(Project.from_run(result), args.project)
         _err(f"saved {path}")
@@ -294,7 +294,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from lstm_desktop.core.project import load_project
+    from lstm_desktop.core.store.project import load_project
 
     project = load_project(args.project)
     document = _clean_nans(project.document())
@@ -307,7 +307,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
     from lstm_desktop.core.errors import BadInput
-    from lstm_desktop.core.project import load_project
+    from lstm_desktop.core.store.project import load_project
 
     if not 1 <= args.days <= 1000:
         raise BadInput(f"--days must be between 1 and 1000, not {args.days}.")

@@ -1,7 +1,7 @@
 """Check the CUDA training path on a machine with a GPU (run by hand; CI has none).
 
-Trains the reference setup on the bundled sample on cuda (float32 and bfloat16) and on cpu, checks that both give sane, similar
-scores, that a project trained on the GPU saves and reopens on the CPU with the same forecast, and prints
+Trains the reference setup on the bundled sample on cuda (float32 and bfloat16) and on cpu, checks that both give
+sane, similar scores, that a project trained on the GPU saves and reopens on the CPU with the same forecast, and prints
 seconds per epoch for both devices.  Usage: python tools/cuda_check.py [epochs]
 """
 
@@ -16,8 +16,8 @@ import numpy as np
 import torch
 
 from lstm_desktop.core.pipeline import run
-from lstm_desktop.core.project import Project, load_project, save_project
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, RunConfig, TrainSpec
+from lstm_desktop.core.store.project import Project, load_project, save_project
 
 
 def main() -> int:

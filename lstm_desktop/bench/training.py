@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_desktop.core.dataset import Dataset, build_dataset
+from lstm_desktop.core.data.sources import load_prices
+from lstm_desktop.core.learn.dataset import Dataset, build_dataset
+from lstm_desktop.core.learn.training import EVAL_BATCH, train
 from lstm_desktop.core.runtime import set_threads, tune_allocator
-from lstm_desktop.core.sources import load_prices
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
-from lstm_desktop.core.training import EVAL_BATCH, train
 
 REFERENCE_DATA = DataRequest("sample", ("AAPL",))
 
@@ -67,7 +67,7 @@ def kernel_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, thread
     This is the floor for any loop built on torch's LSTM kernel (oneDNN's on x86 CPUs)."""
     import torch
 
-    from lstm_desktop.core.training import build_model
+    from lstm_desktop.core.learn.training import build_model
 
     set_threads(threads)
     lstm = build_model(dataset, model, seed=0).lstm

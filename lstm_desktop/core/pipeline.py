@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .cache import PriceCache
-from .dataset import Dataset, build_dataset
-from .evaluation import evaluate
-from .forecast import BAND_LEVEL, forecast
-from .model import LSTMForecaster
-from .prices import PriceFrame
-from .sources import load_prices
+from .assess.evaluation import evaluate
+from .assess.forecast import BAND_LEVEL, forecast
+from .data.cache import PriceCache
+from .data.prices import PriceFrame
+from .data.sources import load_prices
+from .learn.dataset import Dataset, build_dataset
+from .learn.model import LSTMForecaster
+from .learn.training import Callback, TrainResult, train
 from .specs import RunConfig
-from .training import Callback, TrainResult, train
 
 
 @dataclass

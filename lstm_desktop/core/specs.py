@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .data.prices import PRICE_COLUMNS
 from .errors import BadInput
-from .prices import PRICE_COLUMNS
 
 SOURCES = ("yahoo", "csv", "sample")
 TARGET_COLUMNS = ("Adj Close", "Close")

@@ -23,7 +23,7 @@ class FileActions:
 
     def _current_project(self) -> Any:
         """What Save writes: the trained run, or the settings and data when there is no model yet."""
-        from lstm_desktop.core.project import Project
+        from lstm_desktop.core.store.project import Project
 
         notes = self.notes.toPlainText()
         if self.project is not None:
@@ -49,7 +49,7 @@ class FileActions:
         return bool(path) and self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
-        from lstm_desktop.core.project import save_project
+        from lstm_desktop.core.store.project import save_project
 
         project = self._current_project()
         if project is None:
@@ -164,8 +164,8 @@ class FileActions:
             self.export_predictions(Path(path))
 
     def export_predictions(self, path: Path) -> None:
-        from lstm_desktop.core.atomic import write_bytes_atomic
-        from lstm_desktop.core.export import predictions_csv
+        from lstm_desktop.core.store.atomic import write_bytes_atomic
+        from lstm_desktop.core.store.export import predictions_csv
 
         try:
             write_bytes_atomic(path, predictions_csv(self.project.results).encode())

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from lstm_desktop.core.durations import format_duration
 from lstm_desktop.core.errors import LstmDesktopError
 from lstm_desktop.core.paths import log_dir
-from lstm_desktop.core.workspace import RecentProjects, Recovery
+from lstm_desktop.core.store.workspace import RecentProjects, Recovery
 
 from . import tasks
 from .about import about_text

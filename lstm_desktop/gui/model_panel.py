@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lstm_desktop.core.data.prices import PRICE_COLUMNS
 from lstm_desktop.core.errors import BadInput
-from lstm_desktop.core.prices import PRICE_COLUMNS
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
 from .widgets import named

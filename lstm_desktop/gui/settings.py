@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lstm_desktop.core.atomic import write_bytes_atomic
 from lstm_desktop.core.paths import config_dir
+from lstm_desktop.core.store.atomic import write_bytes_atomic
 
 
 class WindowSettings:

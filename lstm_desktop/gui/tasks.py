@@ -36,7 +36,7 @@ def _loaded(request: DataRequest, frames: list, column: str) -> Loaded:
 
 def load_task(request: DataRequest, column: str) -> Callable[[Report, ShouldStop], Loaded]:
     def task(report: Report, should_stop: ShouldStop) -> Loaded:
-        from lstm_desktop.core.sources import load_prices
+        from lstm_desktop.core.data.sources import load_prices
 
         return _loaded(request, load_prices(request), column)
 
@@ -50,10 +50,10 @@ def train_task(
 
     def task(report: Report, should_stop: ShouldStop) -> Any:
         from lstm_desktop.core import pipeline
-        from lstm_desktop.core.dataset import build_dataset
-        from lstm_desktop.core.project import Project
-        from lstm_desktop.core.sources import load_prices
-        from lstm_desktop.core.training import train
+        from lstm_desktop.core.data.sources import load_prices
+        from lstm_desktop.core.learn.dataset import build_dataset
+        from lstm_desktop.core.learn.training import train
+        from lstm_desktop.core.store.project import Project
 
         loaded = frames
         if loaded is None:
@@ -73,7 +73,7 @@ def train_task(
 
 def open_task(path: Path) -> Callable[[Report, ShouldStop], Any]:
     def task(report: Report, should_stop: ShouldStop) -> Any:
-        from lstm_desktop.core.project import load_project
+        from lstm_desktop.core.store.project import load_project
 
         project = load_project(path)
         project.dataset()  # build it here, not on the GUI thread

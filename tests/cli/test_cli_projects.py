@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from lstm_desktop.cli import main
-from lstm_desktop.core.schema import SCHEMA_VERSION
+from lstm_desktop.core.store.schema import SCHEMA_VERSION
 
 FAST = ["--window", "20", "--layers", "1", "--hidden", "8", "--threads", "1", "--forecast-days", "6"]
 

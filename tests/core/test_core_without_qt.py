@@ -14,10 +14,10 @@ for info in pkgutil.iter_modules(core.__path__):
     importlib.import_module(f"lstm_desktop.core.{info.name}")
 import lstm_desktop.cli
 from lstm_desktop.core.pipeline import RunConfig, run
-from lstm_desktop.core.dataset import DatasetSpec
-from lstm_desktop.core.model import ModelSpec
-from lstm_desktop.core.training import TrainSpec
-from lstm_desktop.core.sources import DataRequest
+from lstm_desktop.core.learn.dataset import DatasetSpec
+from lstm_desktop.core.learn.model import ModelSpec
+from lstm_desktop.core.learn.training import TrainSpec
+from lstm_desktop.core.data.sources import DataRequest
 result = run(RunConfig(DataRequest("sample", ("MSFT",), start="2011-01-01"), DatasetSpec(window=10),
                        ModelSpec(1, 4), TrainSpec(epochs=1, threads=1), 3))
 assert len(result.forecast) == 3

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from lstm_desktop.core.csv_import import read_price_csv
+from lstm_desktop.core.data.csv_import import read_price_csv
+from lstm_desktop.core.data.sources import sample_path
 from lstm_desktop.core.errors import BadInput
-from lstm_desktop.core.sources import sample_path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

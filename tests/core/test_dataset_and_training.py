@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_desktop.core.dataset import DatasetSpec, build_dataset
 from lstm_desktop.core.errors import BadInput
-from lstm_desktop.core.model import ModelSpec
-from lstm_desktop.core.training import BatchProgress, EpochEnded, TrainSpec, _mean_loss, train
+from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
+from lstm_desktop.core.learn.model import ModelSpec
+from lstm_desktop.core.learn.training import BatchProgress, EpochEnded, TrainSpec, _mean_loss, train
 
 SMALL = ModelSpec(layers=1, hidden=16)
 QUICK = TrainSpec(epochs=2, batch_size=64, threads=1, seed=7, device="cpu")  # determinism is a CPU promise

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_desktop.core.dataset import DatasetSpec, build_dataset
-from lstm_desktop.core.evaluation import evaluate, score, skill
-from lstm_desktop.core.forecast import forecast
-from lstm_desktop.core.model import ModelSpec
-from lstm_desktop.core.training import TrainSpec, train
+from lstm_desktop.core.assess.evaluation import evaluate, score, skill
+from lstm_desktop.core.assess.forecast import forecast
+from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
+from lstm_desktop.core.learn.model import ModelSpec
+from lstm_desktop.core.learn.training import TrainSpec, train
 
 
 def test_score_matches_a_hand_computation() -> None:
@@ -60,7 +60,7 @@ def test_forecast_dates_and_band(aapl_frames, mode: str, horizon: int) -> None:
 
 
 def test_predictions_csv_export() -> None:
-    from lstm_desktop.core.export import predictions_csv
+    from lstm_desktop.core.store.export import predictions_csv
 
     results = {
         "predictions": {"test": [{"date": "2013-02-28", "actual": 10.5, "predicted": 10.25}]},

@@ -9,7 +9,7 @@ import sys
 import torch
 from torch import nn
 
-from lstm_desktop.core.optimiser import Adam
+from lstm_desktop.core.learn.optimiser import Adam
 
 
 def test_adam_updates_are_bit_identical_to_torch_adam() -> None:
@@ -44,7 +44,7 @@ def test_step_without_gradients_is_refused() -> None:
 RUN_WITHOUT_COMPILER = """
 import sys, tempfile, pathlib
 from lstm_desktop.core.pipeline import RunConfig, run
-from lstm_desktop.core.project import Project, load_project, save_project
+from lstm_desktop.core.store.project import Project, load_project, save_project
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
 result = run(RunConfig(DataRequest("sample", ("MSFT",), start="2011-01-01"), DatasetSpec(window=10),
                        ModelSpec(1, 4), TrainSpec(epochs=2, threads=1), 3))

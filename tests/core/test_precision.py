@@ -7,12 +7,12 @@ import pytest
 import torch
 
 from lstm_desktop.cli import main
-from lstm_desktop.core import training
-from lstm_desktop.core.dataset import DatasetSpec, build_dataset
 from lstm_desktop.core.errors import BadInput
-from lstm_desktop.core.model import ModelSpec
+from lstm_desktop.core.learn import training
+from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
+from lstm_desktop.core.learn.model import ModelSpec
+from lstm_desktop.core.learn.training import TrainSpec, predict_scaled, train
 from lstm_desktop.core.runtime import bfloat16_problem
-from lstm_desktop.core.training import TrainSpec, predict_scaled, train
 
 SMALL = ModelSpec(layers=2, hidden=16)
 

@@ -14,16 +14,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_desktop.core import atomic, project_file
-from lstm_desktop.core.dataset import DatasetSpec
+from lstm_desktop.core.data.sources import DataRequest, load_prices
 from lstm_desktop.core.errors import ProjectFileError
-from lstm_desktop.core.model import ModelSpec
+from lstm_desktop.core.learn.dataset import DatasetSpec
+from lstm_desktop.core.learn.model import ModelSpec
+from lstm_desktop.core.learn.training import TrainSpec
 from lstm_desktop.core.pipeline import RunConfig, run
-from lstm_desktop.core.project import Project, load_project, save_project
-from lstm_desktop.core.project_file import SaveFailed
-from lstm_desktop.core.schema import SCHEMA_VERSION
-from lstm_desktop.core.sources import DataRequest, load_prices
-from lstm_desktop.core.training import TrainSpec
+from lstm_desktop.core.store import atomic, project_file
+from lstm_desktop.core.store.project import Project, load_project, save_project
+from lstm_desktop.core.store.project_file import SaveFailed
+from lstm_desktop.core.store.schema import SCHEMA_VERSION
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CONFIG = RunConfig(
@@ -257,8 +257,8 @@ def test_a_disk_that_fills_mid_write_leaves_the_old_file(saved: Path) -> None:
     before = saved.read_bytes()
     script = f"""
 import resource, signal, sys
-from lstm_desktop.core.project import load_project, save_project
-from lstm_desktop.core.project_file import SaveFailed
+from lstm_desktop.core.store.project import load_project, save_project
+from lstm_desktop.core.store.project_file import SaveFailed
 project = load_project({str(saved)!r})
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))

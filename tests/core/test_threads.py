@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from lstm_desktop.core import runtime
-from lstm_desktop.core.dataset import DatasetSpec, build_dataset
-from lstm_desktop.core.model import ModelSpec
-from lstm_desktop.core.training import BatchProgress, TrainSpec, train
+from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
+from lstm_desktop.core.learn.model import ModelSpec
+from lstm_desktop.core.learn.training import BatchProgress, TrainSpec, train
 
 
 @pytest.mark.parametrize(

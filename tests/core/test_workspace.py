@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lstm_desktop.core.dataset import DatasetSpec
+from lstm_desktop.core.data.sources import DataRequest, load_prices
+from lstm_desktop.core.learn.dataset import DatasetSpec
 from lstm_desktop.core.pipeline import RunConfig
-from lstm_desktop.core.project import Project, load_project
-from lstm_desktop.core.sources import DataRequest, load_prices
-from lstm_desktop.core.workspace import MAX_RECENT, RecentProjects, Recovery
+from lstm_desktop.core.store.project import Project, load_project
+from lstm_desktop.core.store.workspace import MAX_RECENT, RecentProjects, Recovery
 
 
 def test_recent_projects_most_recent_first_without_duplicates_or_missing_files(tmp_path: Path) -> None:

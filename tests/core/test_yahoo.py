@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from lstm_desktop.core import yahoo
-from lstm_desktop.core.cache import PriceCache
+from lstm_desktop.core.data import yahoo
+from lstm_desktop.core.data.cache import PriceCache
+from lstm_desktop.core.data.sources import DataRequest, load_prices
 from lstm_desktop.core.errors import EmptyRange, Offline, RateLimited, UnknownTicker
-from lstm_desktop.core.sources import DataRequest, load_prices
 
 D = dt.date
 

@@ -8,13 +8,13 @@ import json
 import zipfile
 from pathlib import Path
 
-from lstm_desktop.core import project_file
-from lstm_desktop.core.dataset import DatasetSpec
-from lstm_desktop.core.model import ModelSpec
+from lstm_desktop.core.data.sources import DataRequest
+from lstm_desktop.core.learn.dataset import DatasetSpec
+from lstm_desktop.core.learn.model import ModelSpec
+from lstm_desktop.core.learn.training import TrainSpec
 from lstm_desktop.core.pipeline import RunConfig, run
-from lstm_desktop.core.project import Project
-from lstm_desktop.core.sources import DataRequest
-from lstm_desktop.core.training import TrainSpec
+from lstm_desktop.core.store import project_file
+from lstm_desktop.core.store.project import Project
 
 OUT = Path(__file__).resolve().parent / "project_v1.lstmproj"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from lstm_desktop.core.sources import sample_tickers
+from lstm_desktop.core.data.sources import sample_tickers
 from lstm_desktop.gui.data_panel import SAMPLE_TICKERS
 
 from .conftest import small_settings
@@ -146,7 +146,7 @@ def test_errors_are_messages_and_the_window_stays_usable(qtbot, window, dialogs,
     assert "not a number: 'ten'" in dialogs.told[-1][1]
     qtbot.waitUntil(lambda: not window.busy())
 
-    from lstm_desktop.core import yahoo
+    from lstm_desktop.core.data import yahoo
 
     monkeypatch.setattr(yahoo, "network_available", lambda *a, **k: False)
     window.data_panel.source.setCurrentIndex(window.data_panel.source.findData("yahoo"))
@@ -219,10 +219,10 @@ def test_close_during_training_asks_then_stops_cleanly(qtbot, window, dialogs) -
 
 def test_crash_recovery_is_offered_and_reopens_the_work(qtbot, window, dialogs) -> None:
     from lstm_desktop.app import offer_recovery
-    from lstm_desktop.core.project import Project
-    from lstm_desktop.core.sources import load_prices
+    from lstm_desktop.core.data.sources import load_prices
     from lstm_desktop.core.specs import DataRequest, RunConfig
-    from lstm_desktop.core.workspace import Recovery
+    from lstm_desktop.core.store.project import Project
+    from lstm_desktop.core.store.workspace import Recovery
 
     config = RunConfig(DataRequest("sample", ("IBM",), start="2011-01-01"))
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -238,7 +238,7 @@ def test_crash_recovery_is_offered_and_reopens_the_work(qtbot, window, dialogs) 
 
 
 def test_yahoo_in_the_window_replayed(qtbot, window, dialogs, yahoo_replay, monkeypatch) -> None:
-    from lstm_desktop.core import yahoo
+    from lstm_desktop.core.data import yahoo
 
     monkeypatch.setattr(yahoo, "network_available", lambda *a, **k: True)
     panel = window.data_panel

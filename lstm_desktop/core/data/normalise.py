@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import BadInput
+from ..errors import BadInput
 from .prices import PRICE_COLUMNS
 
 _HEADER_ALIASES = {

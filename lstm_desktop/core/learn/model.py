@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .specs import ModelSpec
+from ..specs import ModelSpec
 
 
 class LSTMForecaster(nn.Module):

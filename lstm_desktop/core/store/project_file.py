@@ -12,8 +12,8 @@ import json
 import zipfile
 from pathlib import Path
 
+from ..errors import BadInput, ProjectFileError
 from .atomic import write_bytes_atomic
-from .errors import BadInput, ProjectFileError
 
 PROJECT_JSON, PRICES_CSV, WEIGHTS = "project.json", "prices.csv", "model.safetensors"
 LIMITS = {PROJECT_JSON: 64 * 2**20, PRICES_CSV: 512 * 2**20, WEIGHTS: 2 * 2**30}

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..paths import config_dir, data_dir
 from .atomic import write_bytes_atomic
-from .paths import config_dir, data_dir
 
 if TYPE_CHECKING:
     from .project import Project

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import BadInput, EmptyRange
+from ..paths import resources_dir
+from ..specs import SOURCES, DataRequest
 from .cache import PriceCache
 from .csv_import import read_price_csvs
-from .errors import BadInput, EmptyRange
-from .paths import resources_dir
 from .prices import PriceFrame
-from .specs import SOURCES, DataRequest
 
 SAMPLE_FILE = "sample/stocks.csv"
 

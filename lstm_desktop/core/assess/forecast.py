@@ -15,9 +15,9 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .dataset import Dataset
+from ..learn.dataset import Dataset
+from ..learn.training import model_device
 from .evaluation import predict_paths
-from .training import model_device
 
 BAND_LEVEL = 0.90
 _PRICE_FEATURES = ("Open", "High", "Low", "Close", "Adj Close")

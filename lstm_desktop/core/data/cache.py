@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import EmptyRange, Offline
+from ..paths import cache_dir
+from ..store.atomic import write_bytes_atomic
 from . import yahoo
-from .atomic import write_bytes_atomic
-from .errors import EmptyRange, Offline
-from .paths import cache_dir
 from .prices import PriceFrame
 
 Downloader = Callable[[str, "dt.date | None", "dt.date | None"], "tuple[pd.DataFrame, list[str]]"]

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import BadInput
-from .prices import PriceFrame
+from ..data.prices import PriceFrame
+from ..errors import BadInput
+from ..specs import MIN_WINDOWS, DatasetSpec
 from .scaling import Scaler
-from .specs import MIN_WINDOWS, DatasetSpec
 
 SPLITS = ("train", "val", "test")
 _PRICE = "__target_price__"

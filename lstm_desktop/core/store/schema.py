@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import ProjectFileError
+from ..errors import ProjectFileError
 
 SCHEMA_VERSION = 3
 T = TypeVar("T")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import BadInput
+from ..errors import BadInput
 from .normalise import canonical_headers, normalise_table
 from .prices import PriceFrame
 

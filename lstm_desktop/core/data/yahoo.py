@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataUnavailable, EmptyRange, Offline, RateLimited, UnknownTicker
+from ..errors import DataUnavailable, EmptyRange, Offline, RateLimited, UnknownTicker
 from .normalise import normalise_table
 
 YAHOO_HOST = "query2.finance.yahoo.com"
@@ -72,7 +72,7 @@ def configure_yfinance() -> None:
         return
     import yfinance as yf
 
-    from .paths import cache_dir
+    from ..paths import cache_dir
 
     tz_cache = str(cache_dir() / "yfinance-tz")
     warnings.filterwarnings("ignore", module="yfinance")  # its pandas deprecation noise is not ours to show

@@ -11,8 +11,8 @@ import math
 import numpy as np
 from torch import nn
 
-from .dataset import SPLITS, Dataset
-from .training import predict_scaled
+from ..learn.dataset import SPLITS, Dataset
+from ..learn.training import predict_scaled
 
 BASELINES = ("persistence", "drift")
 

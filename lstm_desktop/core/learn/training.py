@@ -19,12 +19,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..errors import BadInput
+from ..runtime import ThreadGovernor, bfloat16_problem, resolve_device, set_threads, tune_allocator
+from ..specs import ModelSpec, TrainSpec
 from .dataset import Dataset
-from .errors import BadInput
 from .model import LSTMForecaster
 from .optimiser import Adam
-from .runtime import ThreadGovernor, bfloat16_problem, resolve_device, set_threads, tune_allocator
-from .specs import ModelSpec, TrainSpec
 
 EVAL_BATCH = 1024
 log = logging.getLogger(__name__)

@@ -19,14 +19,14 @@ import pandas as pd
 
 from lstm_desktop import __version__
 
+from ..data.prices import PRICE_COLUMNS, PriceFrame
+from ..errors import ProjectFileError
+from ..learn.dataset import Dataset, build_dataset
+from ..learn.model import LSTMForecaster
+from ..pipeline import RunResult, document
+from ..specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 from . import project_file
-from .dataset import Dataset, build_dataset
-from .errors import ProjectFileError
-from .model import LSTMForecaster
-from .pipeline import RunResult, document
-from .prices import PRICE_COLUMNS, PriceFrame
 from .schema import SCHEMA_VERSION, dataclass_from_dict, migrate, require
-from .specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
 
 def _now() -> str:
@@ -90,8 +90,8 @@ class Project:
 
     def recompute(self) -> tuple[dict, dict, list[dict]]:
         """(metrics, predictions, forecast) recomputed from the stored weights and prices."""
-        from .evaluation import evaluate
-        from .forecast import forecast
+        from ..assess.evaluation import evaluate
+        from ..assess.forecast import forecast
 
         model, data = self.model(), self.dataset()
         metrics, predictions = evaluate(data, model)
@@ -99,7 +99,7 @@ class Project:
         return metrics, predictions, forecast(data, model, days)
 
     def forecast(self, days: int) -> list[dict]:
-        from .forecast import forecast
+        from ..assess.forecast import forecast
 
         return forecast(self.dataset(), self.model(), days)
 

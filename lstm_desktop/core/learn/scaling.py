@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .specs import SCALERS
+from ..specs import SCALERS
 
 
 @dataclass(frozen=True)
