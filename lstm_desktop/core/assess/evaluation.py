@@ -2,6 +2,7 @@
 
 persistence: tomorrow = today (the last known price). drift: the last known price plus the mean daily change
 of the training rows. skill = 1 - RMSE(model) / RMSE(persistence): above 0 the model beats "tomorrow = today".
+One scoring path serves a single split and every walk-forward fold.
 """
 
 from __future__ import annotations
@@ -11,33 +12,50 @@ import math
 import numpy as np
 from torch import nn
 
-from ..learn.dataset import SPLITS, Dataset
-from ..learn.training import predict_scaled
+from ..learn.dataset import Dataset
+from ..learn.predict import predict_scaled
+from ..report import Scores, Series, SplitScores
+from .verdict import skill_verdict
 
-BASELINES = ("persistence", "drift")
 
-
-def score(actual: np.ndarray, predicted: np.ndarray, last: np.ndarray) -> dict[str, float]:
-    """RMSE, MAE, MAPE (%) and directional accuracy (share of days whose predicted move from the last known
-    price has the sign of the actual move) of `predicted` against `actual`."""
+def score(actual: np.ndarray, predicted: np.ndarray, last: np.ndarray) -> Scores:
+    """RMSE, MAE, MAPE (%) and directional accuracy of `predicted` against `actual`: the share of days whose
+    predicted move from the last known price has the sign of the actual move, over the days a move was predicted
+    (None when the predictor never predicts one, like persistence)."""
     actual, predicted, last = (np.asarray(a, dtype=np.float64) for a in (actual, predicted, last))
     error = predicted - actual
-    return {
-        "rmse": float(np.sqrt(np.mean(error**2))),
-        "mae": float(np.mean(np.abs(error))),
-        "mape": float(np.mean(np.abs(error) / np.abs(actual)) * 100.0),
-        "directional_accuracy": float(np.mean(np.sign(predicted - last) == np.sign(actual - last))),
-    }
+    predicted_move = np.sign(predicted - last)
+    moved = predicted_move != 0
+    direction = float(np.mean(predicted_move[moved] == np.sign(actual - last)[moved])) if moved.any() else None
+    return Scores(
+        rmse=float(np.sqrt(np.mean(error**2))),
+        mae=float(np.mean(np.abs(error))),
+        mape=float(np.mean(np.abs(error) / np.abs(actual)) * 100.0),
+        directional_accuracy=direction,
+    )
 
 
 def skill(model_rmse: float, persistence_rmse: float) -> float:
     return 1.0 - model_rmse / persistence_rmse if persistence_rmse > 0 else math.nan
 
 
-def training_drift(dataset: Dataset) -> float:
-    """Mean daily price change over the training rows."""
-    train_prices = dataset.prices[: dataset.bounds[0]]
-    return float(np.mean(np.diff(train_prices)))
+def training_drift(prices: np.ndarray) -> float:
+    """Mean daily price change over the training rows `prices`."""
+    return float(np.mean(np.diff(prices)))
+
+
+def score_split(actual: np.ndarray, predicted: np.ndarray, last: np.ndarray, drift: float) -> SplitScores:
+    """The model and the baselines on one block of one-step-ahead predictions."""
+    model = score(actual, predicted, last)
+    persistence = score(actual, last, last)
+    value = skill(model.rmse, persistence.rmse)
+    return SplitScores(
+        model=model,
+        persistence=persistence,
+        drift=score(actual, last + drift, last),
+        skill=value,
+        verdict=skill_verdict(value),
+    )
 
 
 def predict_paths(dataset: Dataset, model: nn.Module, split: str) -> np.ndarray:
@@ -46,25 +64,25 @@ def predict_paths(dataset: Dataset, model: nn.Module, split: str) -> np.ndarray:
     return dataset.to_prices(scaled, dataset.anchors[split])
 
 
-def evaluate(dataset: Dataset, model: nn.Module) -> tuple[dict, dict]:
-    """(metrics, predictions) per split. Predictions are one step ahead (the first step of each output)."""
-    drift = training_drift(dataset)
-    metrics: dict[str, dict] = {}
-    predictions: dict[str, list[dict]] = {}
-    for split in SPLITS:
-        anchors = dataset.anchors[split]
-        predicted = predict_paths(dataset, model, split)[:, 0]
-        last = dataset.prices[anchors]
-        actual = dataset.prices[anchors + 1]
-        entry = {
-            "model": score(actual, predicted, last),
-            "persistence": score(actual, last, last),
-            "drift": score(actual, last + drift, last),
-        }
-        entry["skill"] = skill(entry["model"]["rmse"], entry["persistence"]["rmse"])
-        metrics[split] = entry
-        dates = dataset.dates[anchors + 1].strftime("%Y-%m-%d")
-        predictions[split] = [
-            {"date": d, "actual": float(a), "predicted": float(p)} for d, a, p in zip(dates, actual, predicted)
-        ]
+def one_step(dataset: Dataset, model: nn.Module, split: str) -> Series:
+    """The model's one-step-ahead predictions on a split (the first step of each output)."""
+    anchors = dataset.anchors[split]
+    predicted = predict_paths(dataset, model, split)[:, 0]
+    dates = dataset.dates[anchors + 1].to_numpy().astype("datetime64[D]")
+    return Series(dates=dates, actual=dataset.prices[anchors + 1].copy(), predicted=predicted.astype(np.float64))
+
+
+def evaluate(
+    dataset: Dataset, model: nn.Module, splits: tuple[str, ...] = ("train", "val", "test")
+) -> tuple[dict[str, SplitScores], dict[str, Series]]:
+    """(scores, one-step predictions) for each of `splits`."""
+    r = dataset.rows
+    drift = training_drift(dataset.prices[r.start : r.val_at])
+    metrics: dict[str, SplitScores] = {}
+    predictions: dict[str, Series] = {}
+    for split in splits:
+        series = one_step(dataset, model, split)
+        last = dataset.prices[dataset.anchors[split]]
+        metrics[split] = score_split(series.actual, series.predicted, last, drift)
+        predictions[split] = series
     return metrics, predictions
