@@ -62,7 +62,7 @@ def test_offline_without_cache_fails_fast_with_a_clear_message() -> None:
     with pytest.raises(Offline, match="No internet connection and no cached prices for MSFT"):
         PriceCache(probe=lambda: False).get("MSFT", D(2020, 1, 1), D(2021, 1, 1))
     with pytest.raises(Offline):
-        load_prices(DataRequest("yahoo", ("MSFT",), offline=True))
+        load_prices(DataRequest(source="yahoo", tickers=("MSFT",), offline=True))
     assert time.monotonic() - started < 5
 
 

@@ -1,10 +1,12 @@
-"""Per-ticker cache of downloaded prices, with metadata, incremental refresh and an offline fallback."""
+"""Per-ticker cache of downloaded prices, with metadata, incremental refresh and an offline fallback.
+
+A damaged entry (see cache_entry) is treated as missing: downloaded again when online, with a note among the
+repairs; refused as unavailable when offline, saying why.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -13,11 +15,14 @@ import pandas as pd
 
 from ..errors import EmptyRange, Offline
 from ..paths import cache_dir
-from ..store.atomic import write_bytes_atomic
 from . import yahoo
-from .prices import PriceFrame
+from .cache_entry import Damaged, Entry, read_entry, write_entry
+from .prices import PRICE_COLUMNS, PriceFrame
+from .quality import quality_notes
+from .tickers import normalise_ticker
 
 Downloader = Callable[[str, "dt.date | None", "dt.date | None"], "tuple[pd.DataFrame, list[str]]"]
+EARLIEST = dt.date(1900, 1, 1)  # where a download without a start date begins (Yahoo has nothing older)
 
 
 def _now() -> dt.datetime:
@@ -29,12 +34,24 @@ def _safe_name(ticker: str) -> str:
 
 
 def _describe_age(fetched_at: str) -> str:
-    age = _now() - dt.datetime.fromisoformat(fetched_at)
+    age = max(_now() - dt.datetime.fromisoformat(fetched_at), dt.timedelta(0))
     days = age.days
     if days >= 1:
         return f"{days} day{'s' if days != 1 else ''} old"
     hours = age.seconds // 3600
     return f"{hours} hour{'s' if hours != 1 else ''} old" if hours else "less than an hour old"
+
+
+def _unavailable(ticker: str, damage: str | None) -> Offline:
+    if damage is None:
+        return Offline(
+            f"No internet connection and no cached prices for {ticker}. Connect to the internet, "
+            "or use a CSV file or the bundled sample."
+        )
+    return Offline(
+        f"No internet connection, and the cached prices of {ticker} are damaged ({damage}), so they cannot be "
+        "used. Connect to the internet to download them again, or use a CSV file or the bundled sample."
+    )
 
 
 class PriceCache:
@@ -54,58 +71,55 @@ class PriceCache:
     def _folder(self, ticker: str) -> Path:
         return self.root / _safe_name(ticker)
 
+    def _read(self, ticker: str) -> tuple[Entry | None, str | None]:
+        """The entry of `ticker` and None, or None and why the entry is damaged, or (None, None): no entry."""
+        try:
+            return read_entry(self._folder(ticker), ticker), None
+        except Damaged as exc:
+            return None, str(exc)
+
     def load(self, ticker: str) -> tuple[pd.DataFrame, dict] | None:
         """The cached frame and metadata of `ticker`, or None (a damaged entry counts as none)."""
-        folder = self._folder(ticker)
-        try:
-            meta = json.loads((folder / "meta.json").read_text())
-            frame = pd.read_csv(folder / "prices.csv", index_col="Date", parse_dates=["Date"])
-            return frame.astype("float64"), meta
-        except (OSError, ValueError, KeyError):
-            return None
-
-    def _store(self, ticker: str, frame: pd.DataFrame, meta: dict) -> None:
-        folder = self._folder(ticker)
-        folder.mkdir(parents=True, exist_ok=True)
-        buffer = io.StringIO()
-        frame.to_csv(buffer, date_format="%Y-%m-%d", float_format="%.10g")
-        write_bytes_atomic(folder / "prices.csv", buffer.getvalue().encode())
-        write_bytes_atomic(folder / "meta.json", json.dumps(meta, indent=2).encode())
+        entry, _ = self._read(normalise_ticker(ticker))
+        return (entry.frame, entry.meta) if entry else None
 
     def get(
         self, ticker: str, start: dt.date | None = None, end: dt.date | None = None, offline: bool = False
     ) -> PriceFrame:
         """Prices of `ticker` in [start, end]: cached rows, plus a download of only what is missing."""
-        ticker = ticker.strip().upper()
+        ticker = normalise_ticker(ticker)
         today = dt.date.today()
         end = min(end or today, today)
-        cached = self.load(ticker)
+        entry, damage = self._read(ticker)
         if offline or not self._probe():
-            if cached is None:
-                raise Offline(
-                    f"No internet connection and no cached prices for {ticker}. Connect to the internet, "
-                    "or use a CSV file or the bundled sample."
-                )
-            return self._from_cache(ticker, cached, start, end, "offline")
+            if entry is None:
+                raise _unavailable(ticker, damage)
+            return self._from_cache(ticker, entry, start, end, "offline")
         try:
-            frame, meta, repairs = self._refresh(ticker, cached, start, end)
-        except Offline:
-            if cached is None:
+            frame, meta, repairs = self._refresh(ticker, entry, start, end)
+        except Offline as exc:
+            if entry is None:
+                if damage:
+                    raise Offline(f"{exc} The cached prices of {ticker} are damaged ({damage}).") from exc
                 raise
-            return self._from_cache(ticker, cached, start, end, "Yahoo did not answer")
+            return self._from_cache(ticker, entry, start, end, "Yahoo did not answer")
+        if damage:
+            repairs.insert(0, f"the cached prices of {ticker} were damaged ({damage}), so they were downloaded again")
         return self._subset(ticker, frame, meta, start, end, "downloaded", repairs)
 
     def _refresh(
-        self, ticker: str, cached: tuple[pd.DataFrame, dict] | None, start: dt.date | None, end: dt.date
+        self, ticker: str, entry: Entry | None, start: dt.date | None, end: dt.date
     ) -> tuple[pd.DataFrame, dict, list[str]]:
         """Download what the cache lacks for [start, end]; re-download all if adjustments changed."""
-        want_start = start or dt.date(1900, 1, 1)
+        want_start = start or EARLIEST
         repairs: list[str] = []
-        if cached is None:
+        if entry is None:
             frame, repairs = self._download(ticker, want_start, end)
+            exchange = frame.attrs.get("exchange")
             covered = [want_start, end]
         else:
-            frame, meta = cached
+            frame, meta = entry.frame, entry.meta
+            exchange = meta.get("exchange")
             have_start = dt.date.fromisoformat(meta["covered"][0])
             have_end = dt.date.fromisoformat(meta["covered"][1])
             parts = [frame]
@@ -118,8 +132,13 @@ class PriceCache:
                     parts = [frame]
                 else:
                     parts.append(newer)
-            frame = pd.concat(parts)
+            exchange = next((p.attrs["exchange"] for p in parts if p.attrs.get("exchange")), exchange)
+            frame = pd.concat([p for p in parts if not p.empty])
             frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+            gaps = int(frame.isna().any(axis=1).sum())  # a part without some column (e.g. no volume yet)
+            if gaps:
+                frame = frame.ffill().bfill()
+                repairs.append(f"{gaps} rows with a missing Open/High/Low/Volume filled from the previous day")
             covered = [min(want_start, have_start), max(end, have_end)]
         meta = {
             "ticker": ticker,
@@ -129,15 +148,16 @@ class PriceCache:
             "covered": [covered[0].isoformat(), covered[1].isoformat()],
             "fetched_at": _now().isoformat(),
             "yfinance_version": yahoo.yfinance_version(),
+            "exchange": exchange,
         }
-        self._store(ticker, frame, meta)
+        write_entry(self._folder(ticker), frame, meta)
         return frame, meta, repairs
 
     def _download_part(self, ticker: str, start: dt.date, end: dt.date) -> pd.DataFrame:
         try:
             return self._download(ticker, start, end)[0]
         except EmptyRange:
-            return pd.DataFrame(columns=["Open", "High", "Low", "Close", "Adj Close", "Volume"], dtype="float64")
+            return pd.DataFrame(columns=list(PRICE_COLUMNS), dtype="float64")
 
     @staticmethod
     def _adjustment_changed(old: pd.DataFrame, new: pd.DataFrame) -> bool:
@@ -149,13 +169,10 @@ class PriceCache:
         b = new.loc[common, "Adj Close"]
         return bool(((a - b).abs() > 1e-6 * b.abs().clip(lower=1e-9)).any())
 
-    def _from_cache(
-        self, ticker: str, cached: tuple[pd.DataFrame, dict], start: dt.date | None, end: dt.date, why: str
-    ) -> PriceFrame:
-        frame, meta = cached
-        fetched = meta.get("fetched_at", _now().isoformat())
+    def _from_cache(self, ticker: str, entry: Entry, start: dt.date | None, end: dt.date, why: str) -> PriceFrame:
+        fetched = entry.meta["fetched_at"]
         origin = f"cache from {fetched[:10]} ({_describe_age(fetched)}; {why})"
-        return self._subset(ticker, frame, meta, start, end, origin, [])
+        return self._subset(ticker, entry.frame, entry.meta, start, end, origin, [])
 
     @staticmethod
     def _subset(
@@ -167,13 +184,18 @@ class PriceCache:
         origin: str,
         repairs: list[str],
     ) -> PriceFrame:
-        rows = frame.loc[pd.Timestamp(start or "1900-01-01") : pd.Timestamp(end)]
+        """The rows from `start` (no bound when None) to `end`, with the findings on exactly those rows."""
+        keep = frame.index <= pd.Timestamp(end)
+        if start is not None:
+            keep &= frame.index >= pd.Timestamp(start)
+        rows = frame[keep]
         if rows.empty:
             raise EmptyRange(
                 f"No prices for {ticker} between {start or 'the start'} and {end}"
                 + (" in the cache" if origin != "downloaded" else "")
                 + ". Widen the date range."
             )
+        exchange = meta.get("exchange")
         request = {
             "source": "yahoo",
             "ticker": ticker,
@@ -183,5 +205,7 @@ class PriceCache:
             "auto_adjust": False,
             "yfinance_version": meta.get("yfinance_version"),
             "fetched_at": meta.get("fetched_at"),
+            "exchange": exchange,
         }
-        return PriceFrame(ticker, rows.copy(), "yahoo", origin, repairs, request)
+        notes = quality_notes(rows, ticker, exchange)
+        return PriceFrame(ticker, rows.copy(), "yahoo", origin, repairs + notes, request, exchange)

@@ -1,48 +1,25 @@
-"""Read price CSV files in the shapes people actually have (Yahoo export, yfinance to_csv, long format...)."""
+"""Read price CSV files in the shapes people actually have (Yahoo export, yfinance to_csv, long format...).
+
+A wide file (no Ticker column) holds one series, named after the file; a long file holds one row per ticker and
+day, and the tickers asked for are taken from it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import BadInput
-from .normalise import canonical_headers, normalise_table
+from ..errors import BadInput, EmptyRange
+from .csv_file import MAX_CSV_BYTES, TextTable, read_text_table
+from .normalise import canonical_headers, file_formats, normalise_rows
 from .prices import PriceFrame
+from .quality import quality_notes
+from .tickers import normalise_tickers, refuse_repeats
 
-MAX_CSV_BYTES = 512 * 1024 * 1024
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise BadInput(f"File not found: {path}")
-    if path.is_dir():
-        raise BadInput(f"{path} is a folder, not a CSV file.")
-    size = path.stat().st_size
-    if size == 0:
-        raise BadInput(f"{path.name} is empty.")
-    if size > MAX_CSV_BYTES:
-        raise BadInput(f"{path.name} is larger than {MAX_CSV_BYTES // 2**20} MB; split it first.")
-    try:
-        with path.open("r", encoding="utf-8-sig") as handle:
-            first_line = handle.readline()
-        sep = ";" if first_line.count(";") > first_line.count(",") else ","
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path.name} is not a text CSV file (cannot decode it as UTF-8).") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise BadInput(f"{path.name} holds no table.") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise BadInput(f"{path.name} is not a readable CSV table: {exc}") from exc
-    except OSError as exc:
-        raise BadInput(f"Cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def _ticker_column(table: pd.DataFrame) -> str | None:
-    for col, name in canonical_headers(list(table.columns)).items():
-        if name == "Ticker":
-            return col
-    return None
+__all__ = ["MAX_CSV_BYTES", "read_price_csv", "read_price_csvs"]
 
 
 def read_price_csv(path: str | Path, ticker: str | None = None) -> PriceFrame:
@@ -50,37 +27,106 @@ def read_price_csv(path: str | Path, ticker: str | None = None) -> PriceFrame:
     return read_price_csvs(path, [ticker])[0]
 
 
-def read_price_csvs(path: str | Path, tickers: list[str | None]) -> list[PriceFrame]:
-    """Load several tickers of one (long-format) file, reading it once. None: the file's only ticker."""
+def read_price_csvs(
+    path: str | Path,
+    tickers: Sequence[str | None],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[PriceFrame]:
+    """Load several tickers of one (long-format) file, reading it once; None or no ticker: the file's only one.
+
+    Rows are kept from `start` to `end` inclusive (either may be None: no bound). Raises BadInput, or EmptyRange
+    when no row falls in the dates.
+    """
     path = Path(path)
-    table = _read_table(path)
-    return [_one_ticker(path, table, ticker) for ticker in tickers]
+    text = read_text_table(path)
+    asked = [str(t).strip() for t in tickers if t is not None and str(t).strip()]
+    refuse_repeats(asked)
+    column = _ticker_column(text.table)
+    if column is None:
+        frames = [_wide(path, text, asked)]
+    else:
+        formats = file_formats(text.table, text.lines)  # once for the file, not per ticker
+        frames = [_long(path, text, column, ticker, formats) for ticker in (normalise_tickers(asked) or [None])]
+    return [_finish(frame, start, end) for frame in frames]
 
 
-def _one_ticker(path: Path, table: pd.DataFrame, ticker: str | None) -> PriceFrame:
-    column = _ticker_column(table)
-    if column is not None:
-        available = list(dict.fromkeys(table[column].str.strip()))
-        if ticker is None:
-            if len(available) != 1:
-                raise BadInput(
-                    f"{path.name} holds several tickers ({', '.join(available[:10])}): choose one "
-                    "(on the command line: --ticker T)."
-                )
-            ticker = available[0]
-        wanted = ticker.strip().upper()
-        rows = table[column].str.strip().str.upper() == wanted
-        if not rows.any():
-            raise BadInput(f"{path.name} has no rows for {ticker}; it holds {', '.join(available[:10])}.")
-        table = table[rows].drop(columns=[column]).reset_index(drop=True)
-        ticker = wanted
-    frame, repairs = normalise_table(table)
-    name = ticker or path.stem
+def _ticker_column(table: pd.DataFrame) -> str | None:
+    return next((col for col, name in canonical_headers(list(table.columns)).items() if name == "Ticker"), None)
+
+
+def _frame(
+    path: Path,
+    text: TextTable,
+    table: pd.DataFrame,
+    lines: list[int],
+    ticker: str | None,
+    formats: tuple[str, str] | None = None,
+) -> PriceFrame:
+    frame, repairs = normalise_rows(table, lines, formats)
     return PriceFrame(
-        ticker=name,
+        ticker=ticker or path.stem,
         frame=frame,
         source="csv",
         origin=f"file {path.name}",
-        repairs=repairs,
+        repairs=text.notes + repairs,
         request={"source": "csv", "path": str(path), "ticker": ticker},
     )
+
+
+def _wide(path: Path, text: TextTable, asked: list[str]) -> PriceFrame:
+    """The one series of a file without a Ticker column; asking it for a ticker other than its name is refused."""
+    name = path.stem
+    if len(asked) > 1:
+        raise BadInput(
+            f"{path.name} holds one series of prices (it has no Ticker column), named {name} after the file, so it "
+            f"cannot give {', '.join(asked)}. Load it without tickers, or use one file per ticker, or a file with "
+            "a Ticker column and the rows of every ticker."
+        )
+    if asked and asked[0].upper() != name.upper():
+        raise BadInput(
+            f"{path.name} holds one series of prices (it has no Ticker column), named {name} after the file; it "
+            f"cannot be loaded as {asked[0]}. Load it without a ticker (on the command line: leave out --ticker), "
+            f"rename the file to {asked[0]}.csv, or add a Ticker column."
+        )
+    return _frame(path, text, text.table, text.lines, None)
+
+
+def _long(path: Path, text: TextTable, column: str, ticker: str | None, formats: tuple[str, str] | None) -> PriceFrame:
+    """The rows of `ticker` (None: the file's only ticker) from a file with a Ticker column."""
+    names = text.table[column].astype(str).str.strip().str.upper()
+    available = [t for t in dict.fromkeys(names) if t]
+    if ticker is None:
+        if len(available) != 1:
+            raise BadInput(
+                f"{path.name} holds several tickers ({', '.join(available[:10])}): choose one "
+                "(on the command line: --ticker T)."
+                if available
+                else f"{path.name} has a Ticker column but no ticker in it. Fill it in, or delete the column."
+            )
+        ticker = available[0]
+    rows = (names == ticker).to_numpy()
+    if not rows.any():
+        raise BadInput(
+            f"{path.name} has no rows for {ticker}; it holds {', '.join(available[:10])}. Choose one of those."
+        )
+    table = text.table[rows].drop(columns=[column]).reset_index(drop=True)
+    lines = [line for line, keep in zip(text.lines, rows) if keep]
+    return _frame(path, text, table, lines, ticker, formats)
+
+
+def _finish(frame: PriceFrame, start: dt.date | None, end: dt.date | None) -> PriceFrame:
+    """Keep the rows from `start` to `end` (no hidden bound when either is None), then add the findings."""
+    rows = frame.frame
+    if start is not None:
+        rows = rows[rows.index >= pd.Timestamp(start)]
+    if end is not None:
+        rows = rows[rows.index <= pd.Timestamp(end)]
+    if rows.empty:
+        raise EmptyRange(
+            f"No prices for {frame.ticker} between {start or 'the start'} and {end or 'the end'} "
+            f"(the data runs {frame.start} to {frame.end}). Widen the date range."
+        )
+    frame.frame = rows.copy()
+    frame.repairs = frame.repairs + quality_notes(frame.frame, frame.ticker, frame.exchange)
+    return frame

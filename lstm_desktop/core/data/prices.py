@@ -16,7 +16,9 @@ class PriceFrame:
     """Daily prices of one ticker: tz-naive, sorted, unique dates as index; float columns from PRICE_COLUMNS.
 
     `origin` says where the rows came from in words ("file x.csv", "downloaded", "cache from 2026-11-20");
-    `repairs` lists what the loader fixed so the user can see it.
+    `repairs` lists what the loader fixed so the user can see it, and what it noticed (splits, spikes, missing
+    trading days). `exchange` is the exchange code Yahoo gave (e.g. NYQ, LSE); None for files and the sample.
+    calendar.exchange_for(ticker, exchange) turns it into a trading calendar (XNYS when nothing is known).
     """
 
     ticker: str
@@ -25,6 +27,14 @@ class PriceFrame:
     origin: str = ""
     repairs: list[str] = field(default_factory=list)
     request: dict = field(default_factory=dict)
+    exchange: str | None = None
+
+    @property
+    def trading_calendar(self) -> str:
+        """The exchange_calendars name of the days this ticker trades (XNYS when nothing tells)."""
+        from .calendar import exchange_for
+
+        return exchange_for(self.ticker, self.exchange)
 
     @property
     def rows(self) -> int:

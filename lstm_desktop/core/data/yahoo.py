@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataUnavailable, EmptyRange, Offline, RateLimited, UnknownTicker
-from .normalise import normalise_table
+from .normalise import normalise_rows
 
 YAHOO_HOST = "query2.finance.yahoo.com"
 PROBE_SECONDS = 3.0
@@ -106,9 +106,20 @@ def _map_error(ticker: str, exc: Exception) -> DataUnavailable:
     return Offline(f"Could not reach Yahoo Finance ({text[:200]}). Check your internet connection.")
 
 
+def _exchange_code(ticker: Any) -> str | None:
+    """Yahoo's exchange code (NYQ, NMS, LSE...) from the metadata of the last history() call; None if absent."""
+    try:
+        code = ticker.get_history_metadata().get("exchangeName")
+    except Exception:  # metadata is a nicety: never fail a download over it
+        return None
+    return code.strip().upper() if isinstance(code, str) and code.strip() else None
+
+
 def download_history(ticker: str, start: dt.date | None, end: dt.date | None) -> tuple[pd.DataFrame, list[str]]:
     """Daily OHLCV + Adj Close of `ticker` from `start` to `end` inclusive, normalised; and the repairs made.
 
+    The frame's attrs["exchange"] holds Yahoo's exchange code (e.g. NYQ) when Yahoo gave one. The findings on
+    splits, spikes and missing days are left to the caller, made on the rows it serves (see quality).
     Raises Offline, UnknownTicker, RateLimited or EmptyRange.
     """
     import yfinance as yf
@@ -116,8 +127,9 @@ def download_history(ticker: str, start: dt.date | None, end: dt.date | None) ->
     configure_yfinance()
     end_exclusive = (end + dt.timedelta(days=1)) if end else None
 
-    def fetch() -> pd.DataFrame:
-        return yf.Ticker(ticker).history(
+    def fetch() -> tuple[pd.DataFrame, str | None]:
+        handle = yf.Ticker(ticker)
+        table = handle.history(
             start=start.isoformat() if start else "1900-01-01",
             end=end_exclusive.isoformat() if end_exclusive else None,
             interval="1d",
@@ -125,9 +137,10 @@ def download_history(ticker: str, start: dt.date | None, end: dt.date | None) ->
             actions=False,
             timeout=10,
         )
+        return table, _exchange_code(handle)
 
     try:
-        table = _bounded(fetch, DOWNLOAD_SECONDS, "Yahoo Finance")
+        table, exchange = _bounded(fetch, DOWNLOAD_SECONDS, "Yahoo Finance")
     except DataUnavailable:
         raise
     except Exception as exc:
@@ -141,4 +154,6 @@ def download_history(ticker: str, start: dt.date | None, end: dt.date | None) ->
         index = index.tz_localize(None)
     table = table.reset_index(drop=True)
     table.insert(0, "Date", index.normalize().strftime("%Y-%m-%d"))
-    return normalise_table(table)
+    frame, repairs = normalise_rows(table)
+    frame.attrs["exchange"] = exchange
+    return frame, repairs
