@@ -71,36 +71,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def app_icon() -> object:
-    from PySide6.QtGui import QIcon
-
-    from lstm_desktop.core.paths import resources_dir
-
-    return QIcon(str(resources_dir() / "icons" / "lstm-desktop.svg"))
-
-
-def _qt_message(mode: object, context: object, message: str) -> None:
-    """Qt's own warnings go to our log; the offscreen platform's size-hint notice is noise."""
-    if "propagateSizeHints" not in message:
-        log.warning("Qt: %s", message)
-
-
-def create_application() -> object:
-    from PySide6.QtCore import qInstallMessageHandler
-    from PySide6.QtWidgets import QApplication
-
-    from lstm_desktop.core.runtime import tune_allocator
-
-    tune_allocator()  # before any worker thread exists (see its docstring)
-    qInstallMessageHandler(_qt_message)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("lstm-desktop")
-    app.setOrganizationName("lstm-desktop")
-    app.setApplicationVersion(__version__)
-    app.setWindowIcon(app_icon())
-    return app
-
-
 def preload_heavy_modules() -> threading.Thread:
     """Import torch and pandas in the background once the window is up, so pressing Train does not wait for
     them (importing torch takes seconds and briefly holds the interpreter: better while the user reads)."""
@@ -114,29 +84,6 @@ def preload_heavy_modules() -> threading.Thread:
     return thread
 
 
-def offer_recovery(window: object) -> None:
-    """After a crash, offer the autosaved work of the crashed session."""
-    from PySide6.QtWidgets import QMessageBox
-
-    found = window.recovery.left_by_crashes()
-    if not found:
-        return
-    buttons = QMessageBox.StandardButton
-    answer = window.ask(
-        "Recover unsaved work?",
-        "lstm-desktop closed unexpectedly last time. Recover the work it had not saved?",
-        buttons.Yes | buttons.No,
-        buttons.Yes,
-    )
-    path = found[0]
-    if answer == buttons.Yes:
-        window.open_path(path, recovered=True)
-        window.projectOpened.connect(lambda: [window.recovery.forget(p) for p in found])
-    else:
-        for item in found:
-            window.recovery.forget(item)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from lstm_desktop.core.runtime import tune_allocator
@@ -147,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     log_path = setup_logging()
+    from lstm_desktop.gui.application import create_application
+
     app = create_application()
     install_excepthook(log_path)
     from PySide6.QtCore import QTimer
@@ -157,9 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     QTimer.singleShot(300, preload_heavy_modules)
     if args.project:
-        QTimer.singleShot(0, lambda: window.open_path(Path(args.project)))
+        QTimer.singleShot(0, lambda: window.files.open_path(Path(args.project)))
     else:
-        QTimer.singleShot(0, lambda: offer_recovery(window))
+        QTimer.singleShot(0, window.files.offer_recovery)
     code = app.exec()
     window.shutdown_workers()
     return code

@@ -21,9 +21,10 @@ def private_profile(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 @pytest.fixture
 def aapl_frames():
     """AAPL from the bundled sample, 2008..2013 (about 1300 real rows): quick to train on."""
-    from lstm_desktop.core.data.sources import DataRequest, load_prices
+    from lstm_desktop.core.data.sources import load_prices
+    from lstm_desktop.core.specs import DataRequest
 
-    return load_prices(DataRequest("sample", ("AAPL",), start="2008-01-01"))
+    return load_prices(DataRequest(source="sample", tickers=("AAPL",), start="2008-01-01"))
 
 
 class _Response:

@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lstm_desktop.core.pipeline import run
+from lstm_desktop.core.run import forecast_again, run
+from lstm_desktop.core.runtime import set_threads
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, RunConfig, TrainSpec
-from lstm_desktop.core.store.project import Project, load_project, save_project
+from lstm_desktop.core.store.project import Project
+from lstm_desktop.core.store.project_io import load_project, save_project
 
 
 def main() -> int:
@@ -30,33 +32,36 @@ def main() -> int:
     results = {}
     for device, precision in (("cuda", "float32"), ("cuda", "bfloat16"), ("cpu", "float32")):
         config = RunConfig(
-            DataRequest("sample", ("AAPL",)),
-            DatasetSpec(target_mode="log_return"),
+            data=DataRequest(source="sample", tickers=("AAPL",)),
+            dataset=DatasetSpec(target_mode="log_return"),
             train=TrainSpec(epochs=epochs, patience=0, device=device, threads=0, precision=precision),
             forecast_days=10,
         )
+        set_threads(0)
         started = time.perf_counter()
-        result = run(config)
-        seconds = [row["seconds"] for row in result.history]
-        results[device if precision == "float32" else precision] = result
+        finished = run(config)
+        report = finished.report
+        seconds = [row.seconds for row in report.history]
+        results[device if precision == "float32" else precision] = finished
         print(
             f"{device} {precision}: {len(seconds)} epochs, median {np.median(seconds[1:]):.3f} s/epoch, "
-            f"total {time.perf_counter() - started:.1f} s, device used {result.device}, "
-            f"test skill {result.metrics['test']['skill']:+.4f}, "
-            f"val loss {result.history[-1]['val_loss']:.6f}"
+            f"total {time.perf_counter() - started:.1f} s, device used {report.device}, "
+            f"test skill {report.metrics['test'].skill:+.4f}, val loss {report.history[-1].val_loss:.6f}"
         )
-        if result.device != device:
-            failures.append(f"asked for {device}, trained on {result.device}")
-    gpu, cpu, bf16 = results["cuda"], results["cpu"], results["bfloat16"]
-    if abs(gpu.metrics["test"]["model"]["rmse"] / cpu.metrics["test"]["model"]["rmse"] - 1) > 0.25:
+        if report.device != device:
+            failures.append(f"asked for {device}, trained on {report.device}")
+    gpu, cpu, bf16 = (results[k].report.metrics["test"].model.rmse for k in ("cuda", "cpu", "bfloat16"))
+    if abs(gpu / cpu - 1) > 0.25:
         failures.append("cuda and cpu test RMSE differ by more than 25 %")
-    if abs(bf16.metrics["test"]["model"]["rmse"] / gpu.metrics["test"]["model"]["rmse"] - 1) > 0.25:
+    if abs(bf16 / gpu - 1) > 0.25:
         failures.append("bfloat16 and float32 test RMSE on cuda differ by more than 25 %")
     with tempfile.TemporaryDirectory() as folder:
-        path = save_project(Project.from_run(gpu), Path(folder) / "gpu.lstmproj")
-        reopened = load_project(path)
-        again = reopened.forecast(10)
-        gap = max(abs(a["value"] - b["value"]) / b["value"] for a, b in zip(again, gpu.forecast, strict=True))
+        project = Project()
+        project.add(results["cuda"])
+        reopened = load_project(save_project(project, Path(folder) / "gpu.lstmproj")).current
+        again = forecast_again(reopened.report, reopened.data.frames, reopened.tensors(), 10).forecast
+        stored = results["cuda"].report.forecast
+        gap = float(np.max(np.abs(again.value - stored.value) / stored.value))
         print(f"GPU-trained project reopened on the CPU: largest relative forecast difference {gap:.2e}")
         if gap > 1e-3:
             failures.append("forecast from the reopened GPU project differs")

@@ -15,7 +15,7 @@ import numpy as np
 SHOWN_SCRIPT = """
 import os, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from lstm_desktop.app import create_application
+from lstm_desktop.gui.application import create_application
 from lstm_desktop.gui.main_window import MainWindow
 app = create_application()
 window = MainWindow()
@@ -102,9 +102,12 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QMessageBox
 
-    from lstm_desktop.app import create_application, preload_heavy_modules
+    from lstm_desktop.app import preload_heavy_modules
     from lstm_desktop.bench.training import history_median, train_from_command_line
     from lstm_desktop.core import runtime
+    from lstm_desktop.core.codec import to_json
+    from lstm_desktop.core.run import forecast_again
+    from lstm_desktop.gui.application import create_application
     from lstm_desktop.gui.main_window import MainWindow
     from lstm_desktop.gui.self_test import wait_for
 
@@ -130,7 +133,7 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
                 "p99": float(np.percentile(late, 99)),
                 "max": float(late.max()),
             },
-            "gui_train_seconds_per_epoch_with_probe": history_median(window.project.results["history"]),
+            "gui_train_seconds_per_epoch_with_probe": history_median(window.state.current.report.history),
         }
     # Window against headless: the same run in turns (order swapped every pair), without the 100 Hz probe.
     runtime.default_threads = lambda: threads
@@ -140,10 +143,10 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
         for where in ("window", "headless") if pair % 2 == 0 else ("headless", "window"):
             if where == "window":
                 _train_in_window(window, with_timer=False)
-                in_window.append(history_median(window.project.results["history"]))
+                in_window.append(history_median(window.state.current.report.history))
             else:
                 document = train_from_command_line(epochs, 0)  # automatic threads, as in the window
-                _same_run(window.project.config.to_dict(), document["settings"])
+                _same_run(to_json(window.state.current.report.settings), document["settings"])
                 headless.append(history_median(document["history"]))
     runtime.default_threads = original
     figures["window_vs_headless"] = {
@@ -155,18 +158,18 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
     }
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.lstmproj"
-        window._save_to(path)
-        window._on_new()
+        window.files.save_to(path)
+        window.files.new()
         started = time.perf_counter()
-        window.open_path(path)
+        window.files.open_path(path)
         if not wait_for(window.projectOpened, window, 120):
             raise RuntimeError("the project did not reopen")
         app.processEvents()
         figures["project_reopen_seconds"] = time.perf_counter() - started
-        project = window.project
-        project.forecast(30)  # warm-up: the first call builds the model from the stored weights
+        run = window.state.current
+        forecast_again(run.report, run.data.frames, run.tensors(), 30)  # warm-up: the first call imports more
         started = time.perf_counter()
-        project.forecast(30)
+        forecast_again(run.report, run.data.frames, run.tensors(), 30)
         figures["forecast_seconds"] = time.perf_counter() - started
     window.shutdown_workers()
     window.close()

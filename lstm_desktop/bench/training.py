@@ -14,11 +14,13 @@ import numpy as np
 
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.learn.dataset import Dataset, build_dataset
-from lstm_desktop.core.learn.training import EVAL_BATCH, train
+from lstm_desktop.core.learn.inputs import InputColumn
+from lstm_desktop.core.learn.predict import EVAL_BATCH
+from lstm_desktop.core.learn.training import train
 from lstm_desktop.core.runtime import set_threads, tune_allocator
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
 
-REFERENCE_DATA = DataRequest("sample", ("AAPL",))
+REFERENCE_DATA = DataRequest(source="sample", tickers=("AAPL",))
 
 
 def reference_dataset(window: int = 100) -> Dataset:
@@ -89,7 +91,7 @@ def kernel_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, thread
 def app_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, threads: int) -> list[float]:
     """Seconds of each epoch of the app's own loop (patience off, CPU)."""
     spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0)
-    return [row["seconds"] for row in train(dataset, model, spec).history]
+    return [row.seconds for row in train(dataset, model, spec).history]
 
 
 def reference_epoch_seconds(dataset: Dataset, epochs: int) -> list[float]:
@@ -121,15 +123,15 @@ def median_after_warmup(seconds: list[float]) -> float:
     return float(np.median(seconds[1:] if len(seconds) > 1 else seconds))
 
 
-def history_median(history: list[dict]) -> float:
-    """Median seconds per epoch of a run's history, after the first (warm-up) epoch."""
-    return median_after_warmup([row["seconds"] for row in history])
+def history_median(history: list) -> float:
+    """Median seconds per epoch of a run's history (report rows or their JSON), after the first (warm-up) epoch."""
+    return median_after_warmup([row["seconds"] if isinstance(row, dict) else row.seconds for row in history])
 
 
 def with_features(dataset: Dataset, count: int) -> Dataset:
     """The same windows with `count` input columns (copies of the one feature): cost depends on shape only."""
     x = {split: np.ascontiguousarray(np.repeat(v[:, :, :1], count, axis=2)) for split, v in dataset.x.items()}
-    return dataclasses.replace(dataset, x=x, feature_names=tuple(f"f{i}" for i in range(count)))
+    return dataclasses.replace(dataset, x=x, inputs=tuple(InputColumn("X", f"f{i}", True) for i in range(count)))
 
 
 def scaling_rows(epochs: int, threads: int) -> list[dict]:
@@ -198,7 +200,7 @@ def training_figures(epochs: int, threads: int, rounds: int = 3) -> dict:
 def bfloat16_figures(epochs: int, threads: int) -> dict:
     """The reference setup trained in float32 and in bfloat16 on this CPU, with the validation loss of each,
     so the faster option is checked against float32; where the CPU cannot, the reason instead."""
-    from lstm_desktop.core.runtime import bfloat16_problem
+    from lstm_desktop.core.learn.device import bfloat16_problem
 
     problem = bfloat16_problem("cpu")
     if problem:
@@ -210,7 +212,7 @@ def bfloat16_figures(epochs: int, threads: int) -> dict:
         history = train(dataset, model, spec).history
         figures[precision] = {
             "seconds_per_epoch": history_median(history),
-            "best_val_loss": min(row["val_loss"] for row in history),
+            "best_val_loss": min(row.val_loss for row in history),
         }
     figures["speedup"] = figures["float32"]["seconds_per_epoch"] / figures["bfloat16"]["seconds_per_epoch"]
     return figures
@@ -225,13 +227,14 @@ def train_from_command_line(epochs: int, threads: int) -> dict:
 
 
 def busy_neighbour_figures(epochs: int, threads: int) -> dict:
-    """Seconds per epoch while another program keeps one core busy (a spinning process): automatic threads
-    against `threads` fixed and against one thread. Each figure is the median after the first epoch."""
+    """Seconds per epoch while another program keeps one core busy (a spinning process): automatic threads (one
+    per core: the same count whatever the load, so that results never depend on it) against one thread, the
+    faster choice on a busy machine. Each figure is the median after the first epoch."""
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         return {
             name: history_median(train_from_command_line(epochs, count)["history"])
-            for name, count in (("automatic", 0), (f"fixed_{threads}", threads), ("fixed_1", 1))
+            for name, count in ((f"automatic_{threads}", 0), ("fixed_1", 1))
         }
     finally:
         busy.kill()

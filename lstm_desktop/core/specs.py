@@ -1,80 +1,179 @@
-"""The settings of a run as plain frozen dataclasses, light to import (the window needs them before torch).
-
-Every field has a default (the reference setup) and a comment; `validate` refuses in the user's words what
-cannot work.
+"""The settings of a run, declared once: frozen, keyword-only dataclasses whose fields carry their bounds, choices,
+label and help in metadata. The command line's flags, the window's widgets and `validate` are all built from these
+declarations, so a range can only ever be stated here. Light to import (the window needs it before torch).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import dataclasses
+import datetime
+import math
+from dataclasses import dataclass, field
+from typing import Any
 
-from .data.prices import PRICE_COLUMNS
 from .errors import BadInput
 
 SOURCES = ("yahoo", "csv", "sample")
+PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 TARGET_COLUMNS = ("Adj Close", "Close")
 TARGET_MODES = ("price", "log_return")
 SCALERS = ("minmax", "standard")
-MAX_FORECAST_DAYS = 1000
+PRECISIONS = ("float32", "bfloat16")
 MIN_WINDOWS = {"train": 20, "val": 5, "test": 5}  # fewer windows than this in a split cannot be trained/scored
+SEED_MAX = 2**31 - 1  # what every front-end can hold (a Qt spin box is a 32-bit int)
 
 
-@dataclass(frozen=True)
+def setting(
+    default: Any,
+    *,
+    label: str,
+    help: str,
+    low: float | None = None,
+    high: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    unit: str = "",
+    step: float | None = None,
+    decimals: int | None = None,
+    flag: str | None = None,
+) -> Any:
+    """A dataclass field with what a front-end needs to offer it: label, help, inclusive bounds, choices, unit,
+    a spin step and decimals, and the command-line flag when it is not the default."""
+    meta = {
+        "label": label,
+        "help": help,
+        "low": low,
+        "high": high,
+        "choices": choices,
+        "unit": unit,
+        "step": step,
+        "decimals": decimals,
+        "flag": flag,
+    }
+    return field(default=default, metadata=meta)
+
+
+def bounds(cls: type, name: str) -> tuple[float | None, float | None]:
+    """The (low, high) a field accepts."""
+    meta = fields_of(cls)[name].metadata
+    return meta["low"], meta["high"]
+
+
+def fields_of(cls: type) -> dict[str, dataclasses.Field]:
+    return {f.name: f for f in dataclasses.fields(cls)}
+
+
+def check_fields(obj: Any) -> None:
+    """Refuse, in the user's words, a field outside its declared bounds or choices."""
+    for item in dataclasses.fields(obj):
+        meta, value = item.metadata, getattr(obj, item.name)
+        if not meta:
+            continue
+        label = meta["label"]
+        if meta["choices"] is not None and value not in meta["choices"]:
+            raise BadInput(f"{label} must be {_or(meta['choices'])}, not {value!r}.")
+        low, high = meta["low"], meta["high"]
+        if low is None and high is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise BadInput(f"{label} must be a number, not {value!r}.")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise BadInput(f"{label} must be {describe_range(meta)}, not {value}.")
+
+
+def describe_range(meta: Any) -> str:
+    unit = f" {meta['unit']}" if meta["unit"] else ""
+    low, high = meta["low"], meta["high"]
+    if high is None:
+        return f"at least {_num(low)}{unit}"
+    return f"between {_num(low)} and {_num(high)}{unit}"
+
+
+def _is_day(text: object) -> bool:
+    try:
+        return isinstance(text, str) and len(text) == 10 and bool(datetime.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _num(value: float | None) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _or(choices: tuple[str, ...]) -> str:
+    return ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataRequest:
     """What to load: the source, the tickers (the first is the target) and the dates (inclusive)."""
 
-    source: str = "sample"
-    tickers: tuple[str, ...] = ("AAPL",)
-    csv_path: str | None = None
-    start: str | None = None
-    end: str | None = None
-    offline: bool = False
+    source: str = setting("sample", label="Source", help="where prices come from", choices=SOURCES)
+    tickers: tuple[str, ...] = setting(("AAPL",), label="Tickers", help="the first is the target, others are inputs")
+    csv_path: str | None = setting(None, label="CSV file", help="a CSV file of daily prices")
+    start: str | None = setting(None, label="Start date", help="first date, YYYY-MM-DD")
+    end: str | None = setting(None, label="End date", help="last date, YYYY-MM-DD (inclusive)")
+    offline: bool = setting(False, label="Offline", help="never touch the network; use the cache only")
 
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["tickers"] = list(self.tickers)
-        return data
+    def validate(self) -> None:
+        check_fields(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DatasetSpec:
     """How prices become windows. Every field has a default: the reference setup."""
 
-    features: tuple[str, ...] = ()  # columns of the target ticker; empty = the target column alone
-    target: str = "Adj Close"  # price column predicted: Adj Close or Close
-    target_mode: str = "price"  # predict the price itself, or its log return
-    window: int = 100  # days of history in each input
-    horizon: int = 1  # days predicted at once
-    val_frac: float = 0.15  # share of rows for validation (early stopping), after the training rows
-    test_frac: float = 0.15  # share of rows held out for the final score, at the end
-    val_start: str | None = None  # or split by dates: first validation day
-    test_start: str | None = None  # first test day
-    scaler: str = "minmax"  # minmax or standard
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["features"] = list(self.features)
-        return data
+    features: tuple[str, ...] = setting(
+        (), label="Inputs", help="columns of the target ticker used as inputs; empty = the target column alone"
+    )
+    target: str = setting("Adj Close", label="Target", help="price column to predict", choices=TARGET_COLUMNS)
+    target_mode: str = setting(
+        "price", label="Target mode", help="predict the price itself or its daily log return", choices=TARGET_MODES
+    )
+    window: int = setting(100, label="Window", help="days of history in each input", low=2, high=2000, unit="days")
+    horizon: int = setting(1, label="Horizon", help="days predicted at once", low=1, high=250, unit="days")
+    val_frac: float = setting(
+        0.15,
+        label="Validation fraction",
+        help="share of rows for validation (early stopping), after the training rows",
+        low=0.01,
+        high=0.49,
+        step=0.01,
+        decimals=2,
+    )
+    test_frac: float = setting(
+        0.15,
+        label="Test fraction",
+        help="share of rows held out for the final score, at the end",
+        low=0.01,
+        high=0.49,
+        step=0.01,
+        decimals=2,
+    )
+    val_start: str | None = setting(None, label="Validation start", help="split by dates: first validation day")
+    test_start: str | None = setting(None, label="Test start", help="split by dates: first test day")
+    scaler: str = setting(
+        "minmax", label="Scaler", help="how inputs are scaled (fitted on training rows)", choices=SCALERS
+    )
 
     def validate(self) -> None:
         """Refuse settings that cannot work, in words the user understands."""
-        if self.target not in TARGET_COLUMNS:
-            raise BadInput(f"Target must be one of {', '.join(TARGET_COLUMNS)}, not {self.target!r}.")
-        if self.target_mode not in TARGET_MODES:
-            raise BadInput(f"Target mode must be price or log_return, not {self.target_mode!r}.")
+        check_fields(self)
         unknown = [f for f in self.features if f not in PRICE_COLUMNS]
         if unknown:
-            raise BadInput(f"Unknown feature {unknown[0]!r}; choose from {', '.join(PRICE_COLUMNS)}.")
-        if not 2 <= self.window <= 2000:
-            raise BadInput(f"Window must be between 2 and 2000 days, not {self.window}.")
-        if not 1 <= self.horizon <= 250:
-            raise BadInput(f"Horizon must be between 1 and 250 days, not {self.horizon}.")
-        if self.scaler not in SCALERS:
-            raise BadInput(f"Scaler must be minmax or standard, not {self.scaler!r}.")
-        if self.val_start is None and self.test_start is None:
-            for name, frac in (("Validation", self.val_frac), ("Test", self.test_frac)):
-                if not 0 < frac < 0.5:
-                    raise BadInput(f"{name} fraction must be above 0 and below 0.5, not {frac}.")
+            raise BadInput(f"Unknown input column {unknown[0]!r}; choose from {', '.join(PRICE_COLUMNS)}.")
+        if len(set(self.features)) != len(self.features):
+            raise BadInput("An input column is listed twice.")
+        if bool(self.val_start) != bool(self.test_start):
+            raise BadInput("Give both the validation and the test start dates, or neither.")
+        for label, text in (("Validation start", self.val_start), ("Test start", self.test_start)):
+            if text is not None and not _is_day(text):
+                raise BadInput(f"{label} {text!r} is not a day; write it as YYYY-MM-DD (no time, no time zone).")
+        if self.val_start and self.test_start and not self.val_start < self.test_start:
+            raise BadInput("The validation start must come before the test start.")
+
+    def input_columns(self) -> tuple[str, ...]:
+        """The target ticker's columns used as inputs."""
+        return self.features or (self.target,)
 
     def size_problem(self, rows: int) -> str | None:
         """Why `rows` days cannot give enough windows in each split (fraction split), or None if they can."""
@@ -96,61 +195,81 @@ class DatasetSpec:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelSpec:
     """Network shape; defaults are the reference setup (2 stacked LSTM layers of 50 units)."""
 
-    layers: int = 2  # stacked LSTM layers
-    hidden: int = 50  # units per layer
-    dropout: float = 0.0  # between LSTM layers (needs layers >= 2) and before the head
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+    layers: int = setting(2, label="Layers", help="stacked LSTM layers", low=1, high=8)
+    hidden: int = setting(50, label="Hidden size", help="units per LSTM layer", low=1, high=2048)
+    dropout: float = setting(
+        0.0,
+        label="Dropout",
+        help="dropout between LSTM layers (needs 2 or more) and before the head",
+        low=0.0,
+        high=0.9,
+        step=0.05,
+        decimals=2,
+    )
 
     def validate(self) -> None:
-        if not 1 <= self.layers <= 8:
-            raise BadInput(f"Layers must be between 1 and 8, not {self.layers}.")
-        if not 1 <= self.hidden <= 2048:
-            raise BadInput(f"Hidden size must be between 1 and 2048, not {self.hidden}.")
-        if not 0 <= self.dropout < 1:
-            raise BadInput(f"Dropout must be at least 0 and below 1, not {self.dropout}.")
+        check_fields(self)
 
 
-PRECISIONS = ("float32", "bfloat16")
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrainSpec:
     """How to train; defaults are the reference setup plus early stopping."""
 
-    epochs: int = 100  # upper bound on passes over the training windows
-    batch_size: int = 64  # windows per optimiser step
-    lr: float = 1e-3  # Adam learning rate
-    patience: int = 10  # stop after this many epochs without a better validation loss (0: never)
-    seed: int = 42  # seeds weights, shuffling and dropout: same seed, same result on CPU
-    device: str = "auto"  # auto, cpu or cuda
-    threads: int = 0  # CPU threads for torch; 0 picks a default
-    precision: str = "float32"  # float32, or bfloat16 arithmetic while training (weights stay float32)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+    epochs: int = setting(
+        100, label="Epochs", help="upper bound on passes over the training windows", low=1, high=100_000
+    )
+    batch_size: int = setting(
+        64, label="Batch size", help="windows per optimiser step", low=1, high=65_536, flag="--batch-size"
+    )
+    lr: float = setting(
+        1e-3,
+        label="Learning rate",
+        help="Adam learning rate",
+        low=1e-6,
+        high=1.0,
+        step=1e-4,
+        decimals=6,
+    )
+    patience: int = setting(
+        10,
+        label="Patience",
+        help="stop after this many epochs without a better validation loss (0: never)",
+        low=0,
+        high=10_000,
+        unit="epochs",
+    )
+    seed: int = setting(
+        42, label="Seed", help="seeds weights, shuffling and dropout: same seed, same result", low=0, high=SEED_MAX
+    )
+    device: str = setting("auto", label="Device", help="auto, cpu, cuda or cuda:N")
+    threads: int = setting(
+        0,
+        label="Threads",
+        help="CPU threads for torch; 0 = automatic (one per core, at most 4; the same on every run)",
+        low=0,
+        high=256,
+    )
+    precision: str = setting(
+        "float32",
+        label="Precision",
+        help="training arithmetic: float32, or bfloat16 (faster on GPUs and CPUs with AVX-512 BF16 or AMX; "
+        "weights, scores and forecasts stay float32)",
+        choices=PRECISIONS,
+    )
 
     def validate(self) -> None:
-        if not 1 <= self.epochs <= 100_000:
-            raise BadInput(f"Epochs must be between 1 and 100000, not {self.epochs}.")
-        if not 1 <= self.batch_size <= 65_536:
-            raise BadInput(f"Batch size must be between 1 and 65536, not {self.batch_size}.")
-        if not 0 < self.lr <= 1:
-            raise BadInput(f"Learning rate must be above 0 and at most 1, not {self.lr}.")
-        if self.patience < 0:
-            raise BadInput(f"Patience must be 0 (off) or more, not {self.patience}.")
-        if not 0 <= self.threads <= 256:
-            raise BadInput(f"Threads must be between 0 (automatic) and 256, not {self.threads}.")
-        if self.precision not in PRECISIONS:
-            raise BadInput(f"Precision must be {' or '.join(PRECISIONS)}, not {self.precision!r}.")
+        check_fields(self)
+        if self.device not in ("auto", "cpu", "cuda") and not (
+            self.device.startswith("cuda:") and self.device[5:].isdigit()
+        ):
+            raise BadInput(f"Device must be auto, cpu, cuda or cuda:N, not {self.device!r}.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunConfig:
     """Everything that defines a run."""
 
@@ -158,20 +277,35 @@ class RunConfig:
     dataset: DatasetSpec = field(default_factory=DatasetSpec)
     model: ModelSpec = field(default_factory=ModelSpec)
     train: TrainSpec = field(default_factory=TrainSpec)
-    forecast_days: int = 30
+    forecast_days: int = setting(
+        30, label="Forecast days", help="trading days to forecast past the last date", low=0, high=1000, unit="days"
+    )
 
     def validate(self) -> None:
+        self.data.validate()
         self.dataset.validate()
         self.model.validate()
         self.train.validate()
-        if not 0 <= self.forecast_days <= MAX_FORECAST_DAYS:
-            raise BadInput(f"Forecast days must be between 0 and {MAX_FORECAST_DAYS}, not {self.forecast_days}.")
+        check_fields(self)
 
     def to_dict(self) -> dict:
-        return {
-            "data": self.data.to_dict(),
-            "dataset": self.dataset.to_dict(),
-            "model": self.model.to_dict(),
-            "train": self.train.to_dict(),
-            "forecast_days": self.forecast_days,
-        }
+        from .codec import to_json
+
+        return to_json(self)
+
+
+def reference_settings(config: RunConfig) -> RunConfig:
+    """The reference setup (2×50 LSTM, window 100, Adam 1e-3, batch 64, float32) with the data choices kept."""
+    base_data, base_model, base_train = DatasetSpec(), ModelSpec(), TrainSpec()
+    return dataclasses.replace(
+        config,
+        dataset=dataclasses.replace(config.dataset, window=base_data.window, horizon=base_data.horizon),
+        model=base_model,
+        train=dataclasses.replace(
+            config.train,
+            epochs=base_train.epochs,
+            batch_size=base_train.batch_size,
+            lr=base_train.lr,
+            precision=base_train.precision,
+        ),
+    )

@@ -37,6 +37,8 @@ class DataPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
         self.last_folder = ""
+        self._offline = False  # a request from a project may ask for the cache only: kept as it is
+        self._default_tickers = False  # the ticker list is the sample's default, not typed by the user
         form = QFormLayout()
         self.source = named(QComboBox(), "sourceCombo", "Where prices come from")
         for key, label in SOURCES:
@@ -124,15 +126,16 @@ class DataPanel(QGroupBox):
             return None if edit.date() == EARLIEST else edit.date().toString("yyyy-MM-dd")
 
         return DataRequest(
-            source,
-            tuple(self.tickers_list()),
-            self.csv_path.text().strip() or None,
-            day(self.start),
-            day(self.end),
-            source == "sample",
+            source=source,
+            tickers=tuple(self.tickers_list()),
+            csv_path=self.csv_path.text().strip() or None,
+            start=day(self.start),
+            end=day(self.end),
+            offline=source == "sample" or self._offline,
         )
 
     def set_request(self, request: DataRequest) -> None:
+        self._offline = request.offline and request.source != "sample"
         self.source.setCurrentIndex(max(0, self.source.findData(request.source)))
         self.csv_path.setText(request.csv_path or "")
         self._set_tickers(list(request.tickers))
@@ -158,11 +161,22 @@ class DataPanel(QGroupBox):
         self.ticker_input.setCompleter(completer)
         if source == "sample" and not self.tickers_list():
             self._set_tickers([SAMPLE_TICKERS[0]])
+        elif source == "csv" and self.tickers_list() == [SAMPLE_TICKERS[0]] and self._default_tickers:
+            self._set_tickers([])  # the sample's default is no choice of the user's: a CSV names its own series
+        self._default_tickers = source == "sample" and self.tickers_list() == [SAMPLE_TICKERS[0]]
         self.changed.emit()
 
     def _on_add_clicked(self) -> None:
-        ticker = self.ticker_input.text().strip().upper()
-        if not ticker:
+        from lstm_desktop.core.data.tickers import normalise_ticker
+        from lstm_desktop.core.errors import BadInput
+
+        text = self.ticker_input.text().strip()
+        if not text:
+            return
+        try:
+            ticker = normalise_ticker(text)
+        except BadInput as exc:
+            self.info.setText(str(exc))
             return
         tickers = self.tickers_list()
         if ticker not in tickers:

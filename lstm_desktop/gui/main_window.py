@@ -1,12 +1,12 @@
-"""The main window: panels on the left, plots and scores on the right; every long task in a worker thread."""
+"""The main window: panels on the left, plots and scores on the right. It lays out and wires; the app state
+(core/state.py) holds the work, the controllers change it, the view shows it."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,54 +25,56 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lstm_desktop.core.durations import format_duration
 from lstm_desktop.core.errors import LstmDesktopError
 from lstm_desktop.core.paths import log_dir
+from lstm_desktop.core.state import AppState
 from lstm_desktop.core.store.workspace import RecentProjects, Recovery
 
-from . import tasks
 from .about import about_text
 from .data_panel import DataPanel
-from .file_actions import FileActions
+from .file_controller import FileController
 from .metrics_table import MetricsTable
 from .model_panel import ModelPanel
 from .plots import LossPlot, PricePlot
+from .run_controller import RunController
+from .run_view import RunView
 from .settings import WindowSettings
+from .task_runner import TaskRunner
 from .widgets import named
-from .workers import Worker
 
 log = logging.getLogger(__name__)
-REDRAW_MS = 250  # the loss plot is redrawn at most four times a second while training
+MAX_NOTES = 1_000_000  # characters (a project with more is refused on open)
 
 
-class MainWindow(FileActions, QMainWindow):
+class MainWindow(QMainWindow):
     """Signals in the past tense tell tests and the self-test what happened."""
 
     dataLoaded = Signal()
     trainingFinished = Signal()
     trainingFailed = Signal(str)
     projectOpened = Signal()
+    projectSaved = Signal()
     forecastUpdated = Signal()
     errorShown = Signal(str)
 
-    def __init__(self, settings: WindowSettings | None = None, recovery: Recovery | None = None) -> None:
+    def __init__(
+        self, settings: WindowSettings | None = None, recovery: Recovery | None = None, state: AppState | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings or WindowSettings()
         self.recovery = recovery or Recovery()
         self.recent = RecentProjects()
-        self.loaded: tasks.Loaded | None = None
-        self.project: Any = None  # core.project.Project, once trained or opened
-        self.path: Path | None = None
-        self.worker: Worker | None = None
-        self._task_name = ""
-        self._after_task: Any = None
-        self._opening: tuple[Path, bool] = (Path(), False)
-        self._loss_dirty = False
-        self.setWindowTitle("lstm-desktop[*]")
+        self.state = state or AppState()
+        self.tasks = TaskRunner(self)
         self._build()
+        self.files = FileController(self)
+        self.runs = RunController(self)
+        self.view = RunView(self, self.state)
         self._build_menus()
+        self._wire()
         self._restore_settings()
-        self._update_buttons()
+        self.view.show_file()
+        self.refresh_buttons()
 
     # ----- layout -----
     def _build(self) -> None:
@@ -91,9 +93,8 @@ class MainWindow(FileActions, QMainWindow):
             "Forecast the chosen number of days from the trained model, without retraining",
         )
         buttons = QHBoxLayout()
-        buttons.addWidget(self.train_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addWidget(self.forecast_button)
+        for button in (self.train_button, self.stop_button, self.forecast_button):
+            buttons.addWidget(button)
         left = QWidget()
         column = QVBoxLayout(left)
         column.addWidget(self.data_panel)
@@ -110,13 +111,13 @@ class MainWindow(FileActions, QMainWindow):
         self.loss_plot = LossPlot()
         self.metrics = MetricsTable()
         self.notes = named(QPlainTextEdit(), "notesEdit", "Your notes, saved in the project")
-        self.notes.setPlaceholderText("Notes about this run (saved with the project)")
-        tabs = QTabWidget()
-        tabs.addTab(self.metrics, "Scores")
-        tabs.addTab(self.notes, "Notes")
+        self.notes.setPlaceholderText("Notes about this work (saved with the project)")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.metrics, "Scores")
+        self.tabs.addTab(self.notes, "Notes")
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.loss_plot)
-        bottom.addWidget(tabs)
+        bottom.addWidget(self.tabs)
         bottom.setSizes([420, 580])
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.price_plot)
@@ -131,45 +132,53 @@ class MainWindow(FileActions, QMainWindow):
         self.status_label = QLabel("")
         self.statusBar().addPermanentWidget(self.status_label)
 
-        self.data_panel.loadRequested.connect(self._on_load_requested)
-        self.data_panel.changed.connect(self._on_data_settings_changed)
-        self.model_panel.changed.connect(self._on_settings_changed)
-        self.train_button.clicked.connect(self._on_train_clicked)
-        self.stop_button.clicked.connect(self._on_stop_clicked)
-        self.forecast_button.clicked.connect(self.update_forecast)
-        self.notes.textChanged.connect(lambda: self.setWindowModified(True))
-        self.redraw_timer = QTimer(self)
-        self.redraw_timer.setInterval(REDRAW_MS)
-        self.redraw_timer.timeout.connect(self._on_redraw_timer)
+    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        item = QAction(text, self)
+        if shortcut is not None:
+            item.setShortcut(shortcut)
+        if name:
+            item.setObjectName(name)
+        item.triggered.connect(slot)
+        return item
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-
-        def action(text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
-            item = QAction(text, self)
-            if shortcut is not None:
-                item.setShortcut(shortcut)
-            if name:
-                item.setObjectName(name)
-            item.triggered.connect(slot)
-            return item
-
-        file_menu.addAction(action("&New", self._on_new, QKeySequence.StandardKey.New, "newAction"))
-        file_menu.addAction(action("&Open…", self._on_open, QKeySequence.StandardKey.Open, "openAction"))
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        file_menu.addAction(action("&Save", self.save, QKeySequence.StandardKey.Save, "saveAction"))
-        file_menu.addAction(action("Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs, "saveAsAction"))
-        file_menu.addSeparator()
-        self.export_csv_action = action("Export &predictions CSV…", self._on_export_csv, None, "exportCsvAction")
-        self.export_image_action = action("Export chart &image…", self._on_export_image, None, "exportImageAction")
-        file_menu.addAction(self.export_csv_action)
-        file_menu.addAction(self.export_image_action)
-        file_menu.addSeparator()
-        file_menu.addAction(action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction"))
+        keys, files = QKeySequence.StandardKey, self.files
+        menu = self.menuBar().addMenu("&File")
+        menu.addAction(self._action("&New", files.new, keys.New, "newAction"))
+        menu.addAction(self._action("&Open…", files.choose_and_open, keys.Open, "openAction"))
+        self.recent_menu = menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(files.fill_recent_menu)
+        menu.addSeparator()
+        menu.addAction(self._action("&Save", files.save, keys.Save, "saveAction"))
+        menu.addAction(self._action("Save &As…", files.save_as, keys.SaveAs, "saveAsAction"))
+        menu.addSeparator()
+        self.export_csv_action = self._action(
+            "Export &predictions CSV…", files.choose_and_export_predictions, None, "exportCsvAction"
+        )
+        self.export_runs_action = self._action(
+            "Export &runs table CSV…", files.choose_and_export_runs, None, "exportRunsAction"
+        )
+        self.export_image_action = self._action(
+            "Export chart &image…", files.choose_and_export_image, None, "exportImageAction"
+        )
+        for item in (self.export_csv_action, self.export_runs_action, self.export_image_action):
+            menu.addAction(item)
+        menu.addSeparator()
+        menu.addAction(self._action("&Quit", self.close, keys.Quit, "quitAction"))
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(action("&About lstm-desktop", self._on_about, None, "aboutAction"))
+        help_menu.addAction(self._action("&About lstm-desktop", self._on_about, None, "aboutAction"))
+
+    def _wire(self) -> None:
+        self.data_panel.loadRequested.connect(self.runs.load)
+        self.data_panel.changed.connect(self._on_settings_edited)
+        self.model_panel.changed.connect(self._on_settings_edited)
+        self.train_button.clicked.connect(self.runs.train)
+        self.stop_button.clicked.connect(self.runs.stop)
+        self.forecast_button.clicked.connect(self.runs.update_forecast)
+        self.notes.textChanged.connect(self._on_notes_edited)
+        self.tasks.started.connect(self.refresh_buttons)
+        self.tasks.finished.connect(self.refresh_buttons)
+        self.tasks.failed.connect(self._on_task_failed)
 
     # ----- dialogs (tests replace these two) -----
     def ask(
@@ -191,192 +200,49 @@ class MainWindow(FileActions, QMainWindow):
         self.errorShown.emit(text)
         self.tell(f"{what} failed", text)
 
-    # ----- workers -----
-    def busy(self) -> bool:
-        """A task runs, or its end has not been handled yet. (Its thread stops before the queued end reaches
-        the window; counting from the thread alone let a new task start in between, and the old task's end then
-        forgot the new worker, while its buttons were still disabled.)"""
-        return self.worker is not None
-
-    def _start(self, worker: Worker, on_success: Any, what: str, on_progress: Any = None) -> None:
-        """Run a worker. Only bound methods of this window are connected: Qt then queues every call to the
-        GUI thread (a lambda would run in the worker's thread)."""
-        self.worker = worker
-        self._task_name = what
-        worker.succeeded.connect(on_success)
-        worker.failed.connect(self._on_worker_failed)
-        if on_progress is not None:
-            worker.progressed.connect(on_progress)
-        worker.done.connect(self._on_worker_done)
-        worker.start()
-        self._update_buttons()
-
-    def _on_worker_failed(self, error: BaseException) -> None:
-        what = self._task_name
+    def _on_task_failed(self, what: str, error: BaseException) -> None:
+        self.runs.failed(what)
         if what == "Training":
             self.trainingFailed.emit(str(error))
-            self.progress.setFormat("failed")
         self.show_error(error, what)
 
-    def _on_worker_done(self) -> None:
-        worker = self.worker
-        if worker is not None:
-            worker.wait()
-        self.worker = None
-        self.redraw_timer.stop()
-        self._on_redraw_timer()
-        self._update_buttons()
-        signal, self._after_task = self._after_task, None
-        if signal is not None:
-            signal.emit()
+    # ----- state of the controls -----
+    def busy(self) -> bool:
+        return self.tasks.busy()
 
     def shutdown_workers(self, timeout_ms: int = 60_000) -> bool:
         """Ask the running task to stop and wait for its thread; True when none is left running."""
-        if self.worker is None:
-            return True
-        self.worker.request_stop()
-        return self.worker.wait(timeout_ms)
+        return self.tasks.stop_and_wait(timeout_ms)
 
-    def _update_buttons(self) -> None:
-        busy = self.busy()
-        training = busy and self.worker is not None and self.worker.name == "training"
-        problem = self.model_panel.problem_text()
-        self.train_button.setEnabled(not busy and problem is None)
-        self.stop_button.setEnabled(training)
-        self.data_panel.load.setEnabled(not busy)
-        trained = self.project is not None and self.project.trained
-        self.forecast_button.setEnabled(trained and not busy)
-        self.export_csv_action.setEnabled(trained)
-        self.export_image_action.setEnabled(self.loaded is not None or trained)
-
-    # ----- loading -----
-    def _on_load_requested(self, request: Any) -> None:
-        if self.busy():
-            return
-        self.statusBar().showMessage("Loading prices…")
-        column = self.model_panel.target.currentText()
-        self._start(Worker(tasks.load_task(request, column), "loading"), self._on_loaded, "Loading data")
-
-    def _on_loaded(self, loaded: tasks.Loaded) -> None:
-        self.loaded = loaded
-        self.project = None
-        self.data_panel.show_loaded(loaded.summaries())
-        self._on_data_settings_changed()
-        self.model_panel.set_rows(len(loaded.dates))
-        self.price_plot.show_prices(loaded.dates, loaded.prices, loaded.frames[0].ticker)
-        self.loss_plot.clear()
-        self.metrics.clear()
-        self.setWindowModified(True)
-        self.statusBar().showMessage(f"Loaded {loaded.summaries()[0]}", 10_000)
-        self._after_task = self.dataLoaded  # emitted once the worker is gone
-
-    def _on_data_settings_changed(self) -> None:
-        if self.loaded is not None and self.data_panel.request() != self.loaded.request:
-            self.status_label.setText("data settings changed: Load again (Train loads them too)")
-        else:
-            self.status_label.setText("")
-
-    def _on_settings_changed(self) -> None:
-        self._update_buttons()
-        if self.project is not None:
-            self.setWindowModified(True)
-
-    # ----- training -----
     def current_config(self) -> Any:
         return self.model_panel.config(self.data_panel.request())
 
-    def _on_train_clicked(self) -> None:
-        if self.busy():
+    def refresh_buttons(self, *args: Any) -> None:
+        busy = self.tasks.busy()
+        problem = self.model_panel.problem_text()
+        self.train_button.setEnabled(not busy and problem is None)
+        self.stop_button.setEnabled(busy and self.tasks.name == "training")
+        self.data_panel.load.setEnabled(not busy)
+        trained = self.state.current is not None
+        self.forecast_button.setEnabled(trained and not busy)
+        self.export_csv_action.setEnabled(trained)
+        self.export_runs_action.setEnabled(bool(self.state.project.runs))
+        self.export_image_action.setEnabled(self.state.loaded is not None or trained)
+
+    def _on_settings_edited(self) -> None:
+        self.refresh_buttons()
+        stale = self.state.loaded is not None and self.state.request not in (None, self.data_panel.request())
+        self.status_label.setText("data settings changed: Load again (Train loads them too)" if stale else "")
+        if not self.view.rendering:  # the view showing the state is not the user editing it
+            self.state.set_settings(self.current_config())
+
+    def _on_notes_edited(self) -> None:
+        text = self.notes.toPlainText()
+        if len(text) > MAX_NOTES:
+            self.notes.undo()
+            self.statusBar().showMessage(f"Notes are limited to {MAX_NOTES:,} characters.", 10_000)
             return
-        config = self.current_config()
-        frames = self.loaded.frames if self.loaded and self.loaded.request == config.data else None
-        self.loss_plot.clear()
-        self.metrics.clear()
-        self.progress.setRange(0, config.train.epochs)
-        self.progress.setValue(0)
-        self.progress.setFormat("starting…")
-        self._epochs = config.train.epochs
-        self._eta = ""
-        self.statusBar().showMessage("Training…")
-        worker = Worker(tasks.train_task(config, frames, self.notes.toPlainText(), self.recovery), "training")
-        self._start(worker, self._on_trained, "Training", self._on_training_progress)
-        self.redraw_timer.start()
-
-    def _on_training_progress(self, event: Any) -> None:
-        kind = type(event).__name__
-        if kind == "Loaded":
-            self._on_loaded(event)
-        elif kind == "BatchProgress":
-            done = (event.epoch - 1) + event.batch / event.batches
-            self.progress.setRange(0, self._epochs * 100)
-            self.progress.setValue(int(done * 100))
-            self.progress.setFormat(f"epoch {event.epoch} of {self._epochs}{self._eta}")
-        elif kind == "EpochEnded":
-            self.loss_plot.add(event.epoch, event.train_loss, event.val_loss, event.best_epoch)
-            self._loss_dirty = True
-            self.progress.setRange(0, self._epochs * 100)
-            self.progress.setValue(event.epoch * 100)
-            self._eta = f" — {format_duration(event.eta_seconds)} left"
-            self.progress.setFormat(f"epoch {event.epoch} of {event.epochs}{self._eta}")
-            self.statusBar().showMessage(
-                f"epoch {event.epoch}: training loss {event.train_loss:.5f}, validation {event.val_loss:.5f} "
-                f"(best epoch {event.best_epoch})"
-            )
-
-    def _on_redraw_timer(self) -> None:
-        if self._loss_dirty:
-            self._loss_dirty = False
-            self.loss_plot.redraw()
-
-    def _on_trained(self, project: Any) -> None:
-        self.project = project
-        self.show_project(project)
-        results = project.results
-        epochs = len(results["history"])
-        how = {"completed": "completed", "early_stopping": "early stopping", "user": "stopped by you"}[
-            results["stopped"]
-        ]
-        self.progress.setRange(0, 100)
-        self.progress.setValue(100)
-        self.progress.setFormat(f"done: {epochs} epochs ({how})")
-        self.statusBar().showMessage(f"Training finished ({how}): best epoch {results['best_epoch']} of {epochs}.")
-        self.setWindowModified(True)
-        self._after_task = self.trainingFinished  # emitted once the worker is gone
-
-    def _on_stop_clicked(self) -> None:
-        if self.worker is not None and self.worker.name == "training":
-            self.worker.request_stop()
-            self.stop_button.setEnabled(False)
-            self.progress.setFormat("stopping…")
-            self.statusBar().showMessage("Stopping after this batch; the best model so far is kept.")
-
-    # ----- showing a project -----
-    def show_project(self, project: Any) -> None:
-        """Draw a trained or opened project from its stored results (no recomputation)."""
-        dataset = project.dataset()
-        if project.trained:
-            document = project.document()
-            self.price_plot.show_results(dataset.dates.to_numpy(), dataset.prices, document)
-            self.loss_plot.set_history(project.results["history"], project.results["best_epoch"])
-            self.metrics.show_metrics(project.results["metrics"], project.config.dataset.target_mode)
-        else:
-            self.price_plot.show_prices(dataset.dates.to_numpy(), dataset.prices, project.frames[0].ticker)
-            self.loss_plot.clear()
-            self.metrics.clear()
-        self._update_buttons()
-
-    def update_forecast(self) -> None:
-        """Recompute the forecast for the current forecast days from the stored model (no retraining)."""
-        if self.project is None or not self.project.trained or self.busy():
-            return
-        days = self.model_panel.forecast_days.value()
-        self._start(Worker(tasks.forecast_task(self.project, days), "forecast"), self._on_forecast, "Forecast")
-
-    def _on_forecast(self, days: list[dict]) -> None:
-        self.project.results["forecast"] = days
-        self.show_project(self.project)
-        self.setWindowModified(True)
-        self._after_task = self.forecastUpdated  # emitted once the worker is gone
+        self.state.set_notes(text)
 
     def _on_about(self) -> None:
         QMessageBox.about(self, "About lstm-desktop", about_text())
@@ -389,7 +255,7 @@ class MainWindow(FileActions, QMainWindow):
         self.data_panel.last_folder = self.settings.get("last_folder", "", str)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.busy():
+        if self.tasks.busy():
             buttons = QMessageBox.StandardButton
             answer = self.ask(
                 "Training is running", "Stop the running task and quit?", buttons.Yes | buttons.No, buttons.No
@@ -398,13 +264,16 @@ class MainWindow(FileActions, QMainWindow):
                 event.ignore()
                 return
             self.statusBar().showMessage("Stopping…")
-            self.shutdown_workers()
+            if not self.shutdown_workers(30_000):
+                self.tell("Still busy", "The running task did not stop in 30 s; the window stays open.")
+                event.ignore()
+                return
             QApplication.processEvents()  # deliver the stopped run's result, so Save below can keep it
-        if not self.maybe_save():
+        if not self.files.maybe_save():
             event.ignore()
             return
         self.settings.set("geometry", bytes(self.saveGeometry().toBase64()).decode())
         self.settings.save()
-        self.recovery.discard()
-        self.redraw_timer.stop()
+        self.recovery.release()
+        self.runs.redraw_timer.stop()
         event.accept()

@@ -20,32 +20,21 @@ from .widgets import named
 
 COLUMNS = ("Split", "Predictor", "RMSE", "MAE", "MAPE %", "Direction", "Skill")
 SPLITS = (("test", "Test"), ("val", "Validation"), ("train", "Training"))
-PREDICTORS = (("model", "LSTM model"), ("persistence", "Tomorrow = today"), ("drift", "Drift"))
-GOOD, BAD = QColor("#3c9a3c"), QColor("#d9534f")
+PREDICTORS = (
+    ("model", "LSTM model"),
+    ("persistence", "Tomorrow = today"),
+    ("drift", "Drift"),
+    ("linear", "Linear (ridge)"),
+)
+GOOD, BAD, NEUTRAL = QColor("#3c9a3c"), QColor("#d9534f"), QColor("#c0a040")
 
 
 def _fmt(value: float | None, pattern: str) -> str:
     return "—" if value is None or (isinstance(value, float) and not math.isfinite(value)) else pattern.format(value)
 
 
-def verdict(metrics: dict, target_mode: str = "price") -> str:
-    """One sentence a person can act on, about the test period."""
-    test = metrics.get("test", {})
-    skill = test.get("skill")
-    if skill is None or not math.isfinite(skill):
-        return ""
-    if skill > 0:
-        return f"On the test period the model's error is {skill:.1%} below 'tomorrow = today' (skill {skill:+.3f})."
-    text = (
-        f"On the test period the model does NOT beat 'tomorrow = today' (skill {skill:+.3f}): "
-        "its forecast is no better than copying today's price."
-    )
-    if target_mode == "price" and skill < -0.5:
-        text += (
-            " Test prices lie outside what the model saw in training; predicting the log return"
-            " (Target: Log return) usually helps."
-        )
-    return text
+def verdict_colour(kind: str) -> QColor:
+    return {"beats": GOOD, "loses": BAD}.get(kind, NEUTRAL)
 
 
 class MetricsTable(QWidget):
@@ -73,37 +62,48 @@ class MetricsTable(QWidget):
         self.table.setRowCount(0)
         self.summary.setText("")
 
-    def show_metrics(self, metrics: dict, target_mode: str = "price") -> None:
+    def show_metrics(self, metrics: dict) -> None:
+        """metrics: split -> SplitScores (core.report)."""
         self.table.setRowCount(0)
-        bold = QFont()
-        bold.setBold(True)
         for split, split_label in SPLITS:
             entry = metrics.get(split)
-            if not entry:
+            if entry is None:
                 continue
+            first = True
             for who, who_label in PREDICTORS:
-                m = entry[who]
-                row = self.table.rowCount()
-                self.table.insertRow(row)
-                skill = entry.get("skill") if who == "model" else None
-                cells = (
-                    split_label if who == "model" else "",
-                    who_label,
-                    _fmt(m["rmse"], "{:.4f}"),
-                    _fmt(m["mae"], "{:.4f}"),
-                    _fmt(m["mape"], "{:.2f}"),
-                    _fmt(m["directional_accuracy"], "{:.1%}"),
-                    _fmt(skill, "{:+.3f}") if who == "model" else "",
-                )
-                for column, text in enumerate(cells):
-                    item = QTableWidgetItem(text)
-                    if column >= 2:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    if who == "model":
-                        item.setFont(bold)
-                    if column == 6 and skill is not None and math.isfinite(skill):
-                        item.setForeground(GOOD if skill > 0 else BAD)
-                    self.table.setItem(row, column, item)
-        text = verdict(metrics, target_mode)
-        self.summary.setText(text)
-        self.summary.setStyleSheet(f"color: {GOOD.name() if 'below' in text else BAD.name()};")
+                scores = getattr(entry, who)
+                if scores is not None:
+                    self._add_row(
+                        split_label if first else "", who_label, scores, entry.skill if who == "model" else None
+                    )
+                    first = False
+        test = metrics.get("test")
+        verdict = test.verdict if test is not None else None
+        self.summary.setText(f"On the test period: {verdict.text}" if verdict else "")
+        colour = verdict_colour(verdict.kind if verdict else "unknown")
+        self.summary.setStyleSheet(f"color: {colour.name()};")
+
+    def _add_row(self, split_label: str, who_label: str, scores: object, skill: float | None) -> None:
+        bold = QFont()
+        bold.setBold(True)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        model = skill is not None
+        cells = (
+            split_label,
+            who_label,
+            _fmt(scores.rmse, "{:.4f}"),
+            _fmt(scores.mae, "{:.4f}"),
+            _fmt(scores.mape, "{:.2f}"),
+            _fmt(scores.directional_accuracy, "{:.1%}"),
+            _fmt(skill, "{:+.3f}") if model else "",
+        )
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column >= 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if model:
+                item.setFont(bold)
+            if column == 6 and model and math.isfinite(skill):
+                item.setForeground(GOOD if skill > 0 else BAD)
+            self.table.setItem(row, column, item)

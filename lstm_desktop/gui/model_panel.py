@@ -1,47 +1,43 @@
-"""The Model panel: dataset, network and training settings, presets, and problems explained inline."""
+"""The Model panel: dataset, network and training settings, presets, and problems explained inline.
+
+It edits a RunConfig with dataclasses.replace: settings it has no widget for (scaler, split dates, device,
+threads) pass through unchanged and are listed under the panel, so a project made on the command line keeps
+its method when retrained here."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from lstm_desktop.core.data.prices import PRICE_COLUMNS
 from lstm_desktop.core.errors import BadInput
-from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+from lstm_desktop.core.specs import (
+    PRICE_COLUMNS,
+    DataRequest,
+    DatasetSpec,
+    ModelSpec,
+    RunConfig,
+    TrainSpec,
+    reference_settings,
+)
 
+from .setting_widgets import combo_for, double_for, spin_for
 from .widgets import named
 
 DEFAULT = RunConfig()
-MODES = (("price", "Price"), ("log_return", "Log return"))
-PRECISION_CHOICES = (("float32", "float32"), ("bfloat16", "bfloat16 (mixed)"))
-
-
-def _spin(name: str, description: str, low: int, high: int, step: int = 1) -> QSpinBox:
-    spin = named(QSpinBox(), name, description)
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    return spin
-
-
-def _double(name: str, description: str, low: float, high: float, step: float, decimals: int) -> QDoubleSpinBox:
-    spin = named(QDoubleSpinBox(), name, description)
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    spin.setDecimals(decimals)
-    return spin
+MODE_LABELS = {"price": "Price", "log_return": "Log return"}
+PRECISION_LABELS = {"bfloat16": "bfloat16 (mixed)"}
 
 
 class ModelPanel(QGroupBox):
@@ -52,57 +48,60 @@ class ModelPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Model", parent)
         self._rows: int | None = None
-        self.window = _spin("windowSpin", "Days of history in each input window", 2, 2000)
-        self.horizon = _spin("horizonSpin", "Days predicted at once", 1, 250)
-        self.layers = _spin("layersSpin", "Stacked LSTM layers", 1, 8)
-        self.hidden = _spin("hiddenSpin", "Units per LSTM layer", 1, 2048)
-        self.dropout = _double("dropoutSpin", "Dropout between layers", 0.0, 0.9, 0.05, 2)
-        self.epochs = _spin("epochsSpin", "Maximum passes over the training windows", 1, 100_000)
-        self.batch = _spin("batchSpin", "Windows per optimiser step", 1, 65_536)
-        self.lr = _double("learningRateSpin", "Adam learning rate", 0.000001, 1.0, 0.0001, 6)
-        self.patience = _spin(
-            "patienceSpin", "Stop after this many epochs without a better validation loss; 0 = off", 0, 10_000
-        )
-        self.val_frac = _double(
-            "valFracSpin", "Share of rows for validation (after training rows)", 0.01, 0.49, 0.01, 2
-        )
-        self.test_frac = _double(
-            "testFracSpin", "Share of rows held out for the final test (at the end)", 0.01, 0.49, 0.01, 2
-        )
-        self.seed = _spin("seedSpin", "Random seed: same seed, same result", 0, 2**31 - 1)
-        self.target = named(QComboBox(), "targetCombo", "Price column to predict")
-        self.target.addItems(["Adj Close", "Close"])
-        self.mode = named(QComboBox(), "targetModeCombo", "Predict the price itself or its daily log return")
-        for key, label in MODES:
-            self.mode.addItem(label, key)
-        self.forecast_days = _spin("forecastDaysSpin", "Business days to forecast past the last date", 0, 1000)
-        self.precision = named(
-            QComboBox(),
-            "precisionCombo",
-            "Training arithmetic. bfloat16 is faster on recent GPUs and on CPUs with AVX-512 BF16 or AMX, and is "
-            "refused where the hardware lacks it; weights, scores and forecasts stay float32.",
-        )
-        for key, label in PRECISION_CHOICES:
-            self.precision.addItem(label, key)
+        self._base = DEFAULT
+        self._filling = False
+        self._shown: dict = {}
+        self.window = spin_for(DatasetSpec, "window", "windowSpin")
+        self.horizon = spin_for(DatasetSpec, "horizon", "horizonSpin")
+        self.layers = spin_for(ModelSpec, "layers", "layersSpin")
+        self.hidden = spin_for(ModelSpec, "hidden", "hiddenSpin")
+        self.dropout = double_for(ModelSpec, "dropout", "dropoutSpin")
+        self.epochs = spin_for(TrainSpec, "epochs", "epochsSpin")
+        self.batch = spin_for(TrainSpec, "batch_size", "batchSpin")
+        self.lr = double_for(TrainSpec, "lr", "learningRateSpin")
+        self.patience = spin_for(TrainSpec, "patience", "patienceSpin")
+        self.val_frac = double_for(DatasetSpec, "val_frac", "valFracSpin")
+        self.test_frac = double_for(DatasetSpec, "test_frac", "testFracSpin")
+        self.seed = spin_for(TrainSpec, "seed", "seedSpin")
+        self.target = combo_for(DatasetSpec, "target", "targetCombo")
+        self.mode = combo_for(DatasetSpec, "target_mode", "targetModeCombo", MODE_LABELS)
+        self.forecast_days = spin_for(RunConfig, "forecast_days", "forecastDaysSpin")
+        self.precision = combo_for(TrainSpec, "precision", "precisionCombo", PRECISION_LABELS)
         self.features: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for index, column in enumerate(PRICE_COLUMNS):
             box = named(QCheckBox(column), f"feature{column.replace(' ', '')}Check", f"Use {column} as an input")
             self.features[column] = box
             grid.addWidget(box, index // 3, index % 3)
+        self.kept = named(QLabel(""), "keptSettingsLabel", "Settings without a widget here, kept as they are")
+        self.kept.setWordWrap(True)
+        self.kept.setStyleSheet("color: #888888;")
+        self.reference = named(
+            QPushButton("Reference (2×50, window 100)"),
+            "referencePresetButton",
+            "The reference setup: 2 stacked LSTM layers of 50, window 100, Adam 1e-3, batch 64",
+        )
+        self.defaults = named(QPushButton("Reset to defaults"), "resetDefaultsButton", "All settings back to defaults")
+        self.problem = named(QLabel(""), "settingsProblemLabel", "Why the settings cannot be used")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #d9534f;")
+        self.problem.hide()
+        self._lay_out(grid)
+        self._connect()
+        self.set_config(DEFAULT)
 
+    def _lay_out(self, grid: QGridLayout) -> None:
         form = QFormLayout()
         pairs = QGridLayout()
-        for row, items in enumerate(
-            (
-                (("Window", self.window), ("Horizon", self.horizon)),
-                (("Layers", self.layers), ("Hidden", self.hidden)),
-                (("Dropout", self.dropout), ("Seed", self.seed)),
-                (("Epochs", self.epochs), ("Patience", self.patience)),
-                (("Batch", self.batch), ("Learning rate", self.lr)),
-                (("Validation", self.val_frac), ("Test", self.test_frac)),
-            )
-        ):
+        rows = (
+            (("Window", self.window), ("Horizon", self.horizon)),
+            (("Layers", self.layers), ("Hidden", self.hidden)),
+            (("Dropout", self.dropout), ("Seed", self.seed)),
+            (("Epochs", self.epochs), ("Patience", self.patience)),
+            (("Batch", self.batch), ("Learning rate", self.lr)),
+            (("Validation", self.val_frac), ("Test", self.test_frac)),
+        )
+        for row, items in enumerate(rows):
             for col, (label, widget) in enumerate(items):
                 pairs.addWidget(QLabel(label), row, col * 2)
                 pairs.addWidget(widget, row, col * 2 + 1)
@@ -114,97 +113,90 @@ class ModelPanel(QGroupBox):
         form.addRow("Inputs", grid)
         form.addRow("Forecast days", self.forecast_days)
         form.addRow("Precision", self.precision)
-
-        self.reference = named(
-            QPushButton("Reference (2×50, window 100)"),
-            "referencePresetButton",
-            "The reference setup: 2 stacked LSTM layers of 50, window 100, Adam 1e-3, batch 64",
-        )
-        self.defaults = named(QPushButton("Reset to defaults"), "resetDefaultsButton", "All settings back to defaults")
         presets = QHBoxLayout()
         presets.addWidget(self.reference)
         presets.addWidget(self.defaults)
-        self.problem = named(QLabel(""), "settingsProblemLabel", "Why the settings cannot be used")
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #d9534f;")
-        self.problem.hide()
-
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.kept)
         layout.addLayout(presets)
         layout.addWidget(self.problem)
+
+    def _connect(self) -> None:
         self.reference.clicked.connect(self._on_reference_clicked)
-        self.defaults.clicked.connect(lambda: self.set_config(DEFAULT))
-        for widget in (
-            self.window,
-            self.horizon,
-            self.layers,
-            self.hidden,
-            self.epochs,
-            self.batch,
-            self.patience,
-            self.seed,
-            self.forecast_days,
-        ):
-            widget.valueChanged.connect(self._on_changed)
-        for widget in (self.dropout, self.lr, self.val_frac, self.test_frac):
-            widget.valueChanged.connect(self._on_changed)
-        self.target.currentIndexChanged.connect(self._on_changed)
-        self.mode.currentIndexChanged.connect(self._on_changed)
-        self.precision.currentIndexChanged.connect(self._on_changed)
+        self.defaults.clicked.connect(self._on_defaults_clicked)
+        for spin in self._spins():
+            spin.valueChanged.connect(self._on_changed)
+        for combo in (self.target, self.mode, self.precision):
+            combo.currentIndexChanged.connect(self._on_changed)
         for box in self.features.values():
             box.toggled.connect(self._on_changed)
-        self.set_config(DEFAULT)
 
+    def _spins(self) -> tuple:
+        return (
+            self.window, self.horizon, self.layers, self.hidden, self.dropout, self.epochs, self.batch, self.lr,
+            self.patience, self.val_frac, self.test_frac, self.seed, self.forecast_days,
+        )  # fmt: skip
+
+    # ----- RunConfig in and out -----
     def set_config(self, config: RunConfig) -> None:
+        """Show `config`; settings without a widget are kept for `config()`."""
+        self._base = config
         d, m, t = config.dataset, config.model, config.train
-        for spin, value in (
-            (self.window, d.window),
-            (self.horizon, d.horizon),
-            (self.layers, m.layers),
-            (self.hidden, m.hidden),
-            (self.dropout, m.dropout),
-            (self.epochs, t.epochs),
-            (self.batch, t.batch_size),
-            (self.lr, t.lr),
-            (self.patience, t.patience),
-            (self.val_frac, d.val_frac),
-            (self.test_frac, d.test_frac),
-            (self.seed, t.seed),
-            (self.forecast_days, config.forecast_days),
-        ):
+        values = (
+            d.window, d.horizon, m.layers, m.hidden, m.dropout, t.epochs, t.batch_size, t.lr, t.patience,
+            d.val_frac, d.test_frac, t.seed, config.forecast_days,
+        )  # fmt: skip
+        self._filling = True
+        for spin, value in zip(self._spins(), values, strict=True):
             spin.setValue(value)
-        self.target.setCurrentText(d.target)
-        self.mode.setCurrentIndex(max(0, self.mode.findData(d.target_mode)))
-        self.precision.setCurrentIndex(max(0, self.precision.findData(t.precision)))
-        chosen = set(d.features) or {d.target}
+        self._shown = {spin: spin.value() for spin in (self.dropout, self.lr, self.val_frac, self.test_frac)}
+        for combo, value in ((self.target, d.target), (self.mode, d.target_mode), (self.precision, t.precision)):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        chosen = set(d.input_columns())
         for column, box in self.features.items():
             box.setChecked(column in chosen)
+        self._filling = False
         self._on_changed()
 
     def config(self, data: DataRequest) -> RunConfig:
+        """The shown settings for `data`, edited into the last config set (nothing else changes)."""
+        base = self._base
         features = tuple(c for c, box in self.features.items() if box.isChecked())
-        if features == (self.target.currentText(),):
+        if features == (self.target.currentData(),):
             features = ()
-        dataset = DatasetSpec(
-            features,
-            self.target.currentText(),
-            self.mode.currentData(),
-            self.window.value(),
-            self.horizon.value(),
-            round(self.val_frac.value(), 4),
-            round(self.test_frac.value(), 4),
+        dataset = dataclasses.replace(
+            base.dataset,
+            features=features,
+            target=self.target.currentData(),
+            target_mode=self.mode.currentData(),
+            window=self.window.value(),
+            horizon=self.horizon.value(),
+            val_frac=self._exact(base.dataset.val_frac, self.val_frac),
+            test_frac=self._exact(base.dataset.test_frac, self.test_frac),
         )
-        model = ModelSpec(self.layers.value(), self.hidden.value(), round(self.dropout.value(), 4))
-        train = TrainSpec(
-            self.epochs.value(),
-            self.batch.value(),
-            self.lr.value(),
-            self.patience.value(),
-            self.seed.value(),
+        model = dataclasses.replace(
+            base.model,
+            layers=self.layers.value(),
+            hidden=self.hidden.value(),
+            dropout=self._exact(base.model.dropout, self.dropout),
+        )
+        train = dataclasses.replace(
+            base.train,
+            epochs=self.epochs.value(),
+            batch_size=self.batch.value(),
+            lr=self._exact(base.train.lr, self.lr),
+            patience=self.patience.value(),
+            seed=self.seed.value(),
             precision=self.precision.currentData(),
         )
-        return RunConfig(data, dataset, model, train, self.forecast_days.value())
+        return dataclasses.replace(
+            base, data=data, dataset=dataset, model=model, train=train, forecast_days=self.forecast_days.value()
+        )
+
+    def _exact(self, stored: float, spin: object) -> float:
+        """The stored value while the spin still shows it (rounded to its decimals), else what the user set."""
+        return stored if spin.value() == self._shown.get(spin) else spin.value()
 
     def set_rows(self, rows: int | None) -> None:
         self._rows = rows
@@ -212,34 +204,48 @@ class ModelPanel(QGroupBox):
 
     def problem_text(self) -> str | None:
         """Why training cannot start with these settings, or None."""
-        config = self.config(DataRequest())
         if not any(box.isChecked() for box in self.features.values()):
             return "Choose at least one input column."
+        config = self.config(self._base.data)
         try:
-            config.validate()
+            config.dataset.validate()
+            config.model.validate()
+            config.train.validate()
         except BadInput as exc:
             return str(exc)
         if self._rows is not None:
             return config.dataset.size_problem(self._rows)
         return None
 
+    def _kept_text(self) -> str:
+        base, default = self._base, DEFAULT
+        kept = []
+        if base.dataset.scaler != default.dataset.scaler:
+            kept.append(f"scaler {base.dataset.scaler}")
+        if base.dataset.val_start or base.dataset.test_start:
+            kept.append(
+                f"split by dates (validation from {base.dataset.val_start}, test from {base.dataset.test_start})"
+            )
+        if base.train.device != default.train.device:
+            kept.append(f"device {base.train.device}")
+        if base.train.threads != default.train.threads:
+            kept.append(f"{base.train.threads} thread(s)")
+        return ("Also kept from the project: " + "; ".join(kept) + ".") if kept else ""
+
     def _on_changed(self) -> None:
+        if self._filling:
+            return
         problem = self.problem_text()
         self.problem.setText(problem or "")
         self.problem.setVisible(bool(problem))
+        kept = self._kept_text()
+        self.kept.setText(kept)
+        self.kept.setVisible(bool(kept))
         self.changed.emit()
 
     def _on_reference_clicked(self) -> None:
         """The reference setup; data choices (target, inputs, split, seed) stay as they are."""
-        for spin, value in (
-            (self.window, 100),
-            (self.horizon, 1),
-            (self.layers, 2),
-            (self.hidden, 50),
-            (self.dropout, 0.0),
-            (self.epochs, 100),
-            (self.batch, 64),
-            (self.lr, 1e-3),
-        ):
-            spin.setValue(value)
-        self.precision.setCurrentIndex(self.precision.findData("float32"))
+        self.set_config(reference_settings(self.config(self._base.data)))
+
+    def _on_defaults_clicked(self) -> None:
+        self.set_config(dataclasses.replace(DEFAULT, data=self._base.data))

@@ -115,10 +115,11 @@ class LossPlot(QWidget):
         self.val.append(max(val_loss, 1e-12))
         self.best_epoch = best_epoch
 
-    def set_history(self, history: list[dict], best_epoch: int | None) -> None:
+    def set_history(self, history: tuple, best_epoch: int | None) -> None:
+        """history: the report's Epoch rows."""
         self.clear()
         for row in history:
-            self.add(row["epoch"], row["train_loss"], row["val_loss"], best_epoch)
+            self.add(row.epoch, row.train_loss, row.val_loss, best_epoch)
         self.redraw()
 
     def redraw(self) -> None:
@@ -210,25 +211,23 @@ class PricePlot(QWidget):
         self.plot.setTitle(ticker)
         self.plot.enableAutoRange()
 
-    def show_results(self, dates: np.ndarray, prices: np.ndarray, document: dict) -> None:
-        """Actual, predicted per split with shaded regions, and the forecast with its band."""
-        self.show_prices(dates, prices, f"{document['data']['ticker']} ({document['data']['price_column']})")
-        for split, (first, last) in document["split"].items():
+    def show_run(self, dates: np.ndarray, prices: np.ndarray, report: object) -> None:
+        """Actual, predicted per split with shaded regions, and the forecast with its band (a core RunReport)."""
+        self.show_prices(dates, prices, f"{report.data.ticker} ({report.data.price_column})")
+        for split, (first, last) in report.split.items():
             self.regions[split].setRegion(seconds([first, last]))
             self.regions[split].show()
-        for split, rows in document["predictions"].items():
-            x = seconds([r["date"] for r in rows])
-            y = np.array([r["predicted"] for r in rows], dtype=np.float64)
-            self.predicted[split].setData(x, y)
-            self._series[f"predicted ({SPLIT_NAMES[split]})"] = (x, y)
-        forecast = document.get("forecast") or []
-        if forecast:
-            x = seconds([d["date"] for d in forecast])
-            values = np.array([d["value"] for d in forecast], dtype=np.float64)
-            self.forecast.setData(x, values)
-            self.band_low.setData(x, np.array([d["lower"] for d in forecast], dtype=np.float64))
-            self.band_high.setData(x, np.array([d["upper"] for d in forecast], dtype=np.float64))
-            self._series["forecast"] = (x, values)
+        for split, series in report.predictions.items():
+            x = seconds(series.dates)
+            self.predicted[split].setData(x, series.predicted)
+            self._series[f"predicted ({SPLIT_NAMES[split]})"] = (x, series.predicted)
+        days = report.forecast
+        if len(days):
+            x = seconds(days.dates)
+            self.forecast.setData(x, days.value)
+            self.band_low.setData(x, days.lower)
+            self.band_high.setData(x, days.upper)
+            self._series["forecast"] = (x, days.value)
         self.plot.enableAutoRange()
 
     def curve_lengths(self) -> dict[str, int]:

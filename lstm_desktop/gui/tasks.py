@@ -1,5 +1,5 @@
-"""The work the window hands to worker threads. Heavy modules (torch, pandas, yfinance) are imported here,
-inside the tasks, so the window appears before they load."""
+"""The work the window hands to worker threads: plain functions over the core. Heavy modules (torch, pandas,
+yfinance) are imported inside the tasks, so the window appears before they load."""
 
 from __future__ import annotations
 
@@ -14,76 +14,81 @@ from lstm_desktop.core.specs import DataRequest, RunConfig
 log = logging.getLogger(__name__)
 Report = Callable[[Any], None]
 ShouldStop = Callable[[], bool]
+Task = Callable[[Report, ShouldStop], Any]
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """Prices ready: the frames and the target's dates and prices for the plot."""
+    """Prices loaded for a request, as the data set a run will train on."""
 
     request: DataRequest
-    frames: list
-    dates: Any  # numpy datetime64 array
-    prices: Any  # numpy float64 array, the target column
-
-    def summaries(self) -> list[str]:
-        return [frame.summary() for frame in self.frames]
+    data: Any  # core.store.project.DataSet
 
 
-def _loaded(request: DataRequest, frames: list, column: str) -> Loaded:
-    target = frames[0].frame
-    return Loaded(request, frames, target.index.to_numpy(), target[column].to_numpy(dtype="float64"))
-
-
-def load_task(request: DataRequest, column: str) -> Callable[[Report, ShouldStop], Loaded]:
+def load_task(request: DataRequest) -> Task:
     def task(report: Report, should_stop: ShouldStop) -> Loaded:
         from lstm_desktop.core.data.sources import load_prices
+        from lstm_desktop.core.store.project import DataSet
 
-        return _loaded(request, load_prices(request), column)
+        return Loaded(request, DataSet.of(load_prices(request)))
 
     return task
 
 
-def train_task(
-    config: RunConfig, frames: list | None, notes: str, recovery: Any
-) -> Callable[[Report, ShouldStop], Any]:
-    """Load (unless loaded), train, evaluate, forecast; the result is a Project, autosaved for recovery."""
+def train_task(config: RunConfig, frames: tuple | None, snapshot: Any, recovery: Any) -> Task:
+    """Load (unless loaded), run, keep the run; then autosave the project with it for crash recovery."""
 
     def task(report: Report, should_stop: ShouldStop) -> Any:
-        from lstm_desktop.core import pipeline
-        from lstm_desktop.core.data.sources import load_prices
-        from lstm_desktop.core.learn.dataset import build_dataset
-        from lstm_desktop.core.learn.training import train
-        from lstm_desktop.core.store.project import Project
+        from lstm_desktop.core.events import PricesLoaded
+        from lstm_desktop.core.run import run
+        from lstm_desktop.core.runtime import set_threads
+        from lstm_desktop.core.store.project import DataSet
 
-        loaded = frames
-        if loaded is None:
-            loaded = load_prices(config.data)
-            report(_loaded(config.data, loaded, config.dataset.target))
-        dataset = build_dataset(loaded, config.dataset)
-        trained = train(dataset, config.model, config.train, report, should_stop)
-        project = Project.from_run(pipeline.finish(config, loaded, dataset, trained), notes)
+        def on_event(event: Any) -> None:
+            if isinstance(event, PricesLoaded):
+                event = Loaded(event.request, DataSet.of(event.frames))
+            report(event)
+
+        set_threads(config.train.threads)
+        finished = run(config, frames, on_event=on_event, should_stop=should_stop)
+        stored = snapshot.add(finished)
         try:
-            recovery.autosave(project)
+            recovery.autosave(snapshot)
         except Exception:  # recovery is a safety net: its failure must not lose the run itself
             log.exception("autosave failed")
-        return project
+        return stored
 
     return task
 
 
-def open_task(path: Path) -> Callable[[Report, ShouldStop], Any]:
+def open_task(path: Path) -> Task:
     def task(report: Report, should_stop: ShouldStop) -> Any:
-        from lstm_desktop.core.store.project import load_project
+        from lstm_desktop.core.store.project_io import load_project
 
-        project = load_project(path)
-        project.dataset()  # build it here, not on the GUI thread
-        return project
+        return load_project(path)
 
     return task
 
 
-def forecast_task(project: Any, days: int) -> Callable[[Report, ShouldStop], list[dict]]:
-    def task(report: Report, should_stop: ShouldStop) -> list[dict]:
-        return project.forecast(days)
+def save_task(snapshot: Any, path: Path) -> Task:
+    def task(report: Report, should_stop: ShouldStop) -> Path:
+        from lstm_desktop.core.store.project_io import save_project
+
+        return save_project(snapshot, path)
+
+    return task
+
+
+def forecast_task(run: Any, days: int) -> Task:
+    """The run with a new forecast of `days` days from its stored model (no retraining)."""
+
+    def task(report: Report, should_stop: ShouldStop) -> Any:
+        import dataclasses
+
+        from lstm_desktop.core.run import forecast_again
+        from lstm_desktop.core.store.project import encode_report
+
+        updated = forecast_again(run.report, run.data.frames, run.tensors(), days)
+        return dataclasses.replace(run, report=updated, report_json=encode_report(updated))
 
     return task

@@ -38,8 +38,10 @@ def test_train_sample_json_document(capsys) -> None:
     assert doc["stopped"] == "completed" and doc["best_epoch"] in (1, 2)
     for split in ("train", "val", "test"):
         entry = doc["metrics"][split]
-        assert set(entry) == {"model", "persistence", "drift", "skill"}
+        assert {"model", "persistence", "drift", "skill", "verdict"} <= set(entry)
         assert set(entry["model"]) == {"rmse", "mae", "mape", "directional_accuracy"}
+        assert entry["persistence"]["directional_accuracy"] is None  # it predicts no move
+        assert entry["verdict"]["kind"] in ("beats", "loses", "no_difference")
     assert doc["predictions"]["test"][-1]["date"] == "2013-03-01"
     assert len(doc["forecast"]) == 5 and doc["forecast"][0]["date"] == "2013-03-04"
     assert "epoch 2/2" in err  # progress on stderr
@@ -72,8 +74,15 @@ def test_train_on_csv_files(capsys, args: list[str], ticker: str) -> None:
         (["train", "--sample", "AAPL", "--start", "2012-01-01", "--end", "2011-01-01"], "after the end date"),
         (["train", "--sample", "AAPL", "--start", "2013-01-01"], "Too little data"),
         (["train", "--sample", "AAPL", "--csv", "x.csv"], "Choose one data source"),
-        (["train", "--sample", "AAPL", "--features", "Price"], "Unknown feature 'Price'"),
-        (["train", "--sample", "AAPL", "--device", "tpu"], "Unknown device"),
+        (["train", "--sample", "AAPL", "--features", "Price"], "Unknown input column 'Price'"),
+        (["train", "--sample", "AAPL", "--seed", str(2**64)], "Seed must be between 0 and 2147483647"),
+        (["train", "--sample", "AAPL", "--seed", "-1"], "Seed must be between 0 and 2147483647"),
+        (
+            ["train", "--sample", "AAPL", "--val-start", "2011-01-03+05:00", "--test-start", "2012-01-03"],
+            "no time zone",
+        ),
+        (["train", "--sample", "AAPL", "--device", "tpu"], "Device must be auto, cpu, cuda or cuda:N, not 'tpu'"),
+        (["train", "--sample", "AAPL", "--device", "cuda:0", "--window", "20"], "has no CUDA GPU"),
         (["train", "--sample", "AAPL", "--forecast-days", "-1"], "Forecast days"),
     ],
 )

@@ -42,6 +42,7 @@ def test_train_save_show_forecast(capsys, tmp_path: Path) -> None:
     shown = json.loads(out)
     for key in ("data", "split", "scaler", "history", "best_epoch", "stopped", "metrics", "predictions", "forecast"):
         assert shown[key] == trained[key], key
+    assert [r["current"] for r in shown["runs"]] == [True] and shown["runs"][0]["summary"]["skill"] is not None
     assert shown["project"]["schema_version"] == SCHEMA_VERSION and shown["project"]["created"]
     assert shown["settings"]["model"]["hidden"] == 8
 
@@ -68,3 +69,46 @@ def test_bad_project_files_exit_2(capsys, tmp_path: Path) -> None:
     assert code == 2 and "Project file not found" in err
     code, _, err = run_cli(capsys, "forecast", str(junk), "--days", "0")
     assert code == 2 and "--days must be between 1 and 1000" in err
+
+
+def test_train_adds_runs_to_a_project_and_show_picks_any(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "many.lstmproj"
+    base = ["train", "--sample", "IBM", "--start", "2010-01-01", "--epochs", "1", "--project", str(path), "--quiet"]
+    for extra in (["--hidden", "4"], ["--hidden", "6"], ["--target-mode", "log_return"]):
+        code, _, err = run_cli(capsys, *base, *[a for a in FAST if a not in ("--hidden", "8")], *extra)
+        assert code == 0, err
+    code, out, _ = run_cli(capsys, "show", str(path), "--json")
+    runs = json.loads(out)["runs"]
+    assert len(runs) == 3 and [r["current"] for r in runs] == [False, False, True]
+    first = runs[0]["id"]
+    code, out, _ = run_cli(capsys, "show", str(path), "--run", first, "--json")
+    assert code == 0 and json.loads(out)["settings"]["model"]["hidden"] == 4
+    code, out, _ = run_cli(capsys, "forecast", str(path), "--run", first, "--days", "2", "--json")
+    assert code == 0 and len(json.loads(out)["forecast"]) == 2
+    csv_path = tmp_path / "runs.csv"
+    code, _, _ = run_cli(capsys, "show", str(path), "--runs-csv", str(csv_path))
+    lines = csv_path.read_text().splitlines()
+    assert code == 0 and len(lines) == 4
+    assert "model.hidden" in lines[0] and "dataset.target_mode" in lines[0] and "train.seed" not in lines[0]
+    code, _, err = run_cli(capsys, "show", str(path), "--run", "nope")
+    assert code == 2 and "has no run 'nope'" in err
+    code, _, err = run_cli(capsys, *base, *FAST, "--new-project")
+    code, out, _ = run_cli(capsys, "show", str(path), "--json")
+    assert len(json.loads(out)["runs"]) == 1
+
+
+def test_an_unreadable_project_is_never_overwritten(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "precious.lstmproj"
+    path.write_bytes(b"not a zip at all")
+    code, _, err = run_cli(capsys, "train", "--sample", "IBM", "--epochs", "1", "--project", str(path), *FAST)
+    assert code == 2 and "not an lstm-desktop project" in err
+    assert path.read_bytes() == b"not a zip at all"
+
+
+def test_a_failed_save_still_prints_the_run(capsys, tmp_path: Path) -> None:
+    code, out, err = run_cli(
+        capsys, "train", "--sample", "IBM", "--start", "2011-01-01", "--epochs", "1", "--json", "--quiet",
+        "--project", str(tmp_path / "missing" / "x.lstmproj"), *FAST,
+    )  # fmt: skip
+    assert code == 2 and "does not exist" in err
+    assert json.loads(out)["stopped"] == "completed"

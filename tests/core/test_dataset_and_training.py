@@ -7,16 +7,17 @@ import pandas as pd
 import pytest
 
 from lstm_desktop.core.errors import BadInput
+from lstm_desktop.core.events import BatchProgress, EpochEnded
 from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
 from lstm_desktop.core.learn.model import ModelSpec
-from lstm_desktop.core.learn.training import BatchProgress, EpochEnded, TrainSpec, _mean_loss, train
+from lstm_desktop.core.learn.training import TrainSpec, mean_loss, train
 
 SMALL = ModelSpec(layers=1, hidden=16)
 QUICK = TrainSpec(epochs=2, batch_size=64, threads=1, seed=7, device="cpu")  # determinism is a CPU promise
 
 
 def losses(result) -> list[tuple[float, float]]:
-    return [(row["train_loss"], row["val_loss"]) for row in result.history]
+    return [(row.train_loss, row.val_loss) for row in result.history]
 
 
 @pytest.mark.parametrize("mode", ["price", "log_return"])
@@ -33,7 +34,7 @@ def test_changing_test_prices_changes_nothing_learned(aapl_frames, mode: str) ->
     tampered[0] = type(aapl_frames[0])(**{**aapl_frames[0].__dict__, "frame": frame})
     changed = build_dataset(tampered, spec)
     assert not np.array_equal(original.prices, changed.prices)  # the test period really changed
-    assert changed.scaler_document() == original.scaler_document()
+    assert changed.feature_scaler == original.feature_scaler and changed.target_scaler == original.target_scaler
     assert changed.split_dates() == original.split_dates()
     a = train(original, SMALL, QUICK)
     b = train(changed, SMALL, QUICK)
@@ -49,8 +50,9 @@ def test_split_is_chronological_and_targets_stay_inside_their_split(aapl_frames)
     assert data.anchors["val"].min() + 1 >= val_at and data.anchors["val"].max() + 5 < test_at
     assert data.anchors["test"].min() + 1 >= test_at
     train_prices = data.prices[:val_at]
-    params = data.scaler_document()["params"]["Adj Close"]
-    assert params == {"min": train_prices.min(), "range": train_prices.max() - train_prices.min()}
+    scaler = data.feature_scaler
+    assert scaler.names == ("Adj Close",)
+    assert scaler.offset == (train_prices.min(),) and scaler.scale == (train_prices.max() - train_prices.min(),)
     assert data.x["train"].shape[1:] == (30, 1) and data.y["test"].shape[1] == 5
 
 
@@ -99,8 +101,8 @@ def test_stop_is_honoured_within_one_batch_and_keeps_the_best_weights(aapl_frame
     assert isinstance(seen[-1], BatchProgress) and (seen[-1].epoch, seen[-1].batch) == (3, 2)
     import torch
 
-    best = result.history[result.best_epoch - 1]["val_loss"]
-    val = _mean_loss(result.model, torch.as_tensor(data.x["val"]), torch.as_tensor(data.y["val"]))
+    best = result.history[result.best_epoch - 1].val_loss
+    val = mean_loss(result.model, torch.as_tensor(data.x["val"]), torch.as_tensor(data.y["val"]))
     assert val == pytest.approx(best, rel=1e-6)
 
 
@@ -116,7 +118,7 @@ def test_early_stopping_after_patience_epochs_without_improvement(aapl_frames) -
     assert result.stopped == "early_stopping"
     assert len(result.history) == result.best_epoch + 2
     assert [e.epoch for e in events] == list(range(1, len(result.history) + 1))
-    assert min(r["val_loss"] for r in result.history) == result.history[result.best_epoch - 1]["val_loss"]
+    assert min(r.val_loss for r in result.history) == result.history[result.best_epoch - 1].val_loss
 
 
 def test_bad_settings_are_refused() -> None:
@@ -126,7 +128,7 @@ def test_bad_settings_are_refused() -> None:
         TrainSpec(lr=0).validate()
     with pytest.raises(BadInput, match="Dropout"):
         ModelSpec(dropout=1.5).validate()
-    with pytest.raises(BadInput, match="Unknown feature 'Foo'"):
+    with pytest.raises(BadInput, match="Unknown input column 'Foo'"):
         DatasetSpec(features=("Foo",)).validate()
 
 

@@ -43,14 +43,19 @@ def test_step_without_gradients_is_refused() -> None:
 
 RUN_WITHOUT_COMPILER = """
 import sys, tempfile, pathlib
-from lstm_desktop.core.pipeline import RunConfig, run
-from lstm_desktop.core.store.project import Project, load_project, save_project
-from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
-result = run(RunConfig(DataRequest("sample", ("MSFT",), start="2011-01-01"), DatasetSpec(window=10),
-                       ModelSpec(1, 4), TrainSpec(epochs=2, threads=1), 3))
+from lstm_desktop.core.run import forecast_again, run
+from lstm_desktop.core.store.project import Project
+from lstm_desktop.core.store.project_io import load_project, save_project
+from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+finished = run(RunConfig(data=DataRequest(source="sample", tickers=("MSFT",), start="2011-01-01"),
+                         dataset=DatasetSpec(window=10), model=ModelSpec(layers=1, hidden=4),
+                         train=TrainSpec(epochs=2, threads=1), forecast_days=3))
+project = Project()
+project.add(finished)
 with tempfile.TemporaryDirectory() as folder:
-    path = save_project(Project.from_run(result), pathlib.Path(folder) / "run.lstmproj")
-    assert len(load_project(path).forecast(5)) == 5
+    path = save_project(project, pathlib.Path(folder) / "run.lstmproj")
+    stored = load_project(path).current
+    assert len(forecast_again(stored.report, stored.data.frames, stored.tensors(), 5).forecast) == 5
 loaded = [name for name in ("torch._dynamo", "torch._inductor", "sympy") if name in sys.modules]
 print("loaded:", loaded)
 """

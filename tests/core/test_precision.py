@@ -10,9 +10,10 @@ from lstm_desktop.cli import main
 from lstm_desktop.core.errors import BadInput
 from lstm_desktop.core.learn import training
 from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
+from lstm_desktop.core.learn.device import bfloat16_problem
 from lstm_desktop.core.learn.model import ModelSpec
-from lstm_desktop.core.learn.training import TrainSpec, predict_scaled, train
-from lstm_desktop.core.runtime import bfloat16_problem
+from lstm_desktop.core.learn.predict import predict_scaled
+from lstm_desktop.core.learn.training import TrainSpec, train
 
 SMALL = ModelSpec(layers=2, hidden=16)
 
@@ -37,7 +38,7 @@ def test_bfloat16_on_this_cpu_trains_or_is_refused_with_the_reason(aapl_frames, 
         assert code == 2 and "cannot train an LSTM in bfloat16" in capsys.readouterr().err
     else:
         result = train(dataset, SMALL, spec("bfloat16"))
-        assert all(np.isfinite(row["val_loss"]) for row in result.history)
+        assert all(np.isfinite(row.val_loss) for row in result.history)
         assert all(p.dtype == torch.float32 for p in result.model.parameters())
 
 
@@ -53,7 +54,7 @@ def test_bfloat16_plumbing_on_torchs_portable_kernel(aapl_frames, monkeypatch) -
     assert all(p.dtype == torch.float32 for p in half.model.parameters())
     outputs = predict_scaled(half.model, dataset.x["test"])
     assert outputs.dtype == np.float32 and np.isfinite(outputs).all()
-    half_best = min(row["val_loss"] for row in half.history)
-    full_best = min(row["val_loss"] for row in full.history)
+    half_best = min(row.val_loss for row in half.history)
+    full_best = min(row.val_loss for row in full.history)
     assert half.history != full.history  # the arithmetic really changed
     assert half_best < 2 * full_best + 1e-4  # ... and the model learned about as well

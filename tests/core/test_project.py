@@ -1,4 +1,4 @@
-"""Project files: round trip, reopening offline, refusing bad or unsafe files, atomic saves, migration."""
+"""Project files: round trip, reopening offline, many runs, refusing bad or unsafe files, atomic saves, migration."""
 
 from __future__ import annotations
 
@@ -14,30 +14,31 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_desktop.core.data.sources import DataRequest, load_prices
-from lstm_desktop.core.errors import ProjectFileError
-from lstm_desktop.core.learn.dataset import DatasetSpec
-from lstm_desktop.core.learn.model import ModelSpec
-from lstm_desktop.core.learn.training import TrainSpec
-from lstm_desktop.core.pipeline import RunConfig, run
+from lstm_desktop.core.errors import BadInput, ProjectFileError
+from lstm_desktop.core.run import forecast_again, restore, run
+from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 from lstm_desktop.core.store import atomic, project_file
-from lstm_desktop.core.store.project import Project, load_project, save_project
+from lstm_desktop.core.store.documents import project_document
+from lstm_desktop.core.store.project import DamagedRun, DataSet, Project
 from lstm_desktop.core.store.project_file import SaveFailed
+from lstm_desktop.core.store.project_io import load_project, save_project
 from lstm_desktop.core.store.schema import SCHEMA_VERSION
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CONFIG = RunConfig(
-    DataRequest("sample", ("MSFT", "IBM"), start="2010-06-01"),
-    DatasetSpec(window=15),
-    ModelSpec(layers=1, hidden=8),
-    TrainSpec(epochs=2, threads=1, device="cpu"),  # stored and recomputed results compared tightly
+    data=DataRequest(source="sample", tickers=("MSFT", "IBM"), start="2010-06-01"),
+    dataset=DatasetSpec(window=15),
+    model=ModelSpec(layers=1, hidden=8),
+    train=TrainSpec(epochs=2, threads=1, device="cpu"),  # stored and recomputed results compared tightly
     forecast_days=7,
 )
 
 
 @pytest.fixture(scope="module")
 def trained() -> Project:
-    return Project.from_run(run(CONFIG), notes="first try")
+    project = Project(notes="first try")
+    project.add(run(CONFIG))
+    return project
 
 
 @pytest.fixture
@@ -45,54 +46,82 @@ def saved(trained: Project, tmp_path: Path) -> Path:
     return save_project(trained, tmp_path / "work.lstmproj")
 
 
-def parts(path: Path) -> tuple[dict, bytes, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return (json.loads(archive.read("project.json")), archive.read("prices.csv"), archive.read("model.safetensors"))
+def parts(path: Path) -> tuple[dict, dict[str, bytes]]:
+    return project_file.unpack_entries(path)
 
 
-def repack(path: Path, meta: dict, prices: bytes, weights: bytes | None) -> Path:
+def repack(path: Path, meta: dict, entries: dict[str, bytes]) -> Path:
     meta = {k: v for k, v in meta.items() if k != "checksums"}
-    path.write_bytes(project_file.pack(meta, prices, weights))
+    path.write_bytes(project_file.pack_entries(meta, entries))
     return path
 
 
+def weights_name(meta: dict) -> str:
+    return f"weights/{meta['runs'][0]['id']}.safetensors"
+
+
+def prices_name(meta: dict) -> str:
+    return f"prices/{meta['runs'][0]['data']}.csv"
+
+
 def test_round_trip_is_exact(trained: Project, saved: Path) -> None:
-    assert zipfile.ZipFile(saved).namelist() == ["project.json", "prices.csv", "model.safetensors"]
+    meta, entries = parts(saved)
+    assert sorted(entries) == sorted([prices_name(meta), weights_name(meta)])
     back = load_project(saved)
-    assert back.config == trained.config and back.notes == "first try"
-    assert back.results == json.loads(json.dumps(trained.results))
-    assert back.weights.keys() == trained.weights.keys()
-    for key, value in trained.weights.items():
-        assert np.array_equal(back.weights[key].numpy(), value.numpy())  # bit-exact
-    for mine, theirs in zip(trained.frames, back.frames, strict=True):
-        assert mine.ticker == theirs.ticker
-        assert mine.frame.equals(theirs.frame)
-    meta = parts(saved)[0]
-    assert meta["libraries"]["torch"] and meta["app"]["version"] and meta["data"]["tickers"][1]["ticker"] == "IBM"
+    mine, theirs = trained.current, back.current
+    assert back.settings == trained.settings and back.notes == "first try"
+    assert theirs.report.settings == CONFIG and theirs.id == mine.id and theirs.name == "run 1"
+    assert json.loads(theirs.entry()) == json.loads(mine.entry())
+    assert theirs.weights_bytes == mine.weights_bytes  # bit-exact
+    for a, b in zip(mine.data.frames, theirs.data.frames, strict=True):
+        assert a.ticker == b.ticker and a.frame.equals(b.frame)
+    assert meta["libraries"]["torch"] and meta["app"]["version"] and meta["schema_version"] == SCHEMA_VERSION
 
 
 def test_reopening_recomputes_the_stored_results_offline(saved: Path) -> None:
-    back = load_project(saved)
-    metrics, predictions, forecast = back.recompute()
-    stored = back.results
+    from lstm_desktop.core.assess.evaluation import evaluate
+
+    stored = load_project(saved).current
+    dataset, model = restore(stored.report, stored.data.frames, stored.tensors())
+    metrics, predictions = evaluate(dataset, model)
     for split in ("train", "val", "test"):
-        got = [p["predicted"] for p in predictions[split]]
-        want = [p["predicted"] for p in stored["predictions"][split]]
-        np.testing.assert_allclose(got, want, rtol=1e-5)
-        assert metrics[split]["model"]["rmse"] == pytest.approx(stored["metrics"][split]["model"]["rmse"], rel=1e-5)
-    np.testing.assert_allclose([d["value"] for d in forecast], [d["value"] for d in stored["forecast"]], rtol=1e-5)
-    assert [d["date"] for d in forecast] == [d["date"] for d in stored["forecast"]]
+        np.testing.assert_allclose(predictions[split].predicted, stored.report.predictions[split].predicted, rtol=1e-5)
+        assert metrics[split].model.rmse == pytest.approx(stored.report.metrics[split].model.rmse, rel=1e-5)
+    again = forecast_again(stored.report, stored.data.frames, stored.tensors(), 7).forecast
+    np.testing.assert_allclose(again.value, stored.report.forecast.value, rtol=1e-5)
+    assert list(again.dates) == list(stored.report.forecast.dates)
 
 
 def test_a_project_without_a_model_is_valid(tmp_path: Path) -> None:
-    frames = load_prices(CONFIG.data)
-    path = save_project(Project(CONFIG, frames), tmp_path / "untrained")
+    from lstm_desktop.core.data.sources import load_prices
+
+    project = Project(settings=CONFIG, loaded=DataSet.of(load_prices(CONFIG.data)))
+    path = save_project(project, tmp_path / "untrained")
     assert path.name == "untrained.lstmproj"
     back = load_project(path)
-    assert not back.trained and back.config == CONFIG
-    assert back.document()["data"]["ticker"] == "MSFT"
-    with pytest.raises(ProjectFileError, match="no trained model yet"):
-        back.forecast(3)
+    assert not back.trained and back.settings == CONFIG and back.loaded.frames[0].ticker == "MSFT"
+    assert project_document(back)["data"]["ticker"] == "MSFT"
+
+
+def test_many_runs_each_with_their_own_weights_and_shared_prices(trained: Project, tmp_path: Path) -> None:
+    import dataclasses
+
+    project = trained.snapshot()
+    other = dataclasses.replace(CONFIG, model=ModelSpec(layers=1, hidden=6))
+    third = dataclasses.replace(CONFIG, data=dataclasses.replace(CONFIG.data, tickers=("IBM",)))
+    project.add(run(other), "hidden 6")
+    project.add(run(third), "IBM alone")
+    path = save_project(project, tmp_path / "three.lstmproj")
+    meta, entries = parts(path)
+    assert len(meta["runs"]) == 3 and len([e for e in entries if e.startswith("weights/")]) == 3
+    assert len([e for e in entries if e.startswith("prices/")]) == 2  # the first two runs share their prices
+    back = load_project(path)
+    assert [r.name for r in back.runs] == ["run 1", "hidden 6", "IBM alone"] and back.current.name == "IBM alone"
+    assert back.runs[1].report.settings.model.hidden == 6
+    back.delete(back.runs[1].id)
+    again = parts(save_project(back, tmp_path / "two.lstmproj"))[1]
+    assert len([e for e in again if e.startswith("weights/")]) == 2  # its weights left the file with it
+    assert f"weights/{project.runs[1].id}.safetensors" not in again
 
 
 def test_damaged_files_are_refused_with_a_clear_message(saved: Path, tmp_path: Path) -> None:
@@ -107,32 +136,28 @@ def test_damaged_files_are_refused_with_a_clear_message(saved: Path, tmp_path: P
         path.write_bytes(content)
         with pytest.raises(ProjectFileError, match=message):
             load_project(path)
-    meta, prices, weights = parts(saved)
+    meta, entries = parts(saved)
     broken = tmp_path / "json.lstmproj"
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("project.json", "{not json")
-        archive.writestr("prices.csv", prices)
     with pytest.raises(ProjectFileError, match="project.json is not valid JSON"):
         load_project(broken)
-    with zipfile.ZipFile(broken, "w") as archive:
-        archive.writestr("project.json", json.dumps(meta))
-        archive.writestr("model.safetensors", weights)
-    with pytest.raises(ProjectFileError, match="prices.csv is missing"):
-        load_project(broken)
-    with pytest.raises(ProjectFileError, match="has results but no model.safetensors"):
-        load_project(repack(tmp_path / "noweights.lstmproj", meta, prices, None))
+    without_prices = {k: v for k, v in entries.items() if not k.startswith("prices/")}
+    with pytest.raises(ProjectFileError, match=r"prices/.*\.csv is missing"):
+        load_project(repack(tmp_path / "noprices.lstmproj", meta, without_prices))
     with pytest.raises(ProjectFileError, match="Project file not found"):
         load_project(tmp_path / "absent.lstmproj")
 
 
 def test_checksum_mismatch_is_refused(saved: Path, tmp_path: Path) -> None:
-    meta, prices, weights = parts(saved)
+    meta, entries = parts(saved)
     path = tmp_path / "tampered.lstmproj"
+    name = prices_name(meta)
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.json", json.dumps(meta))
-        archive.writestr("prices.csv", prices.replace(b"2010-06-01", b"2010-06-02", 1))
-        archive.writestr("model.safetensors", weights)
-    with pytest.raises(ProjectFileError, match="prices.csv does not match its checksum"):
+        for entry, content in entries.items():
+            archive.writestr(entry, content.replace(b"2010-06-01", b"2010-06-02", 1) if entry == name else content)
+    with pytest.raises(ProjectFileError, match="does not match its checksum"):
         load_project(path)
 
 
@@ -141,37 +166,54 @@ def test_checksum_mismatch_is_refused(saved: Path, tmp_path: Path) -> None:
     [
         (lambda m: m["settings"]["model"].update(layers="two"), r"settings.model.layers should be a whole number"),
         (lambda m: m["settings"]["train"].update(lr=True), r"settings.train.lr should be a number"),
-        (lambda m: m["settings"]["dataset"].update(bogus=1), "unknown setting 'bogus'"),
-        (lambda m: m["settings"].pop("model"), r"settings.model is missing"),
-        (lambda m: m["results"].update(history="lots"), r"results.history should be a list"),
-        (lambda m: m["results"]["forecast"][0].update(value="x"), r"results.forecast\[0\].value"),
-        (lambda m: m["settings"]["dataset"].update(window=-3), "settings that cannot be used: Window"),
-        (lambda m: m["settings"]["model"].update(hidden=9), "weights do not fit the model"),
-        (lambda m: m["data"]["tickers"][0].update(ticker="ZZZ"), "prices.csv has no rows for ZZZ"),
+        (lambda m: m["settings"]["dataset"].update(bogus=1), "unknown field 'bogus'"),
+        (lambda m: m["settings"]["dataset"].update(window=-3), "settings that cannot be used.*Window"),
+        (lambda m: m["settings"]["train"].update(seed=2**40), "settings that cannot be used.*Seed"),
+        (lambda m: m["data"][m["runs"][0]["data"]]["tickers"][0].update(ticker="ZZZ"), "no rows for ZZZ"),
+        (lambda m: m.update(notes="x" * 1_000_001), "notes are 1,000,001 characters long"),
     ],
 )
-def test_wrong_types_and_values_name_the_field(saved: Path, tmp_path: Path, edit, message: str) -> None:
-    meta, prices, weights = parts(saved)
+def test_wrong_project_fields_name_the_field(saved: Path, tmp_path: Path, edit, message: str) -> None:
+    meta, entries = parts(saved)
     edit(meta)
     with pytest.raises(ProjectFileError, match=message):
-        load_project(repack(tmp_path / "edited.lstmproj", meta, prices, weights))
+        load_project(repack(tmp_path / "edited.lstmproj", meta, entries))
 
 
-def test_oversized_entries_are_refused_without_reading_them_whole(saved: Path, tmp_path: Path) -> None:
-    prices = parts(saved)[1]
-    bomb = tmp_path / "bomb.lstmproj"
-    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.json", b" " * (project_file.LIMITS["project.json"] + 10))
-        archive.writestr("prices.csv", prices)
-    assert bomb.stat().st_size < 1_000_000  # a small file that would inflate past the limit
-    with pytest.raises(ProjectFileError, match="project.json is larger than 64 MB"):
-        load_project(bomb)
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda r: r["history"].__setitem__(0, "lots"), r"report.history\[0\] should be an object"),
+        (lambda r: r["metrics"]["test"].update(skill="high"), r"report.metrics.test.skill should be a number"),
+        (lambda r: r["metrics"]["test"].pop("model"), r"report.metrics.test.model is missing"),
+        (lambda r: r["forecast"]["value"].__setitem__(0, "x"), r"report.forecast.value should be a list of numbers"),
+        (lambda r: r["predictions"]["test"]["dates"].__setitem__(0, "2013-02-30"), r"predictions.test.dates"),
+        (lambda r: r["settings"]["model"].update(hidden=9), "weights do not fit the model"),
+        (lambda r: r["settings"]["model"].update(hidden=2048, layers=8), "weights do not fit the model"),
+    ],
+)
+def test_a_damaged_run_is_named_and_the_others_stay_readable(trained: Project, tmp_path: Path, edit, message) -> None:
+    import dataclasses
+
+    project = trained.snapshot()
+    project.add(run(dataclasses.replace(CONFIG, model=ModelSpec(layers=1, hidden=6))), "good one")
+    meta, entries = parts(save_project(project, tmp_path / "two.lstmproj"))
+    edit(meta["runs"][0]["report"])
+    back = load_project(repack(tmp_path / "damaged.lstmproj", meta, entries))
+    damaged, good = back.runs
+    assert isinstance(damaged, DamagedRun) and damaged.name == "run 1"
+    assert __import__("re").search(message, damaged.problem), damaged.problem
+    assert back.current is good and good.report.settings.model.hidden == 6
+    with pytest.raises(BadInput, match="cannot be read"):
+        project_document(back, damaged.id)
+    resaved = parts(save_project(back, tmp_path / "resaved.lstmproj"))
+    assert resaved[0]["runs"][0] == meta["runs"][0]  # kept as found: saving loses nothing
+    assert resaved[1][f"weights/{damaged.id}.safetensors"] == entries[f"weights/{damaged.id}.safetensors"]
 
 
 def test_unknown_entries_and_path_names_are_ignored(saved: Path, tmp_path: Path) -> None:
-    meta, prices, weights = parts(saved)
-    path = tmp_path / "extra.lstmproj"
-    repack(path, meta, prices, weights)
+    meta, entries = parts(saved)
+    path = repack(tmp_path / "extra.lstmproj", meta, entries)
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("../../escape.txt", "x")
         archive.writestr("readme.txt", "hello")
@@ -188,49 +230,38 @@ class _Payload:
 
 
 def test_a_pickle_in_the_weights_is_refused_and_never_runs(saved: Path, tmp_path: Path) -> None:
-    marker = tmp_path / "pwned"
-    meta, prices, _ = parts(saved)
-    evil = pickle.dumps({"lstm.weight_ih_l0": _Payload(marker)})
-    with pytest.raises(ProjectFileError, match="not a valid safetensors file"):
-        load_project(repack(tmp_path / "evil.lstmproj", meta, prices, evil))
-    assert not marker.exists()
-    # the same with torch's own zip-of-pickles format
     import torch
 
+    marker = tmp_path / "pwned"
+    meta, entries = parts(saved)
     buffer = io.BytesIO()
     torch.save({"x": _Payload(marker)}, buffer)
-    with pytest.raises(ProjectFileError, match="not a valid safetensors file"):
-        load_project(repack(tmp_path / "evil2.lstmproj", meta, prices, buffer.getvalue()))
+    for index, evil in enumerate((pickle.dumps({"lstm.weight_ih_l0": _Payload(marker)}), buffer.getvalue())):
+        back = load_project(repack(tmp_path / f"evil{index}.lstmproj", meta, {**entries, weights_name(meta): evil}))
+        assert isinstance(back.runs[0], DamagedRun) and "safetensors" in back.runs[0].problem
+        assert not back.trained
     assert not marker.exists()
 
 
 def test_newer_schema_is_refused(saved: Path, tmp_path: Path) -> None:
-    meta, prices, weights = parts(saved)
+    meta, entries = parts(saved)
     meta["schema_version"] = 99
     with pytest.raises(ProjectFileError, match="made by a newer version of lstm-desktop"):
-        load_project(repack(tmp_path / "future.lstmproj", meta, prices, weights))
+        load_project(repack(tmp_path / "future.lstmproj", meta, entries))
 
 
 def test_migration_from_the_schema_1_fixture() -> None:
     project = load_project(DATA / "project_v1.lstmproj")
-    assert project.notes == ""
-    assert project.config.data.tickers == ("MSFT",) and project.config.model.hidden == 4
-    assert [set(row) >= {"train_loss", "val_loss"} for row in project.results["history"]] == [True, True]
-    forecast = project.forecast(5)
-    np.testing.assert_allclose(
-        [d["value"] for d in forecast], [d["value"] for d in project.results["forecast"]], rtol=1e-5
-    )
-    assert project.document()["project"]["schema_version"] == SCHEMA_VERSION
-    assert project.config.train.precision == "float32"
-
-
-def test_schema_2_files_open_as_float32_runs(saved: Path, tmp_path: Path) -> None:
-    meta, prices, weights = parts(saved)
-    del meta["settings"]["train"]["precision"]
-    meta["schema_version"] = 2
-    project = load_project(repack(tmp_path / "schema2.lstmproj", meta, prices, weights))
-    assert project.config.train.precision == "float32"
-    assert project.document()["project"]["schema_version"] == SCHEMA_VERSION
+    run1 = project.current
+    assert project.notes == "" and len(project.runs) == 1 and run1.name == "run 1"
+    assert run1.report.settings.data.tickers == ("MSFT",) and run1.report.settings.model.hidden == 4
+    assert [row.train_loss > 0 for row in run1.report.history] == [True, True]
+    assert run1.report.settings.train.precision == "float32" and run1.report.threads == 0  # not recorded then
+    assert run1.report.metrics["test"].persistence.directional_accuracy is None
+    again = forecast_again(run1.report, run1.data.frames, run1.tensors(), 5).forecast
+    np.testing.assert_allclose(again.value, run1.report.forecast.value[:5], rtol=1e-5)
+    np.testing.assert_allclose(again.lower, run1.report.forecast.lower[:5], rtol=1e-5)  # the old band, derived
+    assert project_document(project)["project"]["schema_version"] == SCHEMA_VERSION
 
 
 def test_failed_saves_leave_the_previous_file_intact(trained: Project, saved: Path, monkeypatch) -> None:
@@ -257,11 +288,11 @@ def test_a_disk_that_fills_mid_write_leaves_the_old_file(saved: Path) -> None:
     before = saved.read_bytes()
     script = f"""
 import resource, signal, sys
-from lstm_desktop.core.store.project import load_project, save_project
+from lstm_desktop.core.store.project_io import load_project, save_project
 from lstm_desktop.core.store.project_file import SaveFailed
 project = load_project({str(saved)!r})
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
 try:
     save_project(project, {str(saved)!r})
 except SaveFailed as exc:

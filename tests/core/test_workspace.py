@@ -6,10 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lstm_desktop.core.data.sources import DataRequest, load_prices
-from lstm_desktop.core.learn.dataset import DatasetSpec
-from lstm_desktop.core.pipeline import RunConfig
-from lstm_desktop.core.store.project import Project, load_project
+from lstm_desktop.core.store.project_io import load_project
 from lstm_desktop.core.store.workspace import MAX_RECENT, RecentProjects, Recovery
 
 
@@ -31,19 +28,34 @@ def test_recent_projects_most_recent_first_without_duplicates_or_missing_files(t
     assert RecentProjects().paths() == []  # a damaged list is an empty list, not a crash
 
 
-def test_autosave_of_a_crashed_session_is_offered_once(tmp_path: Path) -> None:
-    config = RunConfig(DataRequest("sample", ("IBM",), start="2012-01-01"), DatasetSpec(window=10))
-    project = Project(config, load_prices(config.data), notes="unsaved work")
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    crashed = Recovery(pid=int(dead.stdout))
-    crashed.autosave(project)  # then the app "crashes": it never calls discard()
+CRASH = """
+import os, sys
+from lstm_desktop.core.data.sources import load_prices
+from lstm_desktop.core.specs import DataRequest, RunConfig
+from lstm_desktop.core.store.project import DataSet, Project
+from lstm_desktop.core.store.workspace import Recovery
+config = RunConfig(data=DataRequest(source="sample", tickers=("IBM",), start="2012-01-01"))
+project = Project(settings=config, loaded=DataSet.of(load_prices(config.data)), notes="unsaved work")
+print(Recovery().autosave(project))
+sys.stdout.flush()
+os._exit(9)  # a crash: no clean exit, no discard
+"""
 
-    mine = Recovery()
-    mine.autosave(project)  # my own autosave is not a crash
+
+def test_autosave_of_a_crashed_session_is_offered_once(tmp_path: Path) -> None:
+    mine = Recovery()  # this app, running: its own autosave is not a crash
+    done = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+    crashed = Path(done.stdout.strip())
+    live = Recovery()  # another app still running: its autosave is no crash either
+    live.autosave(load_project(crashed))
+    mine.autosave(load_project(crashed))
     found = mine.left_by_crashes()
-    assert found == [crashed.path]
+    assert found == [crashed]
     assert load_project(found[0]).notes == "unsaved work"
     Recovery.forget(found[0])
     assert mine.left_by_crashes() == []
-    mine.discard()
+    live.release()
+    assert not live.path.exists()
+    mine.release()
     assert not mine.path.exists()

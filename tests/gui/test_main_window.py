@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -59,7 +60,7 @@ def test_first_run_defaults_to_the_bundled_sample(window) -> None:
 def test_window_appears_before_torch_is_imported() -> None:
     script = (
         "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
-        "from lstm_desktop.app import create_application\n"
+        "from lstm_desktop.gui.application import create_application\n"
         "from lstm_desktop.gui.main_window import MainWindow\n"
         "app = create_application(); w = MainWindow(); w.show(); app.processEvents()\n"
         "print(w.isVisible(), 'torch' in sys.modules, 'pandas' in sys.modules)"
@@ -84,12 +85,12 @@ def test_load_train_watch_stop(qtbot, window) -> None:
     assert "epoch" in window.progress.format()
     with qtbot.waitSignal(window.trainingFinished, timeout=60_000):
         qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
-    results = window.project.results
-    assert results["stopped"] == "user" and 3 <= len(results["history"]) < 500
-    assert window.loss_plot.point_count() == len(results["history"])
+    report = window.state.current.report
+    assert report.stopped == "user" and 3 <= len(report.history) < 500
+    assert window.loss_plot.point_count() == len(report.history)
     lengths = window.price_plot.curve_lengths()
-    assert lengths["test"] == len(results["predictions"]["test"]) and lengths["forecast"] == 12
-    assert window.metrics.table.rowCount() == 9
+    assert lengths["test"] == len(report.predictions["test"]) and lengths["forecast"] == 12
+    assert window.metrics.table.rowCount() >= 9
     assert "tomorrow = today" in window.metrics.summary.text()
     assert "stopped by you" in window.progress.format()
     assert window.isWindowModified()
@@ -99,26 +100,27 @@ def test_train_save_reopen_shows_the_same(qtbot, window, dialogs, tmp_path: Path
     small_settings(window, epochs=3)
     with qtbot.waitSignal(window.trainingFinished, timeout=120_000):  # Train loads the data itself
         qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
-    assert window.loaded is not None and len(window.project.results["history"]) == 3
+    assert window.state.loaded is not None and len(window.state.current.report.history) == 3
     window.notes.setPlainText("a note to keep")
     path = tmp_path / "run.lstmproj"
-    assert window._save_to(path) and not window.isWindowModified()
+    assert window.files.save_to(path) and not window.isWindowModified()
     assert "run.lstmproj" in window.windowTitle()
-    metrics = window.project.results["metrics"]
-    forecast = window.project.results["forecast"]
+    metrics = window.state.current.report.metrics
+    forecast = window.state.current.report.forecast
     export = tmp_path / "predictions.csv"
-    window.export_predictions(export)
+    assert window.files.export_predictions(export)
     lines = export.read_text().splitlines()
     assert lines[0] == "date,split,actual,predicted,lower,upper" and lines[-1].split(",")[1] == "forecast"
 
-    window._on_new()
-    assert window.project is None and window.model_panel.window.value() == 100
+    window.files.new()
+    assert window.state.current is None and window.model_panel.window.value() == 100
     assert window.price_plot.curve_lengths()["actual"] == 0
     with qtbot.waitSignal(window.projectOpened, timeout=30_000):
-        window.open_path(path)
-    assert window.project.results["metrics"] == metrics and window.project.results["forecast"] == forecast
+        window.files.open_path(path)
+    reopened = window.state.current.report
+    assert reopened.metrics == metrics and np.array_equal(reopened.forecast.value, forecast.value)
     assert window.model_panel.window.value() == 20 and window.model_panel.hidden.value() == 8
-    assert window.loss_plot.point_count() == 3 and window.metrics.table.rowCount() == 9
+    assert window.loss_plot.point_count() == 3 and window.metrics.table.rowCount() >= 9
     assert window.price_plot.curve_lengths()["forecast"] == 12
     assert window.notes.toPlainText() == "a note to keep" and not window.isWindowModified()
     assert window.recent.paths()[0] == path.resolve()
@@ -159,7 +161,7 @@ def test_errors_are_messages_and_the_window_stays_usable(qtbot, window, dialogs,
     junk = tmp_path / "junk.lstmproj"
     junk.write_bytes(b"\x00" * 100)
     with qtbot.waitSignal(window.errorShown, timeout=10_000):
-        window.open_path(junk)
+        window.files.open_path(junk)
     assert "not an lstm-desktop project" in dialogs.told[-1][1]
 
     qtbot.waitUntil(lambda: not window.busy())
@@ -177,7 +179,7 @@ def test_errors_are_messages_and_the_window_stays_usable(qtbot, window, dialogs,
 
 
 def test_bfloat16_is_trained_or_refused_with_the_reason(qtbot, window, dialogs, tmp_path: Path) -> None:
-    from lstm_desktop.core.runtime import bfloat16_problem
+    from lstm_desktop.core.learn.device import bfloat16_problem
 
     small_settings(window, epochs=2)
     combo = window.model_panel.precision
@@ -192,11 +194,11 @@ def test_bfloat16_is_trained_or_refused_with_the_reason(qtbot, window, dialogs, 
     else:
         with qtbot.waitSignal(window.trainingFinished, timeout=120_000):
             qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
-        assert window._save_to(tmp_path / "bf16.lstmproj")
-        window._on_new()
+        assert window.files.save_to(tmp_path / "bf16.lstmproj")
+        window.files.new()
         assert combo.currentData() == "float32"
         with qtbot.waitSignal(window.projectOpened, timeout=30_000):
-            window.open_path(tmp_path / "bf16.lstmproj")
+            window.files.open_path(tmp_path / "bf16.lstmproj")
         assert combo.currentData() == "bfloat16"
     window.model_panel.reference.click()
     assert combo.currentData() == "float32"  # the reference setup trains in float32
@@ -214,27 +216,22 @@ def test_close_during_training_asks_then_stops_cleanly(qtbot, window, dialogs) -
     window.close()
     assert not window.isVisible() and not window.busy()
     assert dialogs.asked == ["Training is running", "Training is running", "Unsaved changes"]
-    assert window.project is not None and window.project.results["stopped"] == "user"  # the result was not lost
+    assert window.state.current is not None and window.state.current.report.stopped == "user"  # not lost
 
 
 def test_crash_recovery_is_offered_and_reopens_the_work(qtbot, window, dialogs) -> None:
-    from lstm_desktop.app import offer_recovery
-    from lstm_desktop.core.data.sources import load_prices
-    from lstm_desktop.core.specs import DataRequest, RunConfig
-    from lstm_desktop.core.store.project import Project
-    from lstm_desktop.core.store.workspace import Recovery
+    from tests.core.test_workspace import CRASH
 
-    config = RunConfig(DataRequest("sample", ("IBM",), start="2011-01-01"))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    crashed = Recovery(pid=int(dead.stdout))
-    crashed.autosave(Project(config, load_prices(config.data), notes="before the crash"))
+    done = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True, timeout=120)
+    crashed = Path(done.stdout.strip())
+    assert done.returncode == 9 and crashed.exists(), done.stderr
     dialogs.answers = [QMessageBox.StandardButton.Yes]
     with qtbot.waitSignal(window.projectOpened, timeout=30_000):
-        offer_recovery(window)
-    assert window.notes.toPlainText() == "before the crash"
+        window.files.offer_recovery()
+    assert window.notes.toPlainText() == "unsaved work"
     assert window.data_panel.tickers_list() == ["IBM"] and window.isWindowModified()
     assert "recovered" in window.windowTitle()
-    assert not crashed.path.exists()
+    assert not crashed.exists()
 
 
 def test_yahoo_in_the_window_replayed(qtbot, window, dialogs, yahoo_replay, monkeypatch) -> None:

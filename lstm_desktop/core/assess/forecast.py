@@ -1,11 +1,8 @@
-"""Forecast past the last date, with an uncertainty band from the model's own validation errors.
+"""Forecast past the last date: recursive for horizon 1 (each predicted day becomes input for the next), chained
+blocks of `horizon` days otherwise.
 
-Horizon 1 forecasts recursively (each predicted day becomes input for the next); a longer horizon predicts
-`horizon` days at once and chains blocks. Inputs that cannot be known in the future are held at their last
-value (volume, other tickers); the target ticker's price columns take the predicted price (or return).
-
-The band: the 5 % and 95 % quantiles of the validation log errors log(actual / predicted), widened by the
-square root of the step, around each forecast value (a 90 % band if errors behave like a random walk).
+Inputs that cannot be known in the future are held at their last value (volume, other tickers); the target
+ticker's price columns take the predicted price (or return). `report.FUTURE_INPUTS` says so in words.
 """
 
 from __future__ import annotations
@@ -16,35 +13,22 @@ import torch
 from torch import nn
 
 from ..learn.dataset import Dataset
-from ..learn.training import model_device
-from .evaluation import predict_paths
-
-BAND_LEVEL = 0.90
-_PRICE_FEATURES = ("Open", "High", "Low", "Close", "Adj Close")
+from ..learn.predict import model_device
+from ..report import Band, Forecast
+from .band import apply_band
 
 
-def band_quantiles(dataset: Dataset, model: nn.Module) -> tuple[float, float]:
-    """Lower and upper quantiles of one-step validation log errors (lower <= 0 <= upper)."""
-    anchors = dataset.anchors["val"]
-    predicted = predict_paths(dataset, model, "val")[:, 0]
-    errors = np.log(dataset.prices[anchors + 1] / predicted)
-    tail = (1 - BAND_LEVEL) / 2
-    return min(float(np.quantile(errors, tail)), 0.0), max(float(np.quantile(errors, 1 - tail)), 0.0)
+def future_dates(last: pd.Timestamp, days: int) -> np.ndarray:
+    """The next `days` business days after `last`."""
+    return pd.bdate_range(last + pd.Timedelta(days=1), periods=days).to_numpy().astype("datetime64[D]")
 
 
-def future_dates(last: pd.Timestamp, days: int) -> pd.DatetimeIndex:
-    """The next `days` business days after `last` (exchange holidays are not known offline)."""
-    return pd.bdate_range(last + pd.Timedelta(days=1), periods=days)
-
-
-def forecast(dataset: Dataset, model: nn.Module, days: int) -> list[dict]:
-    """[{date, value, lower, upper}] for `days` business days after the last date."""
-    if days <= 0:
-        return []
+def forecast_values(dataset: Dataset, model: nn.Module, days: int) -> np.ndarray:
+    """(days,) forecast prices after the last date."""
     spec = dataset.spec
     rows = dataset.features[-spec.window :].copy()
-    price_columns = [i for i, name in enumerate(dataset.feature_names) if name in _PRICE_FEATURES]
-    other_tickers = [i for i, name in enumerate(dataset.feature_names) if ":" in name]
+    prices = [i for i, item in enumerate(dataset.inputs) if item.own and item.is_price]
+    others = [i for i, item in enumerate(dataset.inputs) if not item.own]
     last_price = float(dataset.prices[-1])
     values: list[float] = []
     model.eval()
@@ -57,20 +41,21 @@ def forecast(dataset: Dataset, model: nn.Module, days: int) -> list[dict]:
             path = dataset.to_prices(scaled, np.array([len(dataset.prices) - 1]))[0]
         else:
             path = last_price * np.exp(np.cumsum(step))
-        # the next input row: price columns take the predicted price (price mode) or return (log-return mode)
         for price, value in zip(path, step):
             new_row = rows[-1].copy()
-            new_row[price_columns] = price if spec.target_mode == "price" else value
+            new_row[prices] = price if spec.target_mode == "price" else value
             if spec.target_mode == "log_return":
-                new_row[other_tickers] = 0.0  # other tickers held at their last price
+                new_row[others] = 0.0  # other tickers held at their last price: no return
             rows = np.vstack([rows, new_row])
             values.append(float(price))
         last_price = float(path[-1])
-    values = values[:days]
-    low, high = band_quantiles(dataset, model)
-    widen = np.sqrt(np.arange(1, days + 1))
-    dates = future_dates(dataset.dates[-1], days).strftime("%Y-%m-%d")
-    return [
-        {"date": d, "value": v, "lower": float(v * np.exp(low * w)), "upper": float(v * np.exp(high * w))}
-        for d, v, w in zip(dates, values, widen)
-    ]
+    return np.asarray(values[:days], dtype=np.float64)
+
+
+def forecast(dataset: Dataset, model: nn.Module, days: int, band: Band) -> Forecast:
+    """The forecast for `days` business days after the last date, with `band` around it."""
+    if days <= 0:
+        empty = np.zeros(0)
+        return Forecast(dates=np.zeros(0, dtype="datetime64[D]"), value=empty, lower=empty, upper=empty)
+    values = forecast_values(dataset, model, days)
+    return apply_band(future_dates(dataset.dates[-1], days), values, band)

@@ -26,3 +26,18 @@ class LSTMForecaster(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         output, _ = self.lstm(x)  # (batch, window, hidden)
         return self.head(self.dropout(output[:, -1, :]))
+
+
+def expected_shapes(n_inputs: int, horizon: int, spec: ModelSpec) -> dict[str, tuple[int, ...]]:
+    """The weight shapes a model of these settings has, without building it (to check stored weights first)."""
+    gates = 4 * spec.hidden
+    shapes: dict[str, tuple[int, ...]] = {}
+    for layer in range(spec.layers):
+        width = n_inputs if layer == 0 else spec.hidden
+        shapes[f"lstm.weight_ih_l{layer}"] = (gates, width)
+        shapes[f"lstm.weight_hh_l{layer}"] = (gates, spec.hidden)
+        shapes[f"lstm.bias_ih_l{layer}"] = (gates,)
+        shapes[f"lstm.bias_hh_l{layer}"] = (gates,)
+    shapes["head.weight"] = (horizon, spec.hidden)
+    shapes["head.bias"] = (horizon,)
+    return shapes

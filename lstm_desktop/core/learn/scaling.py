@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,11 +19,17 @@ class Scaler:
     offset: tuple[float, ...]
     scale: tuple[float, ...]
 
+    def __post_init__(self) -> None:
+        if self.kind not in SCALERS:
+            raise ValueError(f"unknown scaler {self.kind!r}")
+        if not len(self.names) == len(self.offset) == len(self.scale):
+            raise ValueError("a scaler needs one offset and one scale per column")
+        if not all(math.isfinite(o) for o in self.offset) or not all(math.isfinite(s) and s > 0 for s in self.scale):
+            raise ValueError("scaler offsets must be finite and scales finite and above zero")
+
     @classmethod
     def fit(cls, kind: str, names: list[str] | tuple[str, ...], rows: np.ndarray) -> Scaler:
         """Fit on `rows` (n, n_features): pass the training rows only."""
-        if kind not in SCALERS:
-            raise ValueError(f"unknown scaler {kind!r}")
         rows = np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
         if kind == "minmax":
             offset = rows.min(axis=0)
@@ -38,7 +45,3 @@ class Scaler:
 
     def inverse(self, values: np.ndarray) -> np.ndarray:
         return np.asarray(values, dtype=np.float64) * np.array(self.scale) + np.array(self.offset)
-
-    def to_dict(self) -> dict:
-        keys = ("min", "range") if self.kind == "minmax" else ("mean", "std")
-        return {name: {keys[0]: off, keys[1]: sc} for name, off, sc in zip(self.names, self.offset, self.scale)}

@@ -1,65 +1,38 @@
 """The training loop: in-memory batches, one event per epoch, early stopping, stop on request.
 
-`train` reports through a callback and checks `should_stop` before every batch, so a stop is honoured within
+`train` reports through a listener and checks `should_stop` before every batch, so a stop is honoured within
 one batch; it then returns normally with the best weights so far. No DataLoader worker processes (they break
-in frozen bundles): batches are slices of tensors already in memory.
+in frozen bundles): batches are slices of tensors already in memory. It changes no process-wide state: the
+thread count and allocator are the entry points' business, and its random numbers come from a forked generator.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
 
-import numpy as np
 import torch
 from torch import nn
 
 from ..errors import BadInput
-from ..runtime import ThreadGovernor, bfloat16_problem, resolve_device, set_threads, tune_allocator
+from ..events import BatchProgress, EpochEnded, Listener, StopCheck, ignore, never
 from ..specs import ModelSpec, TrainSpec
 from .dataset import Dataset
+from .device import bfloat16_problem, resolve_device
 from .model import LSTMForecaster
 from .optimiser import Adam
-
-EVAL_BATCH = 1024
-log = logging.getLogger(__name__)
+from .predict import EVAL_BATCH, precision_context
 
 
 @dataclass(frozen=True)
-class BatchProgress:
-    """Progress within an epoch (frequent: a listener may drop some)."""
-
-    frequent: ClassVar[bool] = True
-    epoch: int
-    batch: int
-    batches: int
-
-
-@dataclass(frozen=True)
-class EpochEnded:
-    """One finished epoch. Losses are MSE on scaled targets."""
+class EpochRow:
+    """One line of the training history. Losses are MSE on scaled targets."""
 
     epoch: int
-    epochs: int
     train_loss: float
     val_loss: float
     seconds: float
-    best_epoch: int
-    best_val_loss: float
-    eta_seconds: float
-
-    def history_row(self) -> dict:
-        return {
-            "epoch": self.epoch,
-            "train_loss": self.train_loss,
-            "val_loss": self.val_loss,
-            "seconds": round(self.seconds, 4),
-        }
 
 
 @dataclass
@@ -67,48 +40,23 @@ class TrainResult:
     """The trained model (best weights restored), its history and why training ended."""
 
     model: LSTMForecaster
-    history: list[dict] = field(default_factory=list)
+    history: list[EpochRow] = field(default_factory=list)
     best_epoch: int | None = None
     stopped: str = "completed"  # completed | early_stopping | user
     device: str = "cpu"
     threads: int = 1
-    thread_changes: list[dict] = field(default_factory=list)  # automatic threads adapting to other programs
-
-
-Callback = Callable[[BatchProgress | EpochEnded], None]
 
 
 def build_model(dataset: Dataset, model_spec: ModelSpec, seed: int) -> LSTMForecaster:
-    """A freshly initialised model; the seed fixes its weights."""
+    """A freshly initialised model; the seed fixes its weights (the global generator is left as it was)."""
     model_spec.validate()
-    torch.manual_seed(seed)
-    return LSTMForecaster(dataset.n_features, dataset.spec.horizon, model_spec)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return LSTMForecaster(dataset.n_features, dataset.spec.horizon, model_spec)
 
 
-def model_device(model: nn.Module) -> torch.device:
-    """Where the model's weights live: inputs must go there."""
-    return next(model.parameters()).device
-
-
-def predict_scaled(model: nn.Module, x: np.ndarray | torch.Tensor) -> np.ndarray:
-    """Model outputs for every window of `x` (samples, window, n_features), in eval mode, in large batches."""
-    model.eval()
-    inputs = torch.as_tensor(x, device=model_device(model))
-    outputs = []
-    with torch.inference_mode():
-        for start in range(0, len(inputs), EVAL_BATCH):
-            outputs.append(model(inputs[start : start + EVAL_BATCH]).float().cpu())
-    return torch.cat(outputs).numpy() if outputs else np.zeros((0, 1), dtype=np.float32)
-
-
-def precision_context(device: str | torch.device, precision: str) -> contextlib.AbstractContextManager:
-    """The arithmetic of a training step: plain float32, or bfloat16 autocast (weights and losses stay float32)."""
-    if precision == "float32":
-        return contextlib.nullcontext()
-    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
-
-
-def _mean_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor, precision: str = "float32") -> float:
+def mean_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor, precision: str = "float32") -> float:
+    """MSE of the model over all windows, in eval mode."""
     model.eval()
     total = 0.0
     with torch.inference_mode():
@@ -123,17 +71,33 @@ def train(
     dataset: Dataset,
     model_spec: ModelSpec,
     spec: TrainSpec,
-    on_event: Callback | None = None,
-    should_stop: Callable[[], bool] | None = None,
+    on_event: Listener = ignore,
+    should_stop: StopCheck = never,
+    initial: dict[str, torch.Tensor] | None = None,
 ) -> TrainResult:
-    """Train a fresh model on `dataset`; returns with the best weights (lowest validation loss) restored."""
+    """Train a model on `dataset` (fresh weights from the seed, or `initial` ones: a warm start); returns with
+    the best weights (lowest validation loss) restored."""
     spec.validate()
-    tune_allocator()
+    model_spec.validate()
     device = resolve_device(spec.device)
-    threads = set_threads(spec.threads)
     if spec.precision == "bfloat16" and (problem := bfloat16_problem(device)):
         raise BadInput(problem)
-    model = build_model(dataset, model_spec, spec.seed).to(device)
+    with torch.random.fork_rng(devices=[]):  # weights and dropout draw from the global generator: keep it ours
+        torch.manual_seed(spec.seed)
+        model = LSTMForecaster(dataset.n_features, dataset.spec.horizon, model_spec)
+        if initial is not None:
+            model.load_state_dict(initial)
+        return _loop(dataset, model.to(device), spec, device, on_event, should_stop)
+
+
+def _loop(
+    dataset: Dataset,
+    model: LSTMForecaster,
+    spec: TrainSpec,
+    device: str,
+    emit: Listener,
+    stop: StopCheck,
+) -> TrainResult:
     shuffler = torch.Generator().manual_seed(spec.seed)
     x_train = torch.as_tensor(dataset.x["train"], device=device)
     y_train = torch.as_tensor(dataset.y["train"], device=device)
@@ -141,12 +105,9 @@ def train(
     y_val = torch.as_tensor(dataset.y["val"], device=device)
     optimiser = Adam(model.parameters(), lr=spec.lr)
     loss_fn = nn.MSELoss()
-    emit = on_event or (lambda event: None)
-    stop = should_stop or (lambda: False)
     n = len(x_train)
     batches = math.ceil(n / spec.batch_size)
-    result = TrainResult(model=model, device=device, threads=threads)
-    governor = ThreadGovernor(threads) if spec.threads == 0 and device == "cpu" else None
+    result = TrainResult(model=model, device=device, threads=torch.get_num_threads())
     best_state: dict[str, torch.Tensor] | None = None
     best_loss = math.inf
     started = time.perf_counter()
@@ -159,10 +120,6 @@ def train(
             if stop():
                 result.stopped = "user"
                 break
-            if governor is not None and (wanted := governor.poll(threads)) != threads:
-                threads = result.threads = set_threads(wanted)
-                result.thread_changes.append({"epoch": epoch, "batch": batch + 1, "threads": threads})
-                log.info("other programs' load: training continues with %d thread(s)", threads)
             index = order[batch * spec.batch_size : (batch + 1) * spec.batch_size]
             optimiser.zero_grad()
             with precision_context(device, spec.precision):
@@ -175,7 +132,7 @@ def train(
         if result.stopped == "user":
             break
         train_loss = float(total) / n
-        val_loss = _mean_loss(model, x_val, y_val, spec.precision)
+        val_loss = mean_loss(model, x_val, y_val, spec.precision)
         if not math.isfinite(train_loss):
             raise BadInput("Training diverged (the loss became infinite or NaN). Lower the learning rate.")
         if val_loss < best_loss:
@@ -183,19 +140,11 @@ def train(
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         seconds = time.perf_counter() - tick
         elapsed = time.perf_counter() - started
-        event = EpochEnded(
-            epoch,
-            spec.epochs,
-            train_loss,
-            val_loss,
-            seconds,
-            result.best_epoch or epoch,
-            best_loss,
-            elapsed / epoch * (spec.epochs - epoch),
-        )
-        result.history.append(event.history_row())
-        emit(event)
-        if spec.patience and epoch - (result.best_epoch or epoch) >= spec.patience:
+        best_epoch = result.best_epoch or epoch
+        result.history.append(EpochRow(epoch, train_loss, val_loss, round(seconds, 4)))
+        eta = elapsed / epoch * (spec.epochs - epoch)
+        emit(EpochEnded(epoch, spec.epochs, train_loss, val_loss, seconds, best_epoch, best_loss, eta))
+        if spec.patience and epoch - best_epoch >= spec.patience:
             result.stopped = "early_stopping"
             break
     if best_state is not None:

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import numpy as np
 
-def predictions_csv(results: dict) -> str:
+from ..report import RunReport
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None or not np.isfinite(value) else repr(float(value))
+
+
+def predictions_csv(report: RunReport) -> str:
     """One row per day: the split, actual and one-step predicted prices; then the forecast with its band."""
     lines = ["date,split,actual,predicted,lower,upper"]
-    for split, rows in results["predictions"].items():
-        lines += [f"{r['date']},{split},{r['actual']!r},{r['predicted']!r},," for r in rows]
-    lines += [f"{d['date']},forecast,,{d['value']!r},{d['lower']!r},{d['upper']!r}" for d in results["forecast"]]
+    for split, series in report.predictions.items():
+        dates = np.datetime_as_string(series.dates)
+        lows = series.lower if series.lower is not None else [None] * len(series)
+        highs = series.upper if series.upper is not None else [None] * len(series)
+        for date, actual, predicted, low, high in zip(dates, series.actual, series.predicted, lows, highs):
+            lines.append(f"{date},{split},{_cell(actual)},{_cell(predicted)},{_cell(low)},{_cell(high)}")
+    days = report.forecast
+    for date, value, low, high in zip(np.datetime_as_string(days.dates), days.value, days.lower, days.upper):
+        lines.append(f"{date},forecast,,{_cell(value)},{_cell(low)},{_cell(high)}")
     return "\n".join(lines) + "\n"

@@ -1,7 +1,9 @@
 """What outlives a window: the recent-projects list and autosave copies for recovery after a crash.
 
-Each running app owns one autosave file, named after its process id. A file whose process is gone was left by
-a crash (a clean exit deletes its own), so the next start offers it for recovery.
+Each running app owns one autosave file and holds a lock on a file beside it for as long as it runs. The
+operating system releases the lock when the process ends, however it ends, so an autosave whose lock can be
+taken was left by a crash (a clean exit deletes its own), and the next start offers it for recovery. The lock
+works the same on Windows, Linux and macOS (filelock); probing a process id with a signal does not.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ import contextlib
 import json
 import os
 import re
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from filelock import FileLock, Timeout
 
 from ..paths import config_dir, data_dir
 from .atomic import write_bytes_atomic
@@ -49,30 +54,20 @@ class RecentProjects:
             write_bytes_atomic(self.path, json.dumps(items, indent=1).encode())
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # exists, owned by someone else (or cannot tell): leave it alone
-    return True
-
-
 class Recovery:
     """Autosave of unsaved work, and the files left by crashed sessions."""
 
-    def __init__(self, folder: Path | None = None, pid: int | None = None) -> None:
+    def __init__(self, folder: Path | None = None, name: str | None = None) -> None:
         self.folder = folder or data_dir() / "autosave"
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.pid = pid or os.getpid()
-        self.path = self.folder / f"autosave-{self.pid}.lstmproj"
+        self.name = name or f"{os.getpid()}-{secrets.token_hex(3)}"
+        self.path = self.folder / f"autosave-{self.name}.lstmproj"
+        self.lock = FileLock(self.folder / f"autosave-{self.name}.lock")
+        self.lock.acquire(timeout=0)  # held until release() or the end of the process
 
     def autosave(self, project: Project) -> Path:
         """Save a copy of the current work (atomic, like every save)."""
-        from .project import save_project
+        from .project_io import save_project
 
         return save_project(project, self.path)
 
@@ -81,17 +76,38 @@ class Recovery:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
+    def release(self) -> None:
+        """A clean exit: nothing to recover, the lock let go."""
+        self.discard()
+        self.lock.release()
+        with contextlib.suppress(OSError):
+            (self.folder / f"autosave-{self.name}.lock").unlink()
+
     def left_by_crashes(self) -> list[Path]:
-        """Autosave files whose app is no longer running, newest first."""
+        """Autosave files whose app is no longer running (its lock is free), newest first."""
         found = []
         for path in self.folder.glob("autosave-*.lstmproj"):
-            match = re.fullmatch(r"autosave-(\d+)\.lstmproj", path.name)
-            if match and int(match.group(1)) != self.pid and not _alive(int(match.group(1))):
+            match = re.fullmatch(r"autosave-(.+)\.lstmproj", path.name)
+            if match and match.group(1) != self.name and not _held(self.folder / f"autosave-{match.group(1)}.lock"):
                 found.append(path)
         return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
     @staticmethod
     def forget(path: Path) -> None:
-        """Delete a crash copy once it is recovered or declined."""
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        """Delete a crash copy (and its lock file) once it is recovered or declined."""
+        for item in (path, path.with_suffix(".lock")):
+            with contextlib.suppress(OSError):
+                item.unlink()
+
+
+def _held(lock_path: Path) -> bool:
+    """True while another running app holds this lock."""
+    if not lock_path.exists():
+        return False
+    probe = FileLock(lock_path)
+    try:
+        probe.acquire(timeout=0)
+    except Timeout:
+        return True
+    probe.release()
+    return False

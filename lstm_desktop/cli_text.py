@@ -1,0 +1,69 @@
+"""Short human summaries for the terminal (the `--json` documents carry everything)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lstm_desktop.core.report import Forecast, RunReport, Scores
+
+WHO = ("model", "persistence", "drift", "linear")
+
+
+def number(value: float | None, pattern: str) -> str:
+    """A figure, or "—" where it is undefined (NaN, None)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return pattern.format(value)
+
+
+def _score_line(split: str, who: str, scores: Scores) -> str:
+    return (
+        f"{split:6} {who:12} {number(scores.rmse, '{:10.4f}'):>10} {number(scores.mae, '{:10.4f}'):>10} "
+        f"{number(scores.mape, '{:8.2f}'):>8} {number(scores.directional_accuracy, '{:9.1%}'):>9}"
+    )
+
+
+def run_text(report: RunReport) -> str:
+    data = report.data
+    lines = [
+        f"{data.ticker} ({data.price_column}): {data.rows} rows {data.start}..{data.end} "
+        f"from {data.origin or data.source}",
+        "split: " + ", ".join(f"{k} {v[0]}..{v[1]}" for k, v in report.split.items()),
+        f"training: {len(report.history)} epochs, best {report.best_epoch}, ended: {report.stopped}; "
+        f"{report.threads} thread(s) on {report.device}",
+        f"{'split':6} {'':12} {'RMSE':>10} {'MAE':>10} {'MAPE %':>8} {'direction':>9}",
+    ]
+    for split, entry in report.metrics.items():
+        for who in WHO:
+            scores = getattr(entry, who)
+            if scores is not None:
+                lines.append(_score_line(split, who, scores))
+        verdict = entry.verdict.text if entry.verdict else ""
+        lines.append(f"{split:6} skill {number(entry.skill, '{:+.3f}')}: {verdict}")
+    coverage = report.band.coverage.get("test")
+    if coverage is not None:
+        lines.append(
+            f"band: {report.band.level:.0%} nominal, covered {number(coverage.overall, '{:.1%}')} "
+            f"± {number(coverage.sampling_error, '{:.1%}')} of test days ({coverage.origins} origins)"
+        )
+    if len(report.forecast):
+        lines.append(forecast_line(report.forecast))
+    return "\n".join(lines)
+
+
+def forecast_line(days: Forecast) -> str:
+    dates = np.datetime_as_string(days.dates)
+    return (
+        f"forecast {len(days)} days: {dates[0]} {number(days.value[0], '{:.2f}')} .. {dates[-1]} "
+        f"{number(days.value[-1], '{:.2f}')} (band {number(days.lower[-1], '{:.2f}')}.."
+        f"{number(days.upper[-1], '{:.2f}')})"
+    )
+
+
+def forecast_table(days: Forecast) -> str:
+    rows = []
+    for date, value, low, high in zip(np.datetime_as_string(days.dates), days.value, days.lower, days.upper):
+        rows.append(f"{date}  {number(value, '{:12.4f}')}  [{number(low, '{:.4f}')} .. {number(high, '{:.4f}')}]")
+    return "\n".join(rows)

@@ -1,0 +1,269 @@
+"""The typed report of a run: what was trained on, how it trained, how it scored, what it forecasts.
+
+Everything a front-end shows or a file stores is a field here, never a dict read by string keys. `to_json` writes
+the `train --json` document (ARCHITECTURE.md); `RunReport.from_json` reads it back, checking every field and
+naming the one that is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .codec import Dates, FieldError, Floats, from_json, to_json
+from .learn.inputs import InputColumn
+from .learn.scaling import Scaler
+from .specs import RunConfig
+
+FUTURE_INPUTS = (
+    "In the forecast, the target ticker's price columns take the predicted values; inputs that cannot be known "
+    "in the future (volume, other tickers) are held at their last known value."
+)
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """What the run trained on."""
+
+    source: str
+    ticker: str
+    tickers: tuple[str, ...]
+    rows: int
+    start: str
+    end: str
+    price_column: str
+    origin: str = ""
+    repairs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    exchange: str | None = None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Errors in price units. `directional_accuracy` is None for a predictor that never predicts a move."""
+
+    rmse: float
+    mae: float
+    mape: float
+    directional_accuracy: float | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Against tomorrow = today: kind is beats, loses or no_difference (or unknown when it cannot be told)."""
+
+    kind: str
+    text: str
+    p_value: float | None = None
+
+
+@dataclass(frozen=True)
+class MultiStep:
+    """The recursive N-day forecast from every origin of a split against the flat last-price line, RMSE per step."""
+
+    steps: int
+    origins: int
+    model_rmse: tuple[float, ...]
+    flat_rmse: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class SplitScores:
+    """The model and every baseline on one split, the skill against persistence and the verdict."""
+
+    model: Scores
+    persistence: Scores
+    drift: Scores
+    skill: float
+    linear: Scores | None = None
+    verdict: Verdict | None = None
+    multistep: MultiStep | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    """One-step-ahead predictions on a split: date, actual and predicted price, and the band when there is one."""
+
+    dates: Dates
+    actual: Floats
+    predicted: Floats
+    lower: Floats | None = None
+    upper: Floats | None = None
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Prices forecast past the last date, with the band around them."""
+
+    dates: Dates
+    value: Floats
+    lower: Floats
+    upper: Floats
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How often the actual price fell inside the band, over `origins` forecast origins."""
+
+    overall: float
+    by_step: tuple[float, ...]
+    origins: int
+    sampling_error: float
+
+
+@dataclass(frozen=True)
+class Band:
+    """The forecast band: log offsets from the forecast per step (lower <= 0 <= upper), and its measured coverage.
+    Steps beyond the calibrated ones widen the last step's offsets by sqrt(step / calibrated steps)."""
+
+    level: float
+    method: str
+    calibrated_on: str
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    coverage: dict[str, Coverage] = field(default_factory=dict)
+
+    def offsets(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """(lower, upper) log offsets for steps 1..steps."""
+        low, high = np.asarray(self.lower, dtype=np.float64), np.asarray(self.upper, dtype=np.float64)
+        known = len(low)
+        if steps <= known:
+            return low[:steps], high[:steps]
+        widen = np.sqrt(np.arange(known + 1, steps + 1) / known)
+        return np.concatenate([low, low[-1] * widen]), np.concatenate([high, high[-1] * widen])
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """One line of the training history."""
+
+    epoch: int
+    train_loss: float
+    val_loss: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Everything a finished (or stopped) run produced, except its weights."""
+
+    settings: RunConfig
+    data: DataSummary
+    split: dict[str, tuple[str, ...]]
+    windows: dict[str, int]
+    inputs: tuple[InputColumn, ...]
+    feature_scaler: Scaler
+    target_scaler: Scaler
+    history: tuple[Epoch, ...]
+    best_epoch: int | None
+    stopped: str
+    device: str
+    threads: int
+    seconds: float
+    metrics: dict[str, SplitScores]
+    predictions: dict[str, Series]
+    forecast: Forecast
+    band: Band
+    future_inputs: str
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "report") -> RunReport:
+        """Read a report back, checking every field; raises FieldError naming the wrong one."""
+        report = from_json(cls, data, where)
+        report.check(where)
+        return report
+
+    def check(self, where: str = "report") -> None:
+        """Consistency a type cannot express: arrays of one series have one length, known splits."""
+        for split, series in self.predictions.items():
+            lengths = {len(series.dates), len(series.actual), len(series.predicted)}
+            if len(lengths) != 1:
+                raise FieldError(f"{where}.predictions.{split} has series of different lengths.")
+        days = self.forecast
+        if len({len(days.dates), len(days.value), len(days.lower), len(days.upper)}) != 1:
+            raise FieldError(f"{where}.forecast has series of different lengths.")
+        if len(self.band.lower) != len(self.band.upper) or not self.band.lower:
+            raise FieldError(f"{where}.band needs as many lower as upper offsets, at least one.")
+        unknown = set(self.metrics) - {"train", "val", "test"}
+        if unknown:
+            raise FieldError(f"{where}.metrics has an unknown split {sorted(unknown)[0]!r}.")
+
+    @property
+    def best_val_loss(self) -> float | None:
+        if self.best_epoch is None or not 1 <= self.best_epoch <= len(self.history):
+            return None
+        return self.history[self.best_epoch - 1].val_loss
+
+    def document(self) -> dict:
+        """The `train --json` document of ARCHITECTURE.md."""
+        return run_document(self)
+
+
+def _scaler_params(info: Scaler) -> dict:
+    keys = ("min", "range") if info.kind == "minmax" else ("mean", "std")
+    return {name: {keys[0]: o, keys[1]: s} for name, o, s in zip(info.names, info.offset, info.scale)}
+
+
+def _rows(series: Series) -> list[dict]:
+    dates = np.datetime_as_string(series.dates.astype("datetime64[D]")).tolist()
+    rows = [{"date": d, "actual": a, "predicted": p} for d, a, p in zip(dates, series.actual, series.predicted)]
+    if series.lower is not None and series.upper is not None:
+        for row, low, high in zip(rows, series.lower, series.upper):
+            row["lower"], row["upper"] = low, high
+    return to_json(rows)
+
+
+def forecast_rows(days: Forecast) -> list[dict]:
+    dates = np.datetime_as_string(days.dates.astype("datetime64[D]")).tolist()
+    rows = [
+        {"date": d, "value": v, "lower": lo, "upper": hi}
+        for d, v, lo, hi in zip(dates, days.value, days.lower, days.upper)
+    ]
+    return to_json(rows)
+
+
+def run_document(report: RunReport) -> dict:
+    """The `--json` document: the keys of ARCHITECTURE.md, plus the settings and what else the run knows."""
+    metrics = {}
+    for split, entry in report.metrics.items():
+        item = to_json(entry)
+        if entry.linear is None:
+            item.pop("linear")
+        for key in ("verdict", "multistep"):
+            if item[key] is None:
+                item.pop(key)
+        metrics[split] = item
+    return {
+        "data": to_json(report.data),
+        "settings": to_json(report.settings),
+        "split": to_json(report.split),
+        "windows": dict(report.windows),
+        "scaler": {
+            "kind": report.feature_scaler.kind,
+            "fitted_on": "train",
+            "params": _scaler_params(report.feature_scaler),
+            "target": {"mode": report.settings.dataset.target_mode, "params": _scaler_params(report.target_scaler)},
+        },
+        "inputs": to_json(report.inputs),
+        "future_inputs": report.future_inputs,
+        "history": to_json(report.history),
+        "best_epoch": report.best_epoch,
+        "stopped": report.stopped,
+        "device": report.device,
+        "threads": report.threads,
+        "seconds": to_json(report.seconds),
+        "metrics": metrics,
+        "predictions": {split: _rows(series) for split, series in report.predictions.items()},
+        "forecast": forecast_rows(report.forecast),
+        "band": to_json(report.band),
+        "versions": dict(report.versions),
+    }

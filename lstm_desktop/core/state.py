@@ -1,0 +1,163 @@
+"""The application's state, with no Qt: the open project (settings, loaded prices, runs), where it is saved and
+whether it has unsaved changes. The window observes it and drives it; the self-test and tests script it.
+
+Changes happen on the owner's thread through the methods below, each of which tells the listeners what changed.
+The slow parts (loading prices, training, opening and saving files) are plain functions a front-end runs
+elsewhere; their results come back through `use_loaded`, `add_run`, `adopt` and `saved`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+from .data.prices import PriceFrame
+from .specs import DataRequest, RunConfig
+from .store.project import DataSet, Project, StoredRun
+
+
+class Change(Enum):
+    DATA = "data"  # loaded prices
+    RUNS = "runs"  # the list of runs, a name or a star
+    CURRENT = "current"  # which run is shown
+    SETTINGS = "settings"  # the settings shown for the next run
+    FILE = "file"  # path, title, unsaved changes
+
+
+Listener = Callable[[Change], None]
+
+
+class AppState:
+    """One open project and its file. Every method is called on the owner's thread."""
+
+    def __init__(self) -> None:
+        self.project = Project()
+        self.request: DataRequest | None = None  # what the loaded prices were asked with
+        self.path: Path | None = None
+        self.dirty = False
+        self.recovered = False
+        self._listeners: list[Listener] = []
+
+    # ----- observing -----
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _tell(self, *changes: Change) -> None:
+        for change in changes:
+            for listener in list(self._listeners):
+                listener(change)
+
+    @property
+    def loaded(self) -> DataSet | None:
+        return self.project.loaded
+
+    @property
+    def current(self) -> StoredRun | None:
+        return self.project.current
+
+    @property
+    def title(self) -> str:
+        if self.recovered:
+            return "recovered work"
+        return self.path.name if self.path else "untitled"
+
+    def frames_for(self, request: DataRequest) -> tuple[PriceFrame, ...] | None:
+        """The loaded prices when they are what `request` asks for (Train then need not load again)."""
+        if self.loaded is not None and self.request == request:
+            return self.loaded.frames
+        return None
+
+    # ----- changes -----
+    def mark_dirty(self) -> None:
+        if not self.dirty:
+            self.dirty = True
+            self._tell(Change.FILE)
+
+    def set_settings(self, settings: RunConfig) -> None:
+        """The settings the next run will use (the window edits them with dataclasses.replace)."""
+        if settings != self.project.settings:
+            self.project.settings = settings
+            self.mark_dirty()
+
+    def set_notes(self, notes: str) -> None:
+        if notes != self.project.notes:
+            self.project.notes = notes
+            self.mark_dirty()
+
+    def use_loaded(self, request: DataRequest, data: DataSet) -> None:
+        """Prices were loaded: the next run trains on them."""
+        self.request = request
+        self.project.loaded = data
+        self.project.settings = dataclasses.replace(self.project.settings, data=request)
+        self.project.current_id = None
+        self.dirty = True
+        self._tell(Change.DATA, Change.CURRENT, Change.FILE)
+
+    def add_run(self, stored: StoredRun) -> None:
+        """A run finished (or stopped): it joins the project and becomes current."""
+        self.project.runs.append(stored)
+        self.project.current_id = stored.id
+        self.project.loaded = stored.data
+        self.request = stored.report.settings.data
+        self.dirty = True
+        self._tell(Change.RUNS, Change.DATA, Change.CURRENT, Change.FILE)
+
+    def choose_run(self, run_id: str) -> None:
+        run = self.project.choose(run_id)
+        self.request = run.report.settings.data
+        self._tell(Change.DATA, Change.CURRENT, Change.SETTINGS)
+
+    def rename_run(self, run_id: str, name: str) -> None:
+        self.project.rename(run_id, name)
+        self.dirty = True
+        self._tell(Change.RUNS, Change.FILE)
+
+    def star_run(self, run_id: str, starred: bool) -> None:
+        self.project.star(run_id, starred)
+        self.dirty = True
+        self._tell(Change.RUNS, Change.FILE)
+
+    def delete_run(self, run_id: str) -> None:
+        was_current = self.project.current_id
+        self.project.delete(run_id)
+        self.dirty = True
+        changes = [Change.RUNS, Change.FILE]
+        if self.project.current_id != was_current:
+            changes.append(Change.CURRENT)
+        self._tell(*changes)
+
+    def replace_current(self, stored: StoredRun) -> None:
+        """The current run with a new forecast (same model): replaced in place."""
+        self.project.replace_run(stored)
+        self.dirty = True
+        self._tell(Change.RUNS, Change.CURRENT, Change.FILE)
+
+    def adopt(self, project: Project, path: Path | None, recovered: bool = False) -> None:
+        """An opened (or recovered) project becomes the state, all at once."""
+        self.project = project
+        self.request = project.settings.data if project.loaded is not None else None
+        if project.current is not None:
+            self.request = project.current.report.settings.data
+        self.path = None if recovered else path
+        self.recovered = recovered
+        self.dirty = recovered
+        self._tell(*Change)
+
+    def new(self) -> None:
+        """An empty project, nothing loaded, no file."""
+        listeners = self._listeners
+        self.__init__()
+        self._listeners = listeners
+        self._tell(*Change)
+
+    def snapshot(self) -> Project:
+        """What a save writes, frozen against later changes (safe to hand to another thread)."""
+        return self.project.snapshot()
+
+    def saved(self, path: Path) -> None:
+        self.path = path
+        self.recovered = False
+        self.dirty = False
+        self._tell(Change.FILE)

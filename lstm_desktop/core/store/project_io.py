@@ -1,0 +1,177 @@
+"""A project to the bytes of a .lstmproj file and back, every field checked on the way in.
+
+project.json holds the settings, the data sets' ticker entries, and each run's entry (id, name, star, created, its
+data set, its report); prices/<id>.csv and weights/<id>.safetensors hold the numbers. A run whose entry is damaged
+is kept aside as a DamagedRun with its problem named: the other runs stay readable.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lstm_desktop import __version__
+
+from ..codec import FieldError, from_json, to_json
+from ..errors import BadInput, ProjectFileError
+from ..report import RunReport
+from ..specs import RunConfig
+from ..versions import library_versions
+from . import project_file
+from .prices_csv import frames_from_csv
+from .project import DamagedRun, DataSet, Project, StoredRun, now, refuse_unusable_settings
+from .schema import SCHEMA_VERSION, migrate
+
+MAX_NOTES = 1_000_000  # characters; more would block the window for seconds and is no note
+
+
+def _data_ids(project: Project) -> list[DataSet]:
+    sets = {d.id: d for d in [r.data for r in project.good_runs] + ([project.loaded] if project.loaded else [])}
+    return list(sets.values())
+
+
+def project_to_bytes(project: Project) -> bytes:
+    """The whole .lstmproj file in memory (runs' JSON and weights were encoded when they were made)."""
+    project.modified = now()
+    entries: dict[str, bytes] = {}
+    data_sets = _data_ids(project)
+    for data in data_sets:
+        entries[f"prices/{data.id}.csv"] = data.csv
+    for run in project.runs:
+        if isinstance(run, StoredRun):
+            entries[f"weights/{run.id}.safetensors"] = run.weights_bytes
+        else:
+            entries.update(run.entries)
+    head = {
+        "schema_version": SCHEMA_VERSION,
+        "app": {"name": "lstm-desktop", "version": __version__},
+        "libraries": library_versions(),
+        "created": project.created,
+        "modified": project.modified,
+        "notes": project.notes,
+        "settings": to_json(project.settings),
+        "data": {d.id: d.entry() for d in data_sets} | _damaged_data(project),
+        "loaded": project.loaded.id if project.loaded else None,
+        "current_run": project.current_id,
+    }
+    runs = [r.entry() if isinstance(r, StoredRun) else json.dumps(r.raw, separators=(",", ":")) for r in project.runs]
+    return project_file.pack_encoded(head, "runs", "[" + ",".join(runs) + "]", entries)
+
+
+def _damaged_data(project: Project) -> dict:
+    """Data sets only damaged runs still refer to: kept, so that saving loses nothing."""
+    return dict(r.data_entry for r in project.runs if isinstance(r, DamagedRun) and r.data_entry is not None)
+
+
+def save_project(project: Project, path: str | Path) -> Path:
+    """Save atomically (the previous file survives any failure); returns the path written."""
+    return project_file.write(path, project_to_bytes(project))
+
+
+def load_project(path: str | Path) -> Project:
+    """Open a .lstmproj file; raises ProjectFileError with a message naming what is wrong."""
+    meta, entries = project_file.unpack_entries(path)
+    return project_from_contents(meta, entries)
+
+
+def _damaged(exc: Exception) -> ProjectFileError:
+    return ProjectFileError(f"The project file is damaged: {exc}")
+
+
+def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
+    meta, entries = migrate(meta, entries)
+    try:
+        settings = refuse_unusable_settings(from_json(RunConfig, meta.get("settings"), "settings"), "settings")
+        notes = from_json(str, meta.get("notes", ""), "notes")
+        data_sets = _read_data_sets(meta.get("data"), entries)
+        runs = meta.get("runs", [])
+        if not isinstance(runs, list):
+            raise FieldError("runs should be a list.")
+    except (FieldError, ProjectFileError) as exc:
+        raise exc if isinstance(exc, ProjectFileError) else _damaged(exc) from exc
+    if len(notes) > MAX_NOTES:
+        raise ProjectFileError(f"The project's notes are {len(notes):,} characters long; at most {MAX_NOTES:,} open.")
+    project = Project(settings=settings, notes=notes)
+    project.created = str(meta.get("created") or now())
+    project.modified = str(meta.get("modified") or now())
+    project.saved_with = {"app": meta.get("app"), "libraries": meta.get("libraries")}
+    project.runs = [_read_run(index, raw, data_sets, entries) for index, raw in enumerate(runs)]
+    loaded = meta.get("loaded")
+    project.loaded = data_sets.get(loaded) if isinstance(loaded, str) else None
+    current = meta.get("current_run")
+    good = project.good_runs
+    project.current_id = current if any(r.id == current for r in good) else (good[-1].id if good else None)
+    return project
+
+
+def _read_data_sets(data: object, entries: dict[str, bytes]) -> dict[str, DataSet]:
+    if not isinstance(data, dict):
+        raise FieldError("data should be an object.")
+    sets = {}
+    for data_id, entry in data.items():
+        name = f"prices/{data_id}.csv"
+        if name not in entries:
+            raise ProjectFileError(f"The project file is damaged: {name} is missing.")
+        frames = frames_from_csv(
+            entries[name], entry.get("tickers") if isinstance(entry, dict) else None, f"data.{data_id}"
+        )
+        sets[data_id] = DataSet(frames, entries[name])
+    return sets
+
+
+def _read_run(
+    index: int, raw: object, data_sets: dict[str, DataSet], entries: dict[str, bytes]
+) -> StoredRun | DamagedRun:
+    """A run entry, or a DamagedRun naming what is wrong with it."""
+    where = f"runs[{index}]"
+    if not isinstance(raw, dict):
+        return DamagedRun(f"damaged-{index}", where, f"{where} should be an object.", {"id": f"damaged-{index}"}, {})
+    run_id = raw.get("id") if isinstance(raw.get("id"), str) else f"damaged-{index}"
+    name = raw.get("name") if isinstance(raw.get("name"), str) else run_id
+    weights_name = f"weights/{run_id}.safetensors"
+    try:
+        stored = _decode_run(raw, run_id, name, data_sets, entries.get(weights_name), where)
+    except (BadInput, ValueError) as exc:
+        kept = {weights_name: entries[weights_name]} if weights_name in entries else {}
+        data_id, data_entry = raw.get("data"), None
+        if isinstance(data_id, str) and data_id in data_sets:
+            kept[f"prices/{data_id}.csv"] = data_sets[data_id].csv
+            data_entry = (data_id, data_sets[data_id].entry())
+        return DamagedRun(run_id, name, str(exc), raw, kept, data_entry)
+    return stored
+
+
+def _decode_run(
+    raw: dict, run_id: str, name: str, data_sets: dict[str, DataSet], weights: bytes | None, where: str
+) -> StoredRun:
+    from ..learn.model import expected_shapes
+    from .weights_file import read_header
+
+    data_id = raw.get("data")
+    if not isinstance(data_id, str) or data_id not in data_sets:
+        raise FieldError(f"{where}.data names prices the file does not hold.")
+    if weights is None:
+        raise FieldError(f"{where} has no weights (weights/{run_id}.safetensors is missing).")
+    report = RunReport.from_json(raw.get("report"), f"{where}.report")
+    refuse_unusable_settings(report.settings, f"{where}.report.settings")
+    shapes = expected_shapes(len(report.inputs), report.settings.dataset.horizon, report.settings.model)
+    header = read_header(weights, name=f"weights/{run_id}.safetensors")
+    found = {key: shape for key, (_, shape) in header.items()}
+    odd = sorted(key for key, (dtype, _) in header.items() if dtype != "F32")
+    if odd:
+        raise ProjectFileError(f"{where}: the weights must be float32 (F32); {odd[0]} is {header[odd[0]][0]}.")
+    if found != shapes:
+        raise ProjectFileError(
+            f"{where}: the stored weights do not fit the model its settings describe "
+            f"({len(found)} tensors found, {len(shapes)} expected, or different shapes)."
+        )
+    return StoredRun(
+        id=run_id,
+        name=name,
+        starred=bool(raw.get("starred", False)),
+        created=str(raw.get("created", "")),
+        data=data_sets[data_id],
+        report=report,
+        weights_bytes=weights,
+        report_json=json.dumps(raw.get("report"), separators=(",", ":")),
+    )

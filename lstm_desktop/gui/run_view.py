@@ -1,0 +1,98 @@
+"""Shows the app state: the loaded prices, the current run's plots and scores, the panels' settings, the title.
+It only reads the state; the controllers change it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lstm_desktop.core.state import AppState, Change
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def target_series(frames: tuple, column: str) -> tuple:
+    """(dates as datetime64, prices) of the target ticker's `column`."""
+    frame = frames[0].frame
+    return frame.index.to_numpy(), frame[column].to_numpy(dtype="float64")
+
+
+def aligned_rows(frames: tuple) -> int:
+    """Rows left once the tickers are aligned on the dates they share."""
+    index = frames[0].frame.index
+    for other in frames[1:]:
+        index = index.intersection(other.frame.index)
+    return len(index)
+
+
+class RunView:
+    """Renders the state into the window's panels, plots and tables on every change."""
+
+    def __init__(self, window: MainWindow, state: AppState) -> None:
+        self.window = window
+        self.state = state
+        self.rendering = False  # while True, the panels' change signals are the view's own, not the user's
+        state.subscribe(self.on_change)
+
+    def on_change(self, change: Change) -> None:
+        self.rendering = True
+        try:
+            self._show(change)
+        finally:
+            self.rendering = False
+
+    def _show(self, change: Change) -> None:
+        {
+            Change.DATA: self.show_data,
+            Change.CURRENT: self.show_current,
+            Change.SETTINGS: self.show_settings,
+            Change.FILE: self.show_file,
+            Change.RUNS: self.show_runs,
+        }[change]()
+
+    def show_data(self) -> None:
+        w, loaded = self.window, self.state.loaded
+        if loaded is None:
+            w.data_panel.show_loaded(["No data loaded."])
+            w.model_panel.set_rows(None)
+            return
+        w.data_panel.show_loaded([frame.summary() for frame in loaded.frames])
+        w.model_panel.set_rows(aligned_rows(loaded.frames))
+        w.refresh_buttons()
+
+    def show_current(self) -> None:
+        w, run, loaded = self.window, self.state.current, self.state.loaded
+        if run is not None:
+            dates, prices = target_series(run.data.frames, run.report.settings.dataset.target)
+            w.price_plot.show_run(dates, prices, run.report)
+            w.loss_plot.set_history(run.report.history, run.report.best_epoch)
+            w.metrics.show_metrics(run.report.metrics)
+        elif loaded is not None:
+            dates, prices = target_series(loaded.frames, self.state.project.settings.dataset.target)
+            w.price_plot.show_prices(dates, prices, loaded.frames[0].ticker)
+            w.loss_plot.clear()
+            w.metrics.clear()
+        else:
+            w.price_plot.clear()
+            w.loss_plot.clear()
+            w.metrics.clear()
+        w.refresh_buttons()
+
+    def show_settings(self) -> None:
+        w, settings = self.window, self.state.project.settings
+        w.data_panel.set_request(settings.data)
+        w.model_panel.set_config(settings)
+        w.refresh_buttons()
+        notes = self.state.project.notes
+        if w.notes.toPlainText() != notes:
+            w.notes.blockSignals(True)
+            w.notes.setPlainText(notes)
+            w.notes.blockSignals(False)
+
+    def show_file(self) -> None:
+        w = self.window
+        w.setWindowTitle(f"{self.state.title}[*] — lstm-desktop")
+        w.setWindowModified(self.state.dirty)
+
+    def show_runs(self) -> None:
+        self.window.refresh_buttons()
