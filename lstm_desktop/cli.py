@@ -199,8 +199,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import forecast_table
+    from lstm_desktop.core.documents import forecast_rows
     from lstm_desktop.core.errors import BadInput
-    from lstm_desktop.core.report import forecast_rows
     from lstm_desktop.core.run import forecast_again
     from lstm_desktop.core.store.project import StoredRun
     from lstm_desktop.core.store.project_io import load_project
@@ -227,7 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from lstm_desktop.core.errors import LstmDesktopError
 
-    handlers = {"fetch": cmd_fetch, "train": cmd_train, "show": cmd_show, "forecast": cmd_forecast}
+    handlers = {
+        "fetch": cmd_fetch,
+        "train": cmd_train,
+        "show": cmd_show,
+        "forecast": cmd_forecast,
+    }
     try:
         return handlers[args.command](args)
     except LstmDesktopError as exc:

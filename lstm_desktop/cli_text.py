@@ -67,3 +67,26 @@ def forecast_table(days: Forecast) -> str:
     for date, value, low, high in zip(np.datetime_as_string(days.dates), days.value, days.lower, days.upper):
         rows.append(f"{date}  {number(value, '{:12.4f}')}  [{number(low, '{:.4f}')} .. {number(high, '{:.4f}')}]")
     return "\n".join(rows)
+
+
+def backtest_text(backtest: object) -> str:
+    """One line per fold and the aggregate verdict."""
+    lines = [f"{'fold':>4} {'test period':23} {'epochs':>6} {'skill':>9} {'band held':>9}"]
+    for fold in backtest.folds:
+        held = fold.coverage.overall if fold.coverage is not None else None
+        epochs = str(fold.epochs) if fold.trained else "held"
+        lines.append(
+            f"{fold.fold:>4} {fold.test[0]}..{fold.test[1]} {epochs:>6} {number(fold.metrics.skill, '{:+9.4f}'):>9} "
+            f"{number(held, '{:9.1%}'):>9}"
+        )
+    for problem in backtest.problems:
+        lines.append(f"a fold failed: {problem}")
+    if backtest.aggregate is not None:
+        a = backtest.aggregate
+        lines.append(
+            f"skill median {number(a.skill_median, '{:+.4f}')}, mean {number(a.skill_mean, '{:+.4f}')} "
+            f"(± {number(a.skill_std, '{:.4f}')}), from {number(a.skill_min, '{:+.4f}')} "
+            f"to {number(a.skill_max, '{:+.4f}')}"
+        )
+        lines.append(a.verdict)
+    return "\n".join(lines)

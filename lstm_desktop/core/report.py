@@ -1,8 +1,8 @@
 """The typed report of a run: what was trained on, how it trained, how it scored, what it forecasts.
 
-Everything a front-end shows or a file stores is a field here, never a dict read by string keys. `to_json` writes
-the `train --json` document (ARCHITECTURE.md); `RunReport.from_json` reads it back, checking every field and
-naming the one that is wrong.
+Everything a front-end shows or a file stores is a field here, never a dict read by string keys. codec.to_json
+stores it; `RunReport.from_json` reads it back, checking every field and naming the one that is wrong;
+documents.py renders the `--json` documents of ARCHITECTURE.md from it.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .codec import Dates, FieldError, Floats, from_json, to_json
+from .codec import Dates, FieldError, Floats, from_json
 from .learn.inputs import InputColumn
 from .learn.scaling import Scaler
-from .specs import RunConfig
+from .specs import BacktestSpec, RunConfig
 
 FUTURE_INPUTS = (
     "In the forecast, the target ticker's price columns take the predicted values; inputs that cannot be known "
@@ -37,7 +37,8 @@ class DataSummary:
     origin: str = ""
     repairs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    exchange: str | None = None
+    exchange: str | None = None  # the exchange code Yahoo gave, when it did
+    calendar: str = "XNYS"  # the trading calendar of the forecast's dates (exchange_calendars name)
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,14 @@ class Scores:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Against tomorrow = today: kind is beats, loses or no_difference (or unknown when it cannot be told)."""
+    """Against tomorrow = today: kind is beats, loses or no_difference (or unknown when it cannot be told).
+    beats and loses only when a Diebold–Mariano test rejects equal squared errors at 5 %."""
 
     kind: str
     text: str
     p_value: float | None = None
+    skill_low: float | None = None  # the skill's 90 % interval over the split's days (block bootstrap)
+    skill_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class Coverage:
     by_step: tuple[float, ...]
     origins: int
     sampling_error: float
+    known: tuple[int, ...] = ()  # forecasts scored per step (to pool coverage over several periods)
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,62 @@ class Epoch:
 
 
 @dataclass(frozen=True)
+class FoldReport:
+    """One period of a walk-forward backtest: its dates, its model's training, its scores on the test block."""
+
+    fold: int
+    train: tuple[str, ...]
+    val: tuple[str, ...]
+    test: tuple[str, ...]
+    windows: dict[str, int]
+    trained: bool  # False: predicted by the previous fold's model, held
+    epochs: int
+    seconds: float
+    stopped: str
+    metrics: SplitScores
+    predictions: Series
+    coverage: Coverage | None = None
+
+
+@dataclass(frozen=True)
+class PooledScores:
+    """Every fold's test days together."""
+
+    model: Scores
+    persistence: Scores
+    skill: float
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class BacktestAggregate:
+    folds: int
+    beats_persistence: int  # folds whose model's error was below persistence's (skill > 0)
+    skill_median: float
+    skill_mean: float
+    skill_std: float
+    skill_min: float
+    skill_max: float
+    pooled: PooledScores
+    coverage: Coverage | None
+    verdict: str
+
+
+@dataclass(frozen=True)
+class BacktestReport:
+    """A walk-forward backtest: the folds that finished and what they say together."""
+
+    settings: BacktestSpec
+    workers: int
+    threads: int  # torch threads in each worker
+    seconds: float
+    complete: bool  # every planned fold finished (False after a stop)
+    problems: tuple[str, ...]  # why folds failed, if any did
+    folds: tuple[FoldReport, ...]
+    aggregate: BacktestAggregate | None
+
+
+@dataclass(frozen=True)
 class RunReport:
     """Everything a finished (or stopped) run produced, except its weights."""
 
@@ -174,6 +235,7 @@ class RunReport:
     band: Band
     future_inputs: str
     versions: dict[str, str] = field(default_factory=dict)
+    backtest: BacktestReport | None = None
 
     @classmethod
     def from_json(cls, data: Any, where: str = "report") -> RunReport:
@@ -205,65 +267,6 @@ class RunReport:
 
     def document(self) -> dict:
         """The `train --json` document of ARCHITECTURE.md."""
+        from .documents import run_document
+
         return run_document(self)
-
-
-def _scaler_params(info: Scaler) -> dict:
-    keys = ("min", "range") if info.kind == "minmax" else ("mean", "std")
-    return {name: {keys[0]: o, keys[1]: s} for name, o, s in zip(info.names, info.offset, info.scale)}
-
-
-def _rows(series: Series) -> list[dict]:
-    dates = np.datetime_as_string(series.dates.astype("datetime64[D]")).tolist()
-    rows = [{"date": d, "actual": a, "predicted": p} for d, a, p in zip(dates, series.actual, series.predicted)]
-    if series.lower is not None and series.upper is not None:
-        for row, low, high in zip(rows, series.lower, series.upper):
-            row["lower"], row["upper"] = low, high
-    return to_json(rows)
-
-
-def forecast_rows(days: Forecast) -> list[dict]:
-    dates = np.datetime_as_string(days.dates.astype("datetime64[D]")).tolist()
-    rows = [
-        {"date": d, "value": v, "lower": lo, "upper": hi}
-        for d, v, lo, hi in zip(dates, days.value, days.lower, days.upper)
-    ]
-    return to_json(rows)
-
-
-def run_document(report: RunReport) -> dict:
-    """The `--json` document: the keys of ARCHITECTURE.md, plus the settings and what else the run knows."""
-    metrics = {}
-    for split, entry in report.metrics.items():
-        item = to_json(entry)
-        if entry.linear is None:
-            item.pop("linear")
-        for key in ("verdict", "multistep"):
-            if item[key] is None:
-                item.pop(key)
-        metrics[split] = item
-    return {
-        "data": to_json(report.data),
-        "settings": to_json(report.settings),
-        "split": to_json(report.split),
-        "windows": dict(report.windows),
-        "scaler": {
-            "kind": report.feature_scaler.kind,
-            "fitted_on": "train",
-            "params": _scaler_params(report.feature_scaler),
-            "target": {"mode": report.settings.dataset.target_mode, "params": _scaler_params(report.target_scaler)},
-        },
-        "inputs": to_json(report.inputs),
-        "future_inputs": report.future_inputs,
-        "history": to_json(report.history),
-        "best_epoch": report.best_epoch,
-        "stopped": report.stopped,
-        "device": report.device,
-        "threads": report.threads,
-        "seconds": to_json(report.seconds),
-        "metrics": metrics,
-        "predictions": {split: _rows(series) for split, series in report.predictions.items()},
-        "forecast": forecast_rows(report.forecast),
-        "band": to_json(report.band),
-        "versions": dict(report.versions),
-    }

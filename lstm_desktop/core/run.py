@@ -77,13 +77,10 @@ def assess(
     score_test: bool = True,
 ) -> RunReport:
     """Score the trained model on each split against the baselines, calibrate the band, forecast."""
-    from .assess.band import validation_band
-    from .assess.evaluation import evaluate
-    from .assess.forecast import forecast
+    from .assess.assessment import assess as assess_model
 
-    splits = ("train", "val", "test") if score_test else ("train", "val")
-    metrics, predictions = evaluate(dataset, trained.model, splits)
-    band = validation_band(predictions["val"])
+    measured = assess_model(dataset, trained.model, config.forecast_days, score_test)
+    splits = tuple(measured.predictions)
     return RunReport(
         settings=config,
         data=data_summary(frames, dataset),
@@ -98,10 +95,10 @@ def assess(
         device=trained.device,
         threads=trained.threads,
         seconds=round(seconds, 3),
-        metrics=metrics,
-        predictions=predictions,
-        forecast=forecast(dataset, trained.model, config.forecast_days, band),
-        band=band,
+        metrics=measured.metrics,
+        predictions=measured.predictions,
+        forecast=measured.forecast,
+        band=measured.band,
         future_inputs=FUTURE_INPUTS,
         versions=library_versions(),
     )
@@ -110,19 +107,40 @@ def assess(
 def data_summary(frames: tuple[PriceFrame, ...], dataset: Dataset) -> DataSummary:
     """What the run trained on, in the words of the report."""
     target = frames[0]
+    dates = target.frame.index
+    for other in frames[1:]:
+        dates = dates.intersection(other.frame.index)
     return DataSummary(
         source=target.source,
         ticker=target.ticker,
         tickers=tuple(f.ticker for f in frames),
-        rows=len(dataset.dates),
-        start=f"{dataset.dates[0]:%Y-%m-%d}",
-        end=f"{dataset.dates[-1]:%Y-%m-%d}",
+        rows=len(dates),  # the prices trained on (log returns start a day later)
+        start=f"{dates[0]:%Y-%m-%d}",
+        end=f"{dates[-1]:%Y-%m-%d}",
         price_column=dataset.spec.target,
         origin=target.origin,
         repairs={f.ticker: tuple(f.repairs) for f in frames},
         notes=tuple(dataset.notes),
-        exchange=getattr(target, "exchange", None),
+        exchange=target.exchange,
+        calendar=dataset.calendar,
     )
+
+
+def reassess(previous: FinishedRun, config: RunConfig, rows: SplitRows) -> FinishedRun:
+    """A trained run's model, held, scored on other rows (its scalers as they were: nothing is refitted)."""
+    from .learn.dataset import build_dataset
+    from .learn.model import LSTMForecaster
+    from .learn.training import TrainResult
+
+    started = time.perf_counter()
+    report = previous.report
+    scalers = (report.feature_scaler, report.target_scaler)
+    dataset = build_dataset(list(previous.frames), config.dataset, rows, scalers=scalers)
+    model = LSTMForecaster(dataset.n_features, dataset.spec.horizon, config.model)
+    model.load_state_dict(previous.weights, strict=True)
+    held = TrainResult(model=model.eval(), best_epoch=None, stopped="held", device="cpu", threads=report.threads)
+    fresh = assess(config, previous.frames, dataset, held, time.perf_counter() - started)
+    return FinishedRun(fresh, previous.weights, previous.frames)
 
 
 def restore(report: RunReport, frames: tuple[PriceFrame, ...], weights: dict) -> tuple[Dataset, LSTMForecaster]:
@@ -130,7 +148,8 @@ def restore(report: RunReport, frames: tuple[PriceFrame, ...], weights: dict) ->
     from .learn.dataset import build_dataset
     from .learn.model import LSTMForecaster
 
-    dataset = build_dataset(list(frames), report.settings.dataset)
+    scalers = (report.feature_scaler, report.target_scaler)
+    dataset = build_dataset(list(frames), report.settings.dataset, scalers=scalers)
     model = LSTMForecaster(dataset.n_features, dataset.spec.horizon, report.settings.model)
     model.load_state_dict(weights, strict=True)
     return dataset, model.eval()

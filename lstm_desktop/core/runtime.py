@@ -3,7 +3,7 @@ glibc's allocator and torch's thread count.
 
 Threads are fixed for a whole run: torch's LSTM backward sums its weight gradients in an order that depends on
 the thread count, so changing it while training (say, to step aside for another program) would make the same
-settings and seed give different results. Automatic means one per core, at most 4, the same on every run.
+settings and seed give different results. Automatic means half the cores (at most 4), the same on every run.
 """
 
 from __future__ import annotations
@@ -45,8 +45,14 @@ def tune_allocator() -> bool:
 
 
 def default_threads() -> int:
-    """Threads for training when the user sets none: one per core, at most 4 (more rarely helps an LSTM)."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """Threads for training when the user sets none: half the cores, at least 1, at most 4.
+
+    torch's threads wait for each other at every time step of the LSTM, so a run with as many threads as cores
+    collapses as soon as any other program wants a core (on a 2-core machine with one busy program, 2 threads
+    took 5.1 s an epoch and 1 thread 2.0; with the tests of two other sessions running, 2 threads took 82 s).
+    Half the cores leaves room for the rest of the desktop; the count may not follow the load during a run (see
+    the module docstring), so it is fixed from the machine alone."""
+    return max(1, min(4, (os.cpu_count() or 1) // 2))
 
 
 def set_threads(threads: int) -> int:

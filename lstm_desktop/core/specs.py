@@ -16,7 +16,7 @@ from .errors import BadInput
 SOURCES = ("yahoo", "csv", "sample")
 PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 TARGET_COLUMNS = ("Adj Close", "Close")
-TARGET_MODES = ("price", "log_return")
+TARGET_MODES = ("log_return", "price", "price_level")
 SCALERS = ("minmax", "standard")
 PRECISIONS = ("float32", "bfloat16")
 MIN_WINDOWS = {"train": 20, "val": 5, "test": 5}  # fewer windows than this in a split cannot be trained/scored
@@ -108,7 +108,9 @@ class DataRequest:
     """What to load: the source, the tickers (the first is the target) and the dates (inclusive)."""
 
     source: str = setting("sample", label="Source", help="where prices come from", choices=SOURCES)
-    tickers: tuple[str, ...] = setting(("AAPL",), label="Tickers", help="the first is the target, others are inputs")
+    tickers: tuple[str, ...] = setting(
+        (), label="Tickers", help="the first is the target, others are inputs (none: the sample's first, or the file's)"
+    )
     csv_path: str | None = setting(None, label="CSV file", help="a CSV file of daily prices")
     start: str | None = setting(None, label="Start date", help="first date, YYYY-MM-DD")
     end: str | None = setting(None, label="End date", help="last date, YYYY-MM-DD (inclusive)")
@@ -127,7 +129,12 @@ class DatasetSpec:
     )
     target: str = setting("Adj Close", label="Target", help="price column to predict", choices=TARGET_COLUMNS)
     target_mode: str = setting(
-        "price", label="Target mode", help="predict the price itself or its daily log return", choices=TARGET_MODES
+        "log_return",
+        label="Target mode",
+        help="what the model predicts: the daily log return (default); the price path relative to the window's last "
+        "price; or the price level scaled on the training range (projects made before version 0.2; it cannot reach "
+        "prices above that range)",
+        choices=TARGET_MODES,
     )
     window: int = setting(100, label="Window", help="days of history in each input", low=2, high=2000, unit="days")
     horizon: int = setting(1, label="Horizon", help="days predicted at once", low=1, high=250, unit="days")
@@ -179,6 +186,8 @@ class DatasetSpec:
         """Why `rows` days cannot give enough windows in each split (fraction split), or None if they can."""
         if self.val_start or self.test_start:
             return None  # depends on the dates; checked when the dataset is built
+        if self.target_mode == "log_return":
+            rows -= 1  # the first day has no return
         n_test, n_val = round(rows * self.test_frac), round(rows * self.val_frac)
         counts = {
             "train": rows - n_val - n_test - self.horizon - self.window + 1,
@@ -249,7 +258,7 @@ class TrainSpec:
     threads: int = setting(
         0,
         label="Threads",
-        help="CPU threads for torch; 0 = automatic (one per core, at most 4; the same on every run)",
+        help="CPU threads for torch; 0 = automatic (half the cores, at most 4; the same on every run)",
         low=0,
         high=256,
     )
@@ -294,12 +303,64 @@ class RunConfig:
         return to_json(self)
 
 
+@dataclass(frozen=True, kw_only=True)
+class BacktestSpec:
+    """A walk-forward backtest: K test blocks of N trading days at the end of the data, one after another, each
+    predicted by a model trained only on what came before it."""
+
+    folds: int = setting(
+        8, label="Folds", help="test periods, one after another at the end of the data", low=1, high=100
+    )
+    fold_days: int = setting(
+        21, label="Fold days", help="trading days in each test period", low=5, high=2000, unit="days"
+    )
+    refit_every: int = setting(
+        1,
+        label="Refit every",
+        help="train a model every k folds; the folds in between are predicted by the last one (held)",
+        low=1,
+        high=100,
+        unit="folds",
+    )
+    warm_start: bool = setting(
+        False,
+        label="Warm start",
+        help="start each fold's training from the previous fold's weights instead of fresh ones (faster)",
+    )
+    train_days: int = setting(
+        0,
+        label="Training days",
+        help="a sliding training window of this many days (0: all the days before the fold, an expanding window)",
+        low=0,
+        high=100_000,
+        unit="days",
+    )
+    workers: int = setting(
+        0,
+        label="Workers",
+        help="worker processes for the folds (0: one per core); results do not depend on it",
+        low=0,
+        high=64,
+    )
+
+    def validate(self) -> None:
+        check_fields(self)
+        if self.train_days and self.warm_start:
+            raise BadInput(
+                "A warm start carries what earlier folds learned into the next one, so with a sliding training "
+                "window (Training days) the model would still know the days the window dropped. Choose one."
+            )
+
+
 def reference_settings(config: RunConfig) -> RunConfig:
-    """The reference setup (2×50 LSTM, window 100, Adam 1e-3, batch 64, float32) with the data choices kept."""
+    """The reference setup (2×50 LSTM, window 100, Adam 1e-3, batch 64, float32, the log-return target) with the
+    data choices kept (inputs, target column, split, seed)."""
     base_data, base_model, base_train = DatasetSpec(), ModelSpec(), TrainSpec()
     return dataclasses.replace(
         config,
-        dataset=dataclasses.replace(config.dataset, window=base_data.window, horizon=base_data.horizon),
+        dataset=dataclasses.replace(
+            config.dataset, window=base_data.window, horizon=base_data.horizon, target_mode=base_data.target_mode
+        ),
         model=base_model,
         train=dataclasses.replace(
             config.train,

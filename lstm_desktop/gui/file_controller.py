@@ -164,6 +164,20 @@ class FileController:
 
         return self._write(path, predictions_csv(self.state.current.report))
 
+    def choose_and_export_forecast(self) -> None:
+        if self.state.current is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export forecast", str(Path(self._folder()) / "forecast.csv"), "CSV files (*.csv)"
+        )
+        if path:
+            self.export_forecast(Path(path))
+
+    def export_forecast(self, path: Path) -> bool:
+        from lstm_desktop.core.store.export import forecast_csv
+
+        return self._write(path, forecast_csv(self.state.current.report))
+
     def choose_and_export_runs(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export runs table", str(Path(self._folder()) / "runs.csv"), "CSV files (*.csv)"

@@ -33,6 +33,7 @@ from lstm_desktop.core.store.workspace import RecentProjects, Recovery
 from .about import about_text
 from .data_panel import DataPanel
 from .file_controller import FileController
+from .forecast_table import ForecastTable
 from .metrics_table import MetricsTable
 from .model_panel import ModelPanel
 from .plots import LossPlot, PricePlot
@@ -112,8 +113,10 @@ class MainWindow(QMainWindow):
         self.metrics = MetricsTable()
         self.notes = named(QPlainTextEdit(), "notesEdit", "Your notes, saved in the project")
         self.notes.setPlaceholderText("Notes about this work (saved with the project)")
+        self.forecast_table = ForecastTable()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.metrics, "Scores")
+        self.tabs.addTab(self.forecast_table, "Forecast")
         self.tabs.addTab(self.notes, "Notes")
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.loss_plot)
@@ -176,6 +179,7 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(self.runs.stop)
         self.forecast_button.clicked.connect(self.runs.update_forecast)
         self.notes.textChanged.connect(self._on_notes_edited)
+        self.forecast_table.exportRequested.connect(self.files.choose_and_export_forecast)
         self.tasks.started.connect(self.refresh_buttons)
         self.tasks.finished.connect(self.refresh_buttons)
         self.tasks.failed.connect(self._on_task_failed)

@@ -33,6 +33,27 @@ def _fmt(value: float | None, pattern: str) -> str:
     return "—" if value is None or (isinstance(value, float) and not math.isfinite(value)) else pattern.format(value)
 
 
+def band_text(report: object) -> str:
+    """Coverage of the band in words, and the multi-day forecast's error against the flat last-price line."""
+    from lstm_desktop.core.assess.band import coverage_words
+
+    parts = []
+    cover = report.band.coverage.get("test")
+    if cover is not None:
+        parts.append(coverage_words(cover, report.band.level))
+    test = report.metrics.get("test")
+    steps = test.multistep if test is not None else None
+    if steps is not None and steps.model_rmse:
+        last = steps.steps - 1
+        ratio = steps.model_rmse[last] / steps.flat_rmse[last] if steps.flat_rmse[last] > 0 else math.nan
+        parts.append(
+            f"{steps.steps}-day forecasts from {steps.origins} test origins: RMSE at day {steps.steps} "
+            f"{_fmt(steps.model_rmse[last], '{:.3f}')} against {_fmt(steps.flat_rmse[last], '{:.3f}')} for the flat "
+            f"last price ({_fmt(ratio, '{:.2f}')}×)."
+        )
+    return " ".join(parts)
+
+
 def verdict_colour(kind: str) -> QColor:
     return {"beats": GOOD, "loses": BAD}.get(kind, NEUTRAL)
 
@@ -53,14 +74,23 @@ class MetricsTable(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = named(QLabel(""), "verdictLabel", "Does the model beat 'tomorrow = today'?")
         self.summary.setWordWrap(True)
+        self.band = named(QLabel(""), "coverageLabel", "How often the forecast band held the actual price")
+        self.band.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
+        layout.addWidget(self.band)
         layout.addWidget(self.table, 1)
 
     def clear(self) -> None:
         self.table.setRowCount(0)
         self.summary.setText("")
+        self.band.setText("")
+
+    def show_run(self, report: object) -> None:
+        """The scores, the verdict, and what the band and the multi-day forecast did on the test period."""
+        self.show_metrics(report.metrics)
+        self.band.setText(band_text(report))
 
     def show_metrics(self, metrics: dict) -> None:
         """metrics: split -> SplitScores (core.report)."""

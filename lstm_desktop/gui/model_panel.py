@@ -36,7 +36,7 @@ from .setting_widgets import combo_for, double_for, spin_for
 from .widgets import named
 
 DEFAULT = RunConfig()
-MODE_LABELS = {"price": "Price", "log_return": "Log return"}
+MODE_LABELS = {"log_return": "Log return", "price": "Price (relative)", "price_level": "Price level (old projects)"}
 PRECISION_LABELS = {"bfloat16": "bfloat16 (mixed)"}
 
 
@@ -67,6 +67,8 @@ class ModelPanel(QGroupBox):
         self.mode = combo_for(DatasetSpec, "target_mode", "targetModeCombo", MODE_LABELS)
         self.forecast_days = spin_for(RunConfig, "forecast_days", "forecastDaysSpin")
         self.precision = combo_for(TrainSpec, "precision", "precisionCombo", PRECISION_LABELS)
+        self.threads = spin_for(TrainSpec, "threads", "threadsSpin")
+        self.threads.setSpecialValueText("automatic")
         self.features: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for index, column in enumerate(PRICE_COLUMNS):
@@ -113,6 +115,7 @@ class ModelPanel(QGroupBox):
         form.addRow("Inputs", grid)
         form.addRow("Forecast days", self.forecast_days)
         form.addRow("Precision", self.precision)
+        form.addRow("Threads", self.threads)
         presets = QHBoxLayout()
         presets.addWidget(self.reference)
         presets.addWidget(self.defaults)
@@ -135,7 +138,7 @@ class ModelPanel(QGroupBox):
     def _spins(self) -> tuple:
         return (
             self.window, self.horizon, self.layers, self.hidden, self.dropout, self.epochs, self.batch, self.lr,
-            self.patience, self.val_frac, self.test_frac, self.seed, self.forecast_days,
+            self.patience, self.val_frac, self.test_frac, self.seed, self.forecast_days, self.threads,
         )  # fmt: skip
 
     # ----- RunConfig in and out -----
@@ -145,7 +148,7 @@ class ModelPanel(QGroupBox):
         d, m, t = config.dataset, config.model, config.train
         values = (
             d.window, d.horizon, m.layers, m.hidden, m.dropout, t.epochs, t.batch_size, t.lr, t.patience,
-            d.val_frac, d.test_frac, t.seed, config.forecast_days,
+            d.val_frac, d.test_frac, t.seed, config.forecast_days, t.threads,
         )  # fmt: skip
         self._filling = True
         for spin, value in zip(self._spins(), values, strict=True):
@@ -188,6 +191,7 @@ class ModelPanel(QGroupBox):
             lr=self._exact(base.train.lr, self.lr),
             patience=self.patience.value(),
             seed=self.seed.value(),
+            threads=self.threads.value(),
             precision=self.precision.currentData(),
         )
         return dataclasses.replace(
@@ -228,8 +232,6 @@ class ModelPanel(QGroupBox):
             )
         if base.train.device != default.train.device:
             kept.append(f"device {base.train.device}")
-        if base.train.threads != default.train.threads:
-            kept.append(f"{base.train.threads} thread(s)")
         return ("Also kept from the project: " + "; ".join(kept) + ".") if kept else ""
 
     def _on_changed(self) -> None:

@@ -10,13 +10,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from .widgets import named
 
 SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
 SPLIT_NAMES = {"train": "training", "val": "validation", "test": "test"}
 FORECAST_COLOUR = "#d9534f"
+RECENT_DAYS = 183  # after training the price plot shows about six months before the forecast
+
+
+def seconds_of(curve: pg.PlotDataItem) -> np.ndarray | None:
+    return curve.getData()[0]
 
 
 def seconds(dates: Sequence[str] | np.ndarray) -> np.ndarray:
@@ -184,10 +189,17 @@ class PricePlot(QWidget):
         self.stack.addWidget(self.hint)
         self.stack.addWidget(self.plot)
         self.readout = named(QLabel(" "), "priceReadoutLabel", "Date and values under the mouse")
+        self.whole = named(
+            QCheckBox("Whole history"), "wholeHistoryCheck", "Show every date, not just the recent months and forecast"
+        )
+        self.whole.toggled.connect(self._frame)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.readout, 1)
+        bottom.addWidget(self.whole)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self.readout)
+        layout.addLayout(bottom)
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
@@ -228,14 +240,35 @@ class PricePlot(QWidget):
             self.band_low.setData(x, days.lower)
             self.band_high.setData(x, days.upper)
             self._series["forecast"] = (x, days.value)
-        self.plot.enableAutoRange()
+        self._frame()
+
+    def _frame(self) -> None:
+        """The recent months and the forecast (a forecast is a sliver at the end of years of history), or all."""
+        actual = self._series.get("actual")
+        forecast = self._series.get("forecast")
+        if self.whole.isChecked() or actual is None or forecast is None:
+            self.plot.enableAutoRange()
+            return
+        end = forecast[0][-1]
+        start = max(actual[0][0], actual[0][-1] - RECENT_DAYS * 86400)
+        shown = [(x, y) for x, y in self._series.values() if len(x)]
+        shown.append((seconds_of(self.band_low), self.band_low.getData()[1]))
+        shown.append((seconds_of(self.band_high), self.band_high.getData()[1]))
+        low, high = np.inf, -np.inf
+        for xs, ys in shown:
+            if xs is None or ys is None or not len(xs):
+                continue
+            inside = (xs >= start) & (xs <= end)
+            if inside.any():
+                low, high = min(low, float(np.nanmin(ys[inside]))), max(high, float(np.nanmax(ys[inside])))
+        self.plot.setXRange(start, end, padding=0.02)
+        if np.isfinite(low) and np.isfinite(high):
+            self.plot.setYRange(low, high, padding=0.05)
 
     def curve_lengths(self) -> dict[str, int]:
-        """Points drawn per curve (for tests and the self-test)."""
+        """Points each curve holds, whatever part of them is in view (for tests and the self-test)."""
         lengths = {"actual": self.actual, "forecast": self.forecast, **self.predicted}
-        return {
-            name: len(curve.getData()[0] if curve.getData()[0] is not None else []) for name, curve in lengths.items()
-        }
+        return {name: 0 if curve.xData is None else len(curve.xData) for name, curve in lengths.items()}
 
     def _on_mouse_moved(self, position: QPointF) -> None:
         view = self.plot.getPlotItem().vb

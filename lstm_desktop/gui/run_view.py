@@ -25,6 +25,18 @@ def aligned_rows(frames: tuple) -> int:
     return len(index)
 
 
+def forecast_caption(report: object) -> str:
+    """What the forecast table shows, in words."""
+    days = report.forecast
+    if not len(days):
+        return "No forecast: Forecast days is 0."
+    return (
+        f"{len(days)} trading days ({report.data.calendar} calendar) after {report.data.end}, "
+        f"{report.data.ticker} {report.data.price_column}; {report.band.level:.0%} band: {report.band.method}. "
+        f"{report.future_inputs}"
+    )
+
+
 class RunView:
     """Renders the state into the window's panels, plots and tables on every change."""
 
@@ -66,16 +78,19 @@ class RunView:
             dates, prices = target_series(run.data.frames, run.report.settings.dataset.target)
             w.price_plot.show_run(dates, prices, run.report)
             w.loss_plot.set_history(run.report.history, run.report.best_epoch)
-            w.metrics.show_metrics(run.report.metrics)
+            w.metrics.show_run(run.report)
+            w.forecast_table.show_forecast(run.report.forecast, forecast_caption(run.report))
         elif loaded is not None:
             dates, prices = target_series(loaded.frames, self.state.project.settings.dataset.target)
             w.price_plot.show_prices(dates, prices, loaded.frames[0].ticker)
             w.loss_plot.clear()
             w.metrics.clear()
+            w.forecast_table.clear()
         else:
             w.price_plot.clear()
             w.loss_plot.clear()
             w.metrics.clear()
+            w.forecast_table.clear()
         w.refresh_buttons()
 
     def show_settings(self) -> None:

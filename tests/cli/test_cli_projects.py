@@ -74,7 +74,7 @@ def test_bad_project_files_exit_2(capsys, tmp_path: Path) -> None:
 def test_train_adds_runs_to_a_project_and_show_picks_any(capsys, tmp_path: Path) -> None:
     path = tmp_path / "many.lstmproj"
     base = ["train", "--sample", "IBM", "--start", "2010-01-01", "--epochs", "1", "--project", str(path), "--quiet"]
-    for extra in (["--hidden", "4"], ["--hidden", "6"], ["--target-mode", "log_return"]):
+    for extra in (["--hidden", "4"], ["--hidden", "6"], ["--target-mode", "price"]):
         code, _, err = run_cli(capsys, *base, *[a for a in FAST if a not in ("--hidden", "8")], *extra)
         assert code == 0, err
     code, out, _ = run_cli(capsys, "show", str(path), "--json")

@@ -49,10 +49,16 @@ def test_split_is_chronological_and_targets_stay_inside_their_split(aapl_frames)
     assert data.anchors["train"].max() + 5 < val_at
     assert data.anchors["val"].min() + 1 >= val_at and data.anchors["val"].max() + 5 < test_at
     assert data.anchors["test"].min() + 1 >= test_at
-    train_prices = data.prices[:val_at]
+    returns = data.features[:val_at, 0]  # log-return mode (the default): the training rows' returns
     scaler = data.feature_scaler
     assert scaler.names == ("Adj Close",)
-    assert scaler.offset == (train_prices.min(),) and scaler.scale == (train_prices.max() - train_prices.min(),)
+    assert scaler.offset == (returns.min(),) and scaler.scale == (returns.max() - returns.min(),)
+    priced = build_dataset(aapl_frames, DatasetSpec(window=30, horizon=5, target_mode="price"))
+    relative = np.log(
+        priced.raw_windows(priced.anchors["train"])[:, :, 0] / priced.prices[priced.anchors["train"]][:, None]
+    )
+    assert priced.feature_scaler.offset == (relative.min(),)  # the training windows, each relative to its last day
+    assert priced.anchors["train"].max() < priced.bounds[0]
     assert data.x["train"].shape[1:] == (30, 1) and data.y["test"].shape[1] == 5
 
 
@@ -66,11 +72,14 @@ def test_split_by_dates(aapl_frames) -> None:
 
 def test_too_little_data_is_refused_with_numbers(aapl_frames) -> None:
     short = type(aapl_frames[0])(**{**aapl_frames[0].__dict__, "frame": aapl_frames[0].frame.iloc[:120]})
-    with pytest.raises(BadInput, match="Too little data: 120 rows, but window 100 and horizon 1 need"):
+    message = r"Too little data: 120 rows \(119 daily returns\), but window 100 and horizon 1 need"
+    with pytest.raises(BadInput, match=message):
         build_dataset([short], DatasetSpec(window=100))
     short.frame = aapl_frames[0].frame.iloc[:150]
     with pytest.raises(BadInput, match="Too little data for the train split: 6 windows"):
-        build_dataset([short], DatasetSpec(window=100))
+        build_dataset([short], DatasetSpec(window=100, target_mode="price"))
+    with pytest.raises(BadInput, match="Too little data for the train split: 5 windows"):
+        build_dataset([short], DatasetSpec(window=100))  # log returns: the first day has none
     with pytest.raises(BadInput, match="Too little data for the val split"):
         build_dataset([short], DatasetSpec(window=20, val_frac=0.01))
 
@@ -140,8 +149,9 @@ def test_dates_are_tz_naive_sorted_unique(aapl_frames) -> None:
 
 @pytest.mark.parametrize("rows", [60, 100, 140, 160, 200, 400])
 @pytest.mark.parametrize(("window", "horizon"), [(20, 1), (50, 5), (100, 1)])
-def test_the_inline_size_check_agrees_with_building_the_dataset(aapl_frames, rows, window, horizon) -> None:
-    spec = DatasetSpec(window=window, horizon=horizon)
+@pytest.mark.parametrize("mode", ["price", "log_return"])
+def test_the_inline_size_check_agrees_with_building_the_dataset(aapl_frames, rows, window, horizon, mode) -> None:
+    spec = DatasetSpec(window=window, horizon=horizon, target_mode=mode)
     frame = type(aapl_frames[0])(**{**aapl_frames[0].__dict__, "frame": aapl_frames[0].frame.iloc[:rows]})
     problem = spec.size_problem(rows)
     try:

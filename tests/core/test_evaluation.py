@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_desktop.core.assess.band import validation_band
+from lstm_desktop.core.assess.assessment import assess
 from lstm_desktop.core.assess.evaluation import evaluate, score, skill
-from lstm_desktop.core.assess.forecast import forecast
 from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
 from lstm_desktop.core.learn.model import ModelSpec
 from lstm_desktop.core.learn.training import TrainSpec, train
@@ -52,8 +51,7 @@ def test_baselines_use_the_real_prices(aapl_frames) -> None:
 def test_forecast_dates_and_band(aapl_frames, mode: str, horizon: int) -> None:
     data = build_dataset(aapl_frames, DatasetSpec(window=20, target_mode=mode, horizon=horizon))
     result = train(data, ModelSpec(layers=1, hidden=8), TrainSpec(epochs=1, threads=1))
-    _, predictions = evaluate(data, result.model)
-    days = forecast(data, result.model, 12, validation_band(predictions["val"]))
+    days = assess(data, result.model, 12).forecast
     assert len(days) == 12
     dates = pd.DatetimeIndex(days.dates)
     assert dates[0] > data.dates[-1] and (dates.day_of_week < 5).all() and dates.is_monotonic_increasing
@@ -74,7 +72,9 @@ def test_predictions_csv_export(aapl_frames) -> None:
     assert lines[0] == "date,split,actual,predicted,lower,upper"
     test = report.predictions["test"]
     last = len(report.predictions["train"]) + len(report.predictions["val"]) + len(test)
-    assert lines[last] == f"{test.dates[-1]},test,{float(test.actual[-1])!r},{float(test.predicted[-1])!r},,"
+    values = [test.actual[-1], test.predicted[-1], test.lower[-1], test.upper[-1]]
+    assert lines[last] == f"{test.dates[-1]},test," + ",".join(repr(float(v)) for v in values)
+    assert lines[1].endswith(",,")  # training predictions carry no band
     days = report.forecast
     expected = [float(days.value[0]), float(days.lower[0]), float(days.upper[0])]
     assert lines[last + 1] == f"{days.dates[0]},forecast,," + ",".join(map(repr, expected))

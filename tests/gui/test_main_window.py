@@ -93,6 +93,11 @@ def test_load_train_watch_stop(qtbot, window) -> None:
     assert window.metrics.table.rowCount() >= 9
     assert "tomorrow = today" in window.metrics.summary.text()
     assert "stopped by you" in window.progress.format()
+    table = window.forecast_table.table  # the forecast as a table: date, value, band
+    assert table.rowCount() == 12 and table.item(0, 0).text() == str(report.forecast.dates[0])
+    assert float(table.item(0, 2).text()) <= float(table.item(0, 1).text()) <= float(table.item(0, 3).text())
+    assert "band held" in window.metrics.band.text() and "test origins" in window.metrics.band.text()
+    assert window.forecast_table.text().splitlines()[0] == "Date\tForecast\tLower\tUpper"
     assert window.isWindowModified()
 
 

@@ -24,6 +24,7 @@ WIDGETS = {
     "patienceSpin": (TrainSpec, "patience"),
     "seedSpin": (TrainSpec, "seed"),
     "forecastDaysSpin": (RunConfig, "forecast_days"),
+    "threadsSpin": (TrainSpec, "threads"),
 }
 CHOICES = {
     "targetCombo": (DatasetSpec, "target"),

@@ -15,7 +15,8 @@ from torch import nn
 from ..learn.dataset import Dataset
 from ..learn.predict import predict_scaled
 from ..report import Scores, Series, SplitScores
-from .verdict import skill_verdict
+from .baselines import Ridge, fit_linear_baseline, linear_one_step
+from .verdict import verdict
 
 
 def score(actual: np.ndarray, predicted: np.ndarray, last: np.ndarray) -> Scores:
@@ -44,17 +45,28 @@ def training_drift(prices: np.ndarray) -> float:
     return float(np.mean(np.diff(prices)))
 
 
-def score_split(actual: np.ndarray, predicted: np.ndarray, last: np.ndarray, drift: float) -> SplitScores:
-    """The model and the baselines on one block of one-step-ahead predictions."""
+def score_split(
+    actual: np.ndarray,
+    predicted: np.ndarray,
+    last: np.ndarray,
+    drift: float,
+    linear: np.ndarray | None = None,
+    train_range: tuple[float, float] | None = None,
+) -> SplitScores:
+    """The model and every baseline on one block of one-step-ahead predictions, and the verdict."""
     model = score(actual, predicted, last)
     persistence = score(actual, last, last)
     value = skill(model.rmse, persistence.rmse)
+    outside = None
+    if train_range is not None:
+        outside = float(np.mean((actual < train_range[0]) | (actual > train_range[1])))
     return SplitScores(
         model=model,
         persistence=persistence,
         drift=score(actual, last + drift, last),
         skill=value,
-        verdict=skill_verdict(value),
+        linear=score(actual, linear, last) if linear is not None else None,
+        verdict=verdict(predicted - actual, last - actual, value, outside),
     )
 
 
@@ -73,16 +85,23 @@ def one_step(dataset: Dataset, model: nn.Module, split: str) -> Series:
 
 
 def evaluate(
-    dataset: Dataset, model: nn.Module, splits: tuple[str, ...] = ("train", "val", "test")
+    dataset: Dataset, model: nn.Module, splits: tuple[str, ...] = ("train", "val", "test"), ridge: Ridge | None = None
 ) -> tuple[dict[str, SplitScores], dict[str, Series]]:
-    """(scores, one-step predictions) for each of `splits`."""
+    """(scores, one-step predictions) for each of `splits`; the linear baseline is fitted here unless given."""
     r = dataset.rows
-    drift = training_drift(dataset.prices[r.start : r.val_at])
+    train_prices = dataset.prices[r.start : r.val_at]
+    drift = training_drift(train_prices)
+    ridge = ridge or fit_linear_baseline(dataset)
+    # only a model of the price level is bound to the training range: for it, the share outside is a cause
+    bounds = (
+        (float(train_prices.min()), float(train_prices.max())) if dataset.spec.target_mode == "price_level" else None
+    )
     metrics: dict[str, SplitScores] = {}
     predictions: dict[str, Series] = {}
     for split in splits:
         series = one_step(dataset, model, split)
         last = dataset.prices[dataset.anchors[split]]
-        metrics[split] = score_split(series.actual, series.predicted, last, drift)
+        linear = linear_one_step(dataset, ridge, split)
+        metrics[split] = score_split(series.actual, series.predicted, last, drift, linear, bounds)
         predictions[split] = series
     return metrics, predictions

@@ -1,8 +1,15 @@
 """From prices to model-ready windows: inputs, target, chronological split, train-only scaling.
 
-A sample is anchored at row i (the last known day): its input is rows i-window+1..i of the scaled inputs and its
-targets are rows i+1..i+horizon. A sample belongs to the split holding all its target rows, so no training or
-validation target lies in a later period, and the scalers see training rows only.
+A sample is anchored at row i (the last known day): its input is rows i-window+1..i of the inputs and its targets
+are rows i+1..i+horizon. A sample belongs to the split holding all its target rows, so no training or validation
+target lies in a later period, and the scalers see training rows only.
+
+Both targets are scale-free, so prices above anything seen in training are no harder than any others:
+- log return: the inputs are daily log returns (volume as log), the targets the next days' log returns;
+- price: each window's prices are taken relative to the window's last day (log of price / last price) and the
+  targets are log(price / last price) for the next days: the shape of the path, at any price level.
+The price level itself, scaled on the training rows (`price_level`), is how projects of schema 3 and older were
+trained; it is kept so that they reopen and forecast as they did. It cannot reach prices above the training range.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ class Dataset:
     x: dict[str, np.ndarray]  # split -> (samples, window, n_inputs) float32
     y: dict[str, np.ndarray]  # split -> (samples, horizon) float32, scaled targets
     notes: list[str]
+    calendar: str = "XNYS"  # the trading days of the target's exchange (exchange_calendars name)
 
     @property
     def n_features(self) -> int:
@@ -66,14 +74,59 @@ class Dataset:
 
     def to_prices(self, scaled: np.ndarray, anchors: np.ndarray) -> np.ndarray:
         """Model outputs (samples, horizon), scaled, to price paths (samples, horizon) after each anchor."""
-        values = self.target_scaler.inverse(np.asarray(scaled).reshape(-1, 1)).reshape(np.shape(scaled))
-        if self.spec.target_mode == "price":  # a price below zero is meaningless: floor it just above zero
-            return np.maximum(values, 1e-6 * float(self.prices[self.rows.start : self.rows.val_at].min()))
-        return self.prices[anchors][:, None] * np.exp(np.cumsum(values, axis=1))
+        return paths_from(self.spec.target_mode, self.target_values(scaled), self.prices[anchors])
 
-    def scale_window(self, raw_rows: np.ndarray) -> np.ndarray:
-        """(window, n_inputs) raw rows to a scaled float32 input."""
-        return self.feature_scaler.transform(raw_rows).astype(np.float32)
+    def target_values(self, scaled: np.ndarray) -> np.ndarray:
+        """Scaled model outputs (samples, horizon) to target values: log returns, or log(price / last price)."""
+        return self.target_scaler.inverse(np.asarray(scaled).reshape(-1, 1)).reshape(np.shape(scaled))
+
+    def scale_windows(self, windows: np.ndarray) -> np.ndarray:
+        """(samples, window, n_inputs) raw rows to scaled float32 model inputs."""
+        return scale_windows(self.spec.target_mode, self.inputs, self.feature_scaler, windows)
+
+    def raw_windows(self, anchors: np.ndarray) -> np.ndarray:
+        """(samples, window, n_inputs) raw rows ending at each anchor."""
+        return raw_windows(self.features, self.spec.window, anchors)
+
+
+CHUNK = 1024  # windows transformed at a time (bounds the float64 temporaries of a large window)
+
+
+def raw_windows(features: np.ndarray, window: int, anchors: np.ndarray) -> np.ndarray:
+    """(samples, window, n_inputs) raw rows ending at each anchor row."""
+    view = np.lib.stride_tricks.sliding_window_view(features, window, axis=0)  # (n - window + 1, f, window)
+    return view[np.asarray(anchors) - window + 1].transpose(0, 2, 1)
+
+
+def scale_windows(mode: str, inputs: tuple[InputColumn, ...], scaler: Scaler, windows: np.ndarray) -> np.ndarray:
+    """Raw windows to scaled float32 model inputs, a chunk at a time."""
+    out = np.empty(windows.shape, dtype=np.float32)
+    for start in range(0, len(windows), CHUNK):
+        part = window_values(mode, inputs, windows[start : start + CHUNK])
+        out[start : start + CHUNK] = scaler.transform(part.reshape(-1, part.shape[-1])).reshape(part.shape)
+    return out
+
+
+def paths_from(mode: str, values: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Price paths (samples, steps) from target values after prices `last` (samples,)."""
+    last = np.asarray(last, dtype=np.float64)[:, None]
+    if mode == "price":
+        return last * np.exp(values)
+    if mode == "price_level":  # a price at or below zero is meaningless: floor it far below the last price
+        return np.maximum(values, 1e-6 * last)
+    return last * np.exp(np.cumsum(values, axis=1))
+
+
+def window_values(mode: str, inputs: tuple[InputColumn, ...], windows: np.ndarray) -> np.ndarray:
+    """What the model sees of raw windows before scaling: in price mode each price column relative to its last
+    day (log ratio) and volume as log; in log-return mode the rows are already returns (see feature_matrix)."""
+    if mode != "price":
+        return np.asarray(windows, dtype=np.float64)
+    values = np.asarray(windows, dtype=np.float64).copy()
+    price = np.array([item.is_price for item in inputs])
+    values[..., price] = np.log(values[..., price] / values[:, -1:, price])
+    values[..., ~price] = np.log1p(values[..., ~price])
+    return values
 
 
 def input_columns(frames: list[PriceFrame], spec: DatasetSpec) -> tuple[InputColumn, ...]:
@@ -85,9 +138,9 @@ def input_columns(frames: list[PriceFrame], spec: DatasetSpec) -> tuple[InputCol
 
 def feature_matrix(
     frames: list[PriceFrame], spec: DatasetSpec
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, tuple[InputColumn, ...], list[str]]:
-    """Input columns, target prices and target values (price or log return), aligned on the dates all tickers
-    share; the inputs; and notes about the alignment. In log-return mode the first day is dropped (no return).
+) -> tuple[pd.DataFrame, np.ndarray, tuple[InputColumn, ...], list[str]]:
+    """Input columns and target prices, aligned on the dates all tickers share; the inputs; and notes about the
+    alignment. In log-return mode the columns are daily log returns (volume as log) and the first day is dropped.
 
     With Adj Close as target, the target ticker's Open/High/Low/Close are put on the same adjusted basis.
     """
@@ -103,17 +156,15 @@ def feature_matrix(
     table["price"] = base[spec.target]
     table = table.dropna()
     prices = table.pop("price").to_numpy(dtype=np.float64)
-    targets = prices
     if spec.target_mode == "log_return":  # stationary inputs: price columns as log returns, volume as log
         for index, item in enumerate(inputs):
             table[index] = np.log1p(table[index]) if not item.is_price else np.log(table[index]).diff()
-        targets = np.log(prices[1:] / prices[:-1])
         table, prices = table.iloc[1:], prices[1:]
     notes = []
     if len(frames) > 1:
         dropped = len(base) - len(table)
         notes.append(f"aligned {len(frames)} tickers on {len(table)} common dates ({dropped} dropped)")
-    return table, prices, targets, inputs, notes
+    return table, prices, inputs, notes
 
 
 def split_rows(dates: pd.DatetimeIndex, spec: DatasetSpec) -> SplitRows:
@@ -136,34 +187,81 @@ def split_rows(dates: pd.DatetimeIndex, spec: DatasetSpec) -> SplitRows:
     return SplitRows(0, n - n_val - n_test, n - n_test, n)
 
 
-def build_dataset(frames: list[PriceFrame], spec: DatasetSpec, rows: SplitRows | None = None) -> Dataset:
+def build_dataset(
+    frames: list[PriceFrame],
+    spec: DatasetSpec,
+    rows: SplitRows | None = None,
+    scalers: tuple[Scaler, Scaler] | None = None,
+) -> Dataset:
     """Windows for each split, scalers fitted on training rows only. Raises BadInput on too little data.
 
-    `rows` fixes the split by row (walk-forward folds); by default the spec's fractions or dates decide."""
+    `rows` fixes the split by row (walk-forward folds); by default the spec's fractions or dates decide.
+    `scalers` (inputs, target) are a stored run's: a reopened run uses exactly the scalers it was trained with."""
     spec.validate()
-    table, prices, targets, inputs, notes = feature_matrix(frames, spec)
+    _refuse_missing_columns(frames, spec)
+    table, prices, inputs, notes = feature_matrix(frames, spec)
     dates = pd.DatetimeIndex(table.index)
     raw = table.to_numpy(dtype=np.float64)
     n, window, horizon = len(dates), spec.window, spec.horizon
     need = window + horizon + sum(MIN_WINDOWS.values()) + 2 * horizon
     if rows is None and n < need:
+        counted = f"{n + 1} rows ({n} daily returns)" if spec.target_mode == "log_return" else f"{n} rows"
         raise BadInput(
-            f"Too little data: {n} rows, but window {window} and horizon {horizon} need at least {need}. "
+            f"Too little data: {counted}, but window {window} and horizon {horizon} need at least {need}. "
             "Load a longer date range or use a shorter window."
         )
     rows = rows or split_rows(dates, spec)
-    train_rows = slice(rows.start, rows.val_at)
-    feature_scaler = Scaler.fit(spec.scaler, [i.label for i in inputs], raw[train_rows])
-    target_scaler = Scaler.fit(spec.scaler, ["target"], targets[train_rows].reshape(-1, 1))
-    scaled_x = feature_scaler.transform(raw).astype(np.float32)
-    scaled_y = target_scaler.transform(targets.reshape(-1, 1)).ravel().astype(np.float32)
     anchors = _anchors(rows, window, horizon, n)
-    windows = np.lib.stride_tricks.sliding_window_view(scaled_x, window, axis=0)  # (n-w+1, f, w)
-    xs, ys = {}, {}
-    for split, chosen in anchors.items():
-        xs[split] = np.ascontiguousarray(windows[chosen - window + 1].transpose(0, 2, 1))
-        ys[split] = np.stack([scaled_y[chosen + k] for k in range(1, horizon + 1)], axis=1)
-    return Dataset(spec, dates, prices, raw, inputs, feature_scaler, target_scaler, rows, anchors, xs, ys, notes)
+    steps = np.arange(1, horizon + 1)
+    targets = {split: target_values(spec.target_mode, prices, chosen, steps) for split, chosen in anchors.items()}
+    if scalers is not None:
+        feature_scaler, target_scaler = scalers
+    else:
+        feature_scaler = _fit_input_scaler(spec, inputs, raw, rows, anchors["train"])
+        target_scaler = Scaler.fit(spec.scaler, ["target"], targets["train"].reshape(-1, 1))
+    x = {
+        s: scale_windows(spec.target_mode, inputs, feature_scaler, raw_windows(raw, window, a))
+        for s, a in anchors.items()
+    }
+    y = {s: target_scaler.transform(v.reshape(-1, 1)).reshape(v.shape).astype(np.float32) for s, v in targets.items()}
+    calendar = frames[0].trading_calendar
+    return Dataset(
+        spec, dates, prices, raw, inputs, feature_scaler, target_scaler, rows, anchors, x, y, notes, calendar
+    )
+
+
+def target_values(mode: str, prices: np.ndarray, anchors: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """(samples, horizon) targets after each anchor: daily log returns, or log(price / price at the anchor)."""
+    ahead = prices[anchors[:, None] + steps]
+    if mode == "price":
+        return np.log(ahead / prices[anchors][:, None])
+    if mode == "price_level":
+        return ahead
+    before = prices[anchors[:, None] + steps - 1]
+    return np.log(ahead / before)
+
+
+def _fit_input_scaler(
+    spec: DatasetSpec, inputs: tuple[InputColumn, ...], raw: np.ndarray, rows: SplitRows, train: np.ndarray
+) -> Scaler:
+    """The input scaler, fitted on the training rows only: the rows themselves (log returns), or every training
+    window's relative values (price mode), which see no row outside the training period either."""
+    names = [i.label for i in inputs]
+    if spec.target_mode != "price":  # log returns and price levels: the training rows
+        return Scaler.fit(spec.scaler, names, raw[rows.start : rows.val_at])
+    values = window_values(spec.target_mode, inputs, raw_windows(raw, spec.window, train))
+    return Scaler.fit(spec.scaler, names, values.reshape(-1, values.shape[-1]))
+
+
+def _refuse_missing_columns(frames: list[PriceFrame], spec: DatasetSpec) -> None:
+    """An input column the target's prices do not have is refused by name (not a KeyError later)."""
+    columns = frames[0].frame.columns
+    missing = [c for c in (*spec.input_columns(), spec.target) if c not in columns]
+    if missing:
+        raise BadInput(
+            f"The prices of {frames[0].ticker} have no {missing[0]} column (they have {', '.join(columns)}). "
+            "Choose other inputs or another target."
+        )
 
 
 def _anchors(rows: SplitRows, window: int, horizon: int, n: int) -> dict[str, np.ndarray]:

@@ -24,3 +24,12 @@ def predictions_csv(report: RunReport) -> str:
     for date, value, low, high in zip(np.datetime_as_string(days.dates), days.value, days.lower, days.upper):
         lines.append(f"{date},forecast,,{_cell(value)},{_cell(low)},{_cell(high)}")
     return "\n".join(lines) + "\n"
+
+
+def forecast_csv(report: RunReport) -> str:
+    """The forecast alone: date, value, lower, upper."""
+    days = report.forecast
+    lines = ["date,value,lower,upper"]
+    for date, value, low, high in zip(np.datetime_as_string(days.dates), days.value, days.lower, days.upper):
+        lines.append(f"{date},{_cell(value)},{_cell(low)},{_cell(high)}")
+    return "\n".join(lines) + "\n"

@@ -27,6 +27,9 @@ def single_run_to_runs(meta: dict, entries: dict[str, bytes]) -> tuple[dict, dic
     prices = entries.get("prices.csv")
     if prices is None:
         raise KeyError("prices.csv")
+    dataset = meta["settings"]["dataset"]
+    if dataset.get("target_mode", "price") == "price":  # the price level, scaled on the training rows
+        dataset["target_mode"] = "price_level"
     data_id = content_id("d", prices)
     new_entries = {f"prices/{data_id}.csv": prices}
     runs = []

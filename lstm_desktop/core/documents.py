@@ -1,0 +1,122 @@
+"""The `--json` documents of ARCHITECTURE.md, rendered from typed reports (their keys keep their names and meaning;
+more may be added)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .codec import to_json
+from .learn.scaling import Scaler
+from .report import BacktestReport, FoldReport, Forecast, RunReport, Series, SplitScores
+
+
+def _scaler_params(info: Scaler) -> dict:
+    keys = ("min", "range") if info.kind == "minmax" else ("mean", "std")
+    return {name: {keys[0]: o, keys[1]: s} for name, o, s in zip(info.names, info.offset, info.scale)}
+
+
+def _rows(series: Series) -> list[dict]:
+    dates = np.datetime_as_string(series.dates.astype("datetime64[D]")).tolist()
+    rows = [{"date": d, "actual": a, "predicted": p} for d, a, p in zip(dates, series.actual, series.predicted)]
+    if series.lower is not None and series.upper is not None:
+        for row, low, high in zip(rows, series.lower, series.upper):
+            row["lower"], row["upper"] = low, high
+    return to_json(rows)
+
+
+def forecast_rows(days: Forecast) -> list[dict]:
+    dates = np.datetime_as_string(days.dates.astype("datetime64[D]")).tolist()
+    rows = [
+        {"date": d, "value": v, "lower": lo, "upper": hi}
+        for d, v, lo, hi in zip(dates, days.value, days.lower, days.upper)
+    ]
+    return to_json(rows)
+
+
+def run_document(report: RunReport) -> dict:
+    """The `--json` document: the keys of ARCHITECTURE.md, plus the settings and what else the run knows."""
+    metrics = {split: _split_scores(entry) for split, entry in report.metrics.items()}
+    return {
+        "data": to_json(report.data),
+        "settings": to_json(report.settings),
+        "split": to_json(report.split),
+        "windows": dict(report.windows),
+        "scaler": {
+            "kind": report.feature_scaler.kind,
+            "fitted_on": "train",
+            "params": _scaler_params(report.feature_scaler),
+            "target": {"mode": report.settings.dataset.target_mode, "params": _scaler_params(report.target_scaler)},
+        },
+        "inputs": to_json(report.inputs),
+        "future_inputs": report.future_inputs,
+        "history": to_json(report.history),
+        "best_epoch": report.best_epoch,
+        "stopped": report.stopped,
+        "device": report.device,
+        "threads": report.threads,
+        "seconds": to_json(report.seconds),
+        "metrics": metrics,
+        "predictions": {split: _rows(series) for split, series in report.predictions.items()},
+        "forecast": forecast_rows(report.forecast),
+        "band": to_json(report.band),
+        "versions": dict(report.versions),
+        **({"backtest": backtest_document(report.backtest)} if report.backtest is not None else {}),
+    }
+
+
+def _split_scores(entry: SplitScores) -> dict:
+    item = to_json(entry)
+    for key in ("linear", "verdict", "multistep"):
+        if item.get(key) is None:
+            item.pop(key, None)
+    return item
+
+
+def _fold(fold: FoldReport) -> dict:
+    scores = {k: v for k, v in _split_scores(fold.metrics).items() if k != "multistep"}
+    return {
+        "fold": fold.fold,
+        "train": list(fold.train),
+        "val": list(fold.val),
+        "test": list(fold.test),
+        "windows": dict(fold.windows),
+        "trained": fold.trained,
+        "epochs": fold.epochs,
+        "seconds": fold.seconds,
+        "stopped": fold.stopped,
+        "metrics": scores,
+        "coverage": to_json(fold.coverage.overall) if fold.coverage else None,
+        "coverage_by_step": to_json(fold.coverage.by_step) if fold.coverage else None,
+        "predictions": _rows(fold.predictions),
+    }
+
+
+def backtest_document(report: BacktestReport) -> dict:
+    """The `backtest` key: settings, every fold, the aggregate."""
+    settings = to_json(report.settings)
+    settings["train_days"] = settings["train_days"] or None  # null: an expanding window
+    settings["workers"] = report.workers
+    aggregate = None
+    if report.aggregate is not None:
+        a = report.aggregate
+        aggregate = {
+            "folds": a.folds,
+            "beats_persistence": a.beats_persistence,
+            "skill_median": to_json(a.skill_median),
+            "skill_mean": to_json(a.skill_mean),
+            "skill_std": to_json(a.skill_std),
+            "skill_min": to_json(a.skill_min),
+            "skill_max": to_json(a.skill_max),
+            "pooled": to_json(a.pooled),
+            "coverage": to_json(a.coverage) if a.coverage else None,
+            "verdict": a.verdict,
+        }
+    return {
+        "settings": settings,
+        "threads": report.threads,
+        "seconds": report.seconds,
+        "complete": report.complete,
+        "problems": list(report.problems),
+        "folds": [_fold(f) for f in report.folds],
+        "aggregate": aggregate,
+    }
