@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     forecast.add_argument("--run", metavar="ID", help="which run of the project (default: the current one)")
     forecast.add_argument("--json", action="store_true")
 
+    from lstm_desktop.cli_many import register
+
+    register(sub, add_output_args)
+
     show = sub.add_parser("show", help="print a saved project's run")
     show.add_argument("project", metavar="PROJECT")
     show.add_argument("--run", metavar="ID", help="which run of the project (default: the current one)")
@@ -174,6 +178,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_STOPPED if report.stopped == "user" else EXIT_OK
 
 
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_many import cmd_backtest as backtest
+
+    return backtest(args, err, ctrl_c_stops, open_for_adding, save_and_print)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
     from lstm_desktop.core.store.documents import project_document
@@ -232,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "train": cmd_train,
         "show": cmd_show,
         "forecast": cmd_forecast,
+        "backtest": cmd_backtest,
     }
     try:
         return handlers[args.command](args)

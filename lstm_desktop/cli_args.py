@@ -12,7 +12,15 @@ import typing
 from typing import Any
 
 from lstm_desktop.core.errors import BadInput
-from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec, describe_range
+from lstm_desktop.core.specs import (
+    BacktestSpec,
+    DataRequest,
+    DatasetSpec,
+    ModelSpec,
+    RunConfig,
+    TrainSpec,
+    describe_range,
+)
 
 SPEC_GROUPS = (("dataset", DatasetSpec), ("model", ModelSpec), ("train", TrainSpec))
 
@@ -43,6 +51,9 @@ def _add_field(group: argparse._ArgumentGroup, cls: type, field: dataclasses.Fie
     flag = flag_of(field)
     if typing.get_origin(kind) is tuple:  # a list of names, comma-separated
         group.add_argument(flag, dest=field.name, default="", help=_help(field) + "; comma-separated")
+        return
+    if kind is bool:
+        group.add_argument(flag, dest=field.name, action="store_true", help=field.metadata["help"])
         return
     options: dict[str, Any] = {"dest": field.name, "default": field.default, "help": _help(field)}
     if kind in (int, float):
@@ -77,6 +88,18 @@ def add_settings_args(parser: argparse.ArgumentParser) -> None:
             _add_field(group, cls, field)
     group = parser.add_argument_group("forecast")
     _add_field(group, RunConfig, next(f for f in dataclasses.fields(RunConfig) if f.name == "forecast_days"))
+
+
+def add_backtest_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("walk-forward backtest")
+    for field in dataclasses.fields(BacktestSpec):
+        _add_field(group, BacktestSpec, field)
+
+
+def backtest_spec(args: argparse.Namespace) -> BacktestSpec:
+    spec = BacktestSpec(**{f.name: getattr(args, f.name) for f in dataclasses.fields(BacktestSpec)})
+    spec.validate()
+    return spec
 
 
 def data_request(args: argparse.Namespace) -> DataRequest:

@@ -1,0 +1,75 @@
+"""What a worker runs for a backtest: a chain of folds (trained, warm-started or held, in order), or the ordinary
+run on all the data beside them. Plain data in (settings, prices, rows), plain JSON back."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..codec import to_json
+from ..events import EpochEnded
+from ..report import FoldReport, RunReport
+from ..run import FinishedRun, reassess, run
+from .plan import Fold
+
+
+@dataclasses.dataclass(frozen=True)
+class FoldEpoch:
+    """An epoch of one fold's training, as a worker reports it."""
+
+    fold: int
+    epoch: int
+    epochs: int
+    seconds: float
+    eta_seconds: float
+
+
+def fold_report(fold: Fold, report: RunReport, trained: bool) -> FoldReport:
+    return FoldReport(
+        fold=fold.number,
+        train=report.split["train"],
+        val=report.split["val"],
+        test=report.split["test"],
+        windows=dict(report.windows),
+        trained=trained,
+        epochs=len(report.history),
+        seconds=report.seconds,
+        stopped=report.stopped,
+        metrics=report.metrics["test"],
+        predictions=report.predictions["test"],
+        coverage=report.band.coverage.get("test"),
+    )
+
+
+def run_chain(payload: dict, report: Any, should_stop: Any) -> dict:
+    """The folds of one chain, oldest first; a stop keeps the folds that finished."""
+    config, frames, warm = payload["config"], payload["frames"], payload["warm_start"]
+    done: list[dict] = []
+    previous: FinishedRun | None = None
+    for fold in payload["folds"]:
+        if should_stop():
+            break
+        if fold.refit or previous is None:
+
+            def on_event(event: Any, number: int = fold.number) -> None:
+                if isinstance(event, EpochEnded):
+                    report(FoldEpoch(number, event.epoch, event.epochs, event.seconds, event.eta_seconds))
+
+            initial = previous.weights if warm and previous is not None else None
+            finished = run(config, frames, on_event=on_event, should_stop=should_stop, rows=fold.rows, initial=initial)
+            if finished.report.stopped == "user":
+                break  # not finished: not kept
+            trained = True
+        else:
+            finished, trained = reassess(previous, config, fold.rows), False
+        done.append(to_json(fold_report(fold, finished.report, trained)))
+        previous = finished
+    return {"folds": done}
+
+
+def run_whole(payload: dict, report: Any, should_stop: Any) -> dict:
+    """The ordinary run on all the data (its forecast is the one shown), with its weights."""
+    from safetensors.torch import save
+
+    finished = run(payload["config"], payload["frames"], on_event=report, should_stop=should_stop)
+    return {"report": to_json(finished.report), "weights": save(dict(finished.weights))}

@@ -1,0 +1,1 @@
+"""Where many independent items run: local worker processes, or a Dask cluster."""
