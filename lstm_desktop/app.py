@@ -1,7 +1,8 @@
 """The desktop application's entry point: `lstm-desktop` and `python -m lstm_desktop`.
 
 Only Qt is imported before the window shows; torch, pandas and yfinance load in worker threads when first
-needed, so the window appears fast.
+needed, so the window appears fast. The process never aborts at exit: a task that ignores the stop request is
+given EXIT_WAIT_MS, then left behind (see `leave`).
 """
 
 from __future__ import annotations
@@ -9,16 +10,19 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import sys
 import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from lstm_desktop import __version__
 
 log = logging.getLogger("lstm_desktop")
+EXIT_WAIT_MS = 10_000  # once the event loop has ended: how long a running task gets to honour the stop request
 
 
 def setup_logging() -> Path | None:
@@ -109,9 +113,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: window.files.open_path(Path(args.project)))
     else:
         QTimer.singleShot(0, window.files.offer_recovery)
-    code = app.exec()
-    window.shutdown_workers()
-    return code
+    return leave(window, app.exec(), EXIT_WAIT_MS)
+
+
+def leave(window: Any, code: int, wait_ms: int) -> int:
+    """`code`, once no worker thread is left running. A task still running `wait_ms` after the stop request is left
+    behind: the process ends at once with os._exit(code), because letting Python and Qt destroy a QThread that is
+    still running aborts the whole process (SIGABRT), losing the exit code and what the log had not written."""
+    if window.shutdown_workers(wait_ms):
+        return code
+    log.error(
+        "The task %r did not stop within %.1f s of quitting; leaving without waiting for it (exit code %d).",
+        window.tasks.name,
+        wait_ms / 1000,
+        code,
+    )
+    logging.shutdown()  # flush and close the log handlers: os._exit skips every clean-up
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

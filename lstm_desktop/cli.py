@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     forecast = sub.add_parser("forecast", help="forecast from a saved project, without retraining or network")
     forecast.add_argument("project", metavar="PROJECT")
-    forecast.add_argument("--days", type=int, default=30, help="trading days to forecast (30)")
+    forecast.add_argument("--days", type=int, default=30, help="trading days to forecast, 1 to 1000 (30)")
     forecast.add_argument("--run", metavar="ID", help="which run of the project (default: the current one)")
     forecast.add_argument("--json", action="store_true")
 
@@ -186,6 +187,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
+    from lstm_desktop.core.errors import BadInput
     from lstm_desktop.core.store.documents import project_document
     from lstm_desktop.core.store.project_io import load_project
 
@@ -194,17 +196,34 @@ def cmd_show(args: argparse.Namespace) -> int:
         from lstm_desktop.core.store.atomic import write_bytes_atomic
         from lstm_desktop.core.store.runs_table import runs_csv
 
-        write_bytes_atomic(Path(args.runs_csv), runs_csv(project).encode())
+        try:
+            write_bytes_atomic(Path(args.runs_csv), runs_csv(project).encode())
+        except OSError as exc:
+            raise BadInput(f"Cannot write {args.runs_csv}: {exc.strerror or exc}.") from exc
         err(f"wrote {args.runs_csv}")
-    document = project_document(project, args.run)
+    run = chosen_run(project, args.run, args.project)
     if args.json:
-        print_json(document)
-    elif args.run or project.current is not None:
-        run = project.find(args.run) if args.run else project.current
+        print_json(project_document(project, args.run))
+    elif run is not None:
         print(run_text(run.report))
     else:
         print(f"{args.project}: no trained model yet")
     return EXIT_OK
+
+
+def chosen_run(project: Any, run_id: str | None, path: str) -> Any:
+    """The run asked for (or the current one; None when nothing was trained), refusing a damaged one by name."""
+    from lstm_desktop.core.errors import BadInput
+    from lstm_desktop.core.store.project import DamagedRun
+
+    run = project.find(run_id) if run_id else project.current
+    if isinstance(run, DamagedRun):
+        raise BadInput(f"Run {run.name!r} ({run.id}) of {path} cannot be read: {run.problem}")
+    damaged = [r for r in project.runs if isinstance(r, DamagedRun)]
+    if run is None and damaged:
+        problems = "; ".join(f"{r.name!r}: {r.problem}" for r in damaged[:3])
+        raise BadInput(f"{path} has no run that can be read: {problems}")
+    return run
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
@@ -212,16 +231,16 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from lstm_desktop.core.documents import forecast_rows
     from lstm_desktop.core.errors import BadInput
     from lstm_desktop.core.run import forecast_again
-    from lstm_desktop.core.store.project import StoredRun
+    from lstm_desktop.core.specs import RunConfig, bounds
     from lstm_desktop.core.store.project_io import load_project
 
-    if not 1 <= args.days <= 1000:
-        raise BadInput(f"--days must be between 1 and 1000, not {args.days}.")
+    most = bounds(RunConfig, "forecast_days")[1]  # the most a run may forecast, as declared
+    if not 1 <= args.days <= most:
+        raise BadInput(f"--days must be between 1 and {most}, not {args.days}.")
     project = load_project(args.project)
-    run = project.find(args.run) if args.run else project.current
-    if not isinstance(run, StoredRun):
-        problem = run.problem if run is not None else "it has no trained model yet: train it first"
-        raise BadInput(f"Cannot forecast from {args.project}: {problem}")
+    run = chosen_run(project, args.run, args.project)
+    if run is None:
+        raise BadInput(f"Cannot forecast from {args.project}: it has no trained model yet: train it first.")
     days = forecast_again(run.report, run.data.frames, run.tensors(), args.days).forecast
     if args.json:
         print_json({"forecast": forecast_rows(days)})
@@ -252,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err("aborted")
         return EXIT_STOPPED
+    except BrokenPipeError:  # the reader went away (show ... | head): nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+        return EXIT_OK
 
 
 if __name__ == "__main__":

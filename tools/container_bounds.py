@@ -93,8 +93,8 @@ def random_tokens(tokens: list[bytes], count: int, seed: int = 0) -> bytes:
 def json_at_budget(path: Path, make: Callable[[int], bytes]) -> Path:
     """The largest document `make(n)` whose estimated parse cost fits the budget of the file it ends up in: both
     grow linearly with n, so one probe gives the size, then shrink until it fits."""
+    from lstm_desktop.core.store.container_format import MEMORY_BASE, MEMORY_PER_BYTE_SMALL, memory_budget
     from lstm_desktop.core.store.json_shape import json_shape
-    from lstm_desktop.core.store.project_file import MEMORY_BASE, MEMORY_PER_BYTE_SMALL, memory_budget
 
     def cost(document: bytes) -> int:
         return json_shape(document).memory(len(document)) + len(document)

@@ -100,18 +100,27 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
     barriers, which made training in the window up to 2x slower in earlier versions of this benchmark.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from lstm_desktop.gui.application import create_application
+
+    app = create_application()
+    window = _window_with_the_sample(epochs)
+    figures: dict = {"by_threads": {count: _lateness(window, count) for count in threads_options}}
+    figures["by_threads"] = {str(k): v for k, v in figures["by_threads"].items()}
+    figures["window_vs_headless"] = _window_against_headless(window, epochs, threads, pairs)
+    figures.update(_reopen_and_forecast(app, window))
+    if not window.shutdown_workers():
+        raise RuntimeError("a task of the window did not stop")
+    window.close()
+    return figures
+
+
+def _window_with_the_sample(epochs: int) -> object:
     from PySide6.QtWidgets import QMessageBox
 
     from lstm_desktop.app import preload_heavy_modules
-    from lstm_desktop.bench.training import history_median, train_from_command_line
-    from lstm_desktop.core import runtime
-    from lstm_desktop.core.codec import to_json
-    from lstm_desktop.core.run import forecast_again
-    from lstm_desktop.gui.application import create_application
     from lstm_desktop.gui.main_window import MainWindow
     from lstm_desktop.gui.self_test import wait_for
 
-    app = create_application()
     window = MainWindow()
     window.tell = lambda title, text: print(f"{title}: {text}", file=sys.stderr)
     window.ask = lambda *args: QMessageBox.StandardButton.Discard
@@ -122,21 +131,31 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
         raise RuntimeError("the sample did not load")
     window.model_panel.epochs.setValue(epochs)
     window.model_panel.patience.setValue(0)
-    figures: dict = {"by_threads": {}}
-    original = runtime.default_threads
-    for count in threads_options:
-        runtime.default_threads = lambda t=count: t
-        late = np.array(_train_in_window(window, with_timer=True)[5:])
-        figures["by_threads"][str(count)] = {
-            "gui_event_loop_ms": {
-                "p50": float(np.percentile(late, 50)),
-                "p99": float(np.percentile(late, 99)),
-                "max": float(late.max()),
-            },
-            "gui_train_seconds_per_epoch_with_probe": history_median(window.state.current.report.history),
-        }
-    # Window against headless: the same run in turns (order swapped every pair), without the 100 Hz probe.
-    runtime.default_threads = lambda: threads
+    return window
+
+
+def _lateness(window: object, threads: int) -> dict:
+    """Train with `threads` threads while the 10 ms probe runs; how late the GUI thread answered."""
+    from lstm_desktop.bench.training import history_median
+
+    window.model_panel.threads.setValue(threads)
+    late = np.array(_train_in_window(window, with_timer=True)[5:])
+    return {
+        "gui_event_loop_ms": {
+            "p50": float(np.percentile(late, 50)),
+            "p99": float(np.percentile(late, 99)),
+            "max": float(late.max()),
+        },
+        "gui_train_seconds_per_epoch_with_probe": history_median(window.state.current.report.history),
+    }
+
+
+def _window_against_headless(window: object, epochs: int, threads: int, pairs: int) -> dict:
+    """The same run in the window and from the command line, in turns (order swapped every pair), no probe."""
+    from lstm_desktop.bench.training import history_median, train_from_command_line
+    from lstm_desktop.core.codec import to_json
+
+    window.model_panel.threads.setValue(threads)
     in_window: list[float] = []
     headless: list[float] = []
     for pair in range(pairs):
@@ -145,17 +164,22 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
                 _train_in_window(window, with_timer=False)
                 in_window.append(history_median(window.state.current.report.history))
             else:
-                document = train_from_command_line(epochs, 0)  # automatic threads, as in the window
+                document = train_from_command_line(epochs, threads)
                 _same_run(to_json(window.state.current.report.settings), document["settings"])
                 headless.append(history_median(document["history"]))
-    runtime.default_threads = original
-    figures["window_vs_headless"] = {
+    return {
         "window": float(np.median(in_window)),
         "headless": float(np.median(headless)),
         "window_runs": in_window,
         "headless_runs": headless,
         "pair_ratios": [w / h for w, h in zip(in_window, headless)],
     }
+
+
+def _reopen_and_forecast(app: object, window: object) -> dict:
+    from lstm_desktop.core.run import forecast_again
+    from lstm_desktop.gui.self_test import wait_for
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.lstmproj"
         window.files.save_to(path)
@@ -165,15 +189,12 @@ def gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pai
         if not wait_for(window.projectOpened, window, 120):
             raise RuntimeError("the project did not reopen")
         app.processEvents()
-        figures["project_reopen_seconds"] = time.perf_counter() - started
+        reopen = time.perf_counter() - started
         run = window.state.current
         forecast_again(run.report, run.data.frames, run.tensors(), 30)  # warm-up: the first call imports more
         started = time.perf_counter()
         forecast_again(run.report, run.data.frames, run.tensors(), 30)
-        figures["forecast_seconds"] = time.perf_counter() - started
-    window.shutdown_workers()
-    window.close()
-    return figures
+    return {"project_reopen_seconds": reopen, "forecast_seconds": time.perf_counter() - started}
 
 
 def run_gui_figures(epochs: int, threads_options: tuple[int, ...], threads: int, pairs: int) -> dict:

@@ -109,7 +109,10 @@ def _scalar(kind: Any, data: Any, where: str) -> Any:
             return math.nan
         if isinstance(data, bool) or not isinstance(data, int | float):
             raise _fail(where, "a number", data)
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError as exc:
+            raise FieldError(f"{where} is a number too large to use.") from exc
     if kind is int:
         if isinstance(data, bool) or not isinstance(data, int):
             raise _fail(where, "a whole number", data)
@@ -148,7 +151,7 @@ def _dataclass(cls: type, data: Any, where: str) -> Any:
     for name, item in fields.items():
         if name in data:
             values[name] = from_json(hints[name], data[name], f"{where}.{name}")
-        elif item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING:
+        elif item.default is dataclasses.MISSING:  # only a plain default may be left out (a later addition)
             raise FieldError(f"{where}.{name} is missing.")
     try:
         return cls(**values)
@@ -168,4 +171,7 @@ def _array(marker: str, data: Any, where: str) -> np.ndarray:
             raise FieldError(f"{where} holds a date that cannot be read ({exc}).") from exc
     if any(isinstance(v, bool) or not (v is None or isinstance(v, int | float)) for v in data):
         raise FieldError(f"{where} should be a list of numbers.")
-    return np.array(data, dtype=np.float64)
+    try:
+        return np.array(data, dtype=np.float64)
+    except OverflowError as exc:
+        raise FieldError(f"{where} holds a number too large to use.") from exc

@@ -8,7 +8,7 @@ documents.py renders the `--json` documents of ARCHITECTURE.md from it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -16,6 +16,8 @@ from .codec import Dates, FieldError, Floats, from_json
 from .learn.inputs import InputColumn
 from .learn.scaling import Scaler
 from .specs import BacktestSpec, RunConfig
+
+SPLITS = ("train", "val", "test")
 
 FUTURE_INPUTS = (
     "In the forecast, the target ticker's price columns take the predicted values; inputs that cannot be known "
@@ -56,7 +58,7 @@ class Verdict:
     """Against tomorrow = today: kind is beats, loses or no_difference (or unknown when it cannot be told).
     beats and loses only when a Diebold–Mariano test rejects equal squared errors at 5 %."""
 
-    kind: str
+    kind: Literal["beats", "loses", "no_difference", "unknown"]
     text: str
     p_value: float | None = None
     skill_low: float | None = None  # the skill's 90 % interval over the split's days (block bootstrap)
@@ -168,7 +170,7 @@ class FoldReport:
     trained: bool  # False: predicted by the previous fold's model, held
     epochs: int
     seconds: float
-    stopped: str
+    stopped: Literal["completed", "early_stopping", "user", "held"]
     metrics: SplitScores
     predictions: Series
     coverage: Coverage | None = None
@@ -225,7 +227,7 @@ class RunReport:
     target_scaler: Scaler
     history: tuple[Epoch, ...]
     best_epoch: int | None
-    stopped: str
+    stopped: Literal["completed", "early_stopping", "user", "held"]
     device: str
     threads: int
     seconds: float
@@ -245,19 +247,31 @@ class RunReport:
         return report
 
     def check(self, where: str = "report") -> None:
-        """Consistency a type cannot express: arrays of one series have one length, known splits."""
+        """Consistency a type cannot express: known splits with two dates each, series of one length, a band."""
+        for name, keys in (("split", self.split), ("windows", self.windows), ("metrics", self.metrics)):
+            unknown = set(keys) - set(SPLITS)
+            if unknown:
+                raise FieldError(f"{where}.{name} has an unknown split {sorted(unknown)[0]!r}.")
+        for split, days in self.split.items():
+            if len(days) != 2 or not all(len(d) == 10 for d in days) or days[0] > days[1]:
+                raise FieldError(f"{where}.split.{split} should be its first and last day, YYYY-MM-DD.")
         for split, series in self.predictions.items():
-            lengths = {len(series.dates), len(series.actual), len(series.predicted)}
-            if len(lengths) != 1:
-                raise FieldError(f"{where}.predictions.{split} has series of different lengths.")
+            if split not in self.split:
+                raise FieldError(f"{where}.predictions has a split {split!r} that split does not list.")
+            if split in self.windows and len(series.dates) != self.windows[split]:
+                raise FieldError(f"{where}.predictions.{split} holds another number of days than its windows.")
+            if len({len(series.dates), len(series.actual), len(series.predicted)}) != 1 or not len(series.dates):
+                raise FieldError(f"{where}.predictions.{split} has series of different lengths (or none).")
+            for band in (series.lower, series.upper):
+                if band is not None and len(band) != len(series.dates):
+                    raise FieldError(f"{where}.predictions.{split} has a band of another length.")
         days = self.forecast
         if len({len(days.dates), len(days.value), len(days.lower), len(days.upper)}) != 1:
             raise FieldError(f"{where}.forecast has series of different lengths.")
         if len(self.band.lower) != len(self.band.upper) or not self.band.lower:
             raise FieldError(f"{where}.band needs as many lower as upper offsets, at least one.")
-        unknown = set(self.metrics) - {"train", "val", "test"}
-        if unknown:
-            raise FieldError(f"{where}.metrics has an unknown split {sorted(unknown)[0]!r}.")
+        if any(count < 0 for count in self.windows.values()) or self.threads < 0:
+            raise FieldError(f"{where}: window counts and threads cannot be negative.")
 
     @property
     def best_val_loss(self) -> float | None:

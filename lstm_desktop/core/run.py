@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .data.prices import PriceFrame
+from .errors import BadInput
 from .events import Assessing, Listener, PricesLoaded, StopCheck, ignore, never
 from .report import FUTURE_INPUTS, DataSummary, Epoch, RunReport
 from .specs import RunConfig
@@ -151,7 +152,10 @@ def restore(report: RunReport, frames: tuple[PriceFrame, ...], weights: dict) ->
     scalers = (report.feature_scaler, report.target_scaler)
     dataset = build_dataset(list(frames), report.settings.dataset, scalers=scalers)
     model = LSTMForecaster(dataset.n_features, dataset.spec.horizon, report.settings.model)
-    model.load_state_dict(weights, strict=True)
+    try:
+        model.load_state_dict(weights, strict=True)
+    except RuntimeError as exc:
+        raise BadInput(f"The stored weights do not fit this run's inputs and settings ({exc}).") from exc
     return dataset, model.eval()
 
 

@@ -36,7 +36,8 @@ class AppState:
         self.project = Project()
         self.request: DataRequest | None = None  # what the loaded prices were asked with
         self.path: Path | None = None
-        self.dirty = False
+        self.changes = 0  # counts every change; the file holds the state as it was at change `saved_at`
+        self.saved_at = 0
         self.recovered = False
         self._listeners: list[Listener] = []
 
@@ -48,6 +49,14 @@ class AppState:
         for change in changes:
             for listener in list(self._listeners):
                 listener(change)
+
+    @property
+    def dirty(self) -> bool:
+        """Changes the file does not hold (also those made while a save was running)."""
+        return self.changes != self.saved_at
+
+    def _changed(self) -> None:
+        self.changes += 1
 
     @property
     def loaded(self) -> DataSet | None:
@@ -71,8 +80,9 @@ class AppState:
 
     # ----- changes -----
     def mark_dirty(self) -> None:
-        if not self.dirty:
-            self.dirty = True
+        was = self.dirty
+        self._changed()
+        if not was:
             self._tell(Change.FILE)
 
     def set_settings(self, settings: RunConfig) -> None:
@@ -92,7 +102,7 @@ class AppState:
         self.project.loaded = data
         self.project.settings = dataclasses.replace(self.project.settings, data=request)
         self.project.current_id = None
-        self.dirty = True
+        self._changed()
         self._tell(Change.DATA, Change.CURRENT, Change.FILE)
 
     def add_run(self, stored: StoredRun) -> None:
@@ -101,7 +111,7 @@ class AppState:
         self.project.current_id = stored.id
         self.project.loaded = stored.data
         self.request = stored.report.settings.data
-        self.dirty = True
+        self._changed()
         self._tell(Change.RUNS, Change.DATA, Change.CURRENT, Change.FILE)
 
     def choose_run(self, run_id: str) -> None:
@@ -111,18 +121,18 @@ class AppState:
 
     def rename_run(self, run_id: str, name: str) -> None:
         self.project.rename(run_id, name)
-        self.dirty = True
+        self._changed()
         self._tell(Change.RUNS, Change.FILE)
 
     def star_run(self, run_id: str, starred: bool) -> None:
         self.project.star(run_id, starred)
-        self.dirty = True
+        self._changed()
         self._tell(Change.RUNS, Change.FILE)
 
     def delete_run(self, run_id: str) -> None:
         was_current = self.project.current_id
         self.project.delete(run_id)
-        self.dirty = True
+        self._changed()
         changes = [Change.RUNS, Change.FILE]
         if self.project.current_id != was_current:
             changes.append(Change.CURRENT)
@@ -131,7 +141,7 @@ class AppState:
     def replace_current(self, stored: StoredRun) -> None:
         """The current run with a new forecast (same model): replaced in place."""
         self.project.replace_run(stored)
-        self.dirty = True
+        self._changed()
         self._tell(Change.RUNS, Change.CURRENT, Change.FILE)
 
     def adopt(self, project: Project, path: Path | None, recovered: bool = False) -> None:
@@ -142,7 +152,8 @@ class AppState:
             self.request = project.current.report.settings.data
         self.path = None if recovered else path
         self.recovered = recovered
-        self.dirty = recovered
+        self._changed()
+        self.saved_at = -1 if recovered else self.changes
         self._tell(*Change)
 
     def new(self) -> None:
@@ -152,12 +163,14 @@ class AppState:
         self._listeners = listeners
         self._tell(*Change)
 
-    def snapshot(self) -> Project:
-        """What a save writes, frozen against later changes (safe to hand to another thread)."""
-        return self.project.snapshot()
+    def snapshot(self) -> tuple[Project, int]:
+        """What a save writes, frozen against later changes (safe to hand to another thread), and the change it
+        holds (pass it to `saved`)."""
+        return self.project.snapshot(), self.changes
 
-    def saved(self, path: Path) -> None:
+    def saved(self, path: Path, at_change: int) -> None:
+        """The file at `path` now holds the state as it was at change `at_change`."""
         self.path = path
         self.recovered = False
-        self.dirty = False
+        self.saved_at = at_change
         self._tell(Change.FILE)

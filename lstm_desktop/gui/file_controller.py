@@ -29,6 +29,7 @@ class FileController:
         self.tasks = window.tasks
         self._opening: tuple[Path, bool] = (Path(), False)
         self._saved: bool | None = None
+        self._saving_at = 0
 
     def _folder(self) -> str:
         return self.window.settings.get("last_folder", str(documents_dir()), str)
@@ -60,7 +61,8 @@ class FileController:
         self._saved = None
         loop = QEventLoop()
         self.tasks.finished.connect(loop.quit)
-        self.tasks.start(tasks.save_task(self.state.snapshot(), path), "saving", "Saving", self._on_saved)
+        snapshot, self._saving_at = self.state.snapshot()
+        self.tasks.start(tasks.save_task(snapshot, path), "saving", "Saving", self._on_saved)
         self.window.statusBar().showMessage(f"Saving {path.name}…")
         if self.tasks.busy():
             loop.exec()  # the window keeps painting and answering; other actions are disabled while busy
@@ -69,7 +71,7 @@ class FileController:
 
     def _on_saved(self, written: Path) -> None:
         self._saved = True
-        self.state.saved(written)
+        self.state.saved(written, self._saving_at)
         self.window.recent.add(written)
         self.window.settings.set("last_folder", str(written.parent))
         self.window.recovery.discard()
@@ -114,6 +116,16 @@ class FileController:
     def _on_opened(self, project: Any) -> None:
         path, recovered = self._opening
         self.state.adopt(project, path, recovered)
+        if recovered:
+            self.window.recovery.forget(path)
+        damaged = [run for run in project.runs if not hasattr(run, "report")]
+        if damaged:
+            listed = "\n".join(f"• {run.name}: {run.problem}" for run in damaged[:10])
+            self.window.tell(
+                "Some runs cannot be read",
+                f"{len(damaged)} run(s) of {path.name} are damaged and are not shown; the others are. They stay in "
+                f"the file as they are when you save.\n\n{listed}",
+            )
         if not recovered:
             self.window.recent.add(path)
             self.window.settings.set("last_folder", str(path.parent))
@@ -143,11 +155,10 @@ class FileController:
             buttons.Yes | buttons.No,
             buttons.Yes,
         )
-        if answer == buttons.Yes and self.open_path(found[0], recovered=True):
-            self.window.projectOpened.connect(lambda: [recovery.forget(p) for p in found])
-        elif answer != buttons.Yes:
-            for item in found:
-                recovery.forget(item)
+        if answer == buttons.Yes:
+            self.open_path(found[0], recovered=True)  # forgotten once it has opened (see _on_opened)
+        else:
+            recovery.forget(found[0])  # the others, if any, are offered one at a time at the next starts
 
     # ----- export -----
     def choose_and_export_predictions(self) -> None:

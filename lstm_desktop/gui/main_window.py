@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from lstm_desktop.core.errors import LstmDesktopError
 from lstm_desktop.core.paths import log_dir
 from lstm_desktop.core.state import AppState
+from lstm_desktop.core.store.project import MAX_NOTES
 from lstm_desktop.core.store.workspace import RecentProjects, Recovery
 
 from .about import about_text
@@ -44,7 +45,6 @@ from .task_runner import TaskRunner
 from .widgets import named
 
 log = logging.getLogger(__name__)
-MAX_NOTES = 1_000_000  # characters (a project with more is refused on open)
 
 
 class MainWindow(QMainWindow):

@@ -11,6 +11,8 @@ import dataclasses
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -128,35 +130,37 @@ class ModelPanel(QGroupBox):
     def _connect(self) -> None:
         self.reference.clicked.connect(self._on_reference_clicked)
         self.defaults.clicked.connect(self._on_defaults_clicked)
-        for spin in self._spins():
-            spin.valueChanged.connect(self._on_changed)
-        for combo in (self.target, self.mode, self.precision):
-            combo.currentIndexChanged.connect(self._on_changed)
+        for widget, _, _ in self._bound():
+            signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
+            signal.connect(self._on_changed)
         for box in self.features.values():
             box.toggled.connect(self._on_changed)
 
-    def _spins(self) -> tuple:
+    def _bound(self) -> tuple[tuple[QWidget, str, str], ...]:
+        """Each widget and the setting it shows: (widget, group of RunConfig or "" for its own, field)."""
         return (
-            self.window, self.horizon, self.layers, self.hidden, self.dropout, self.epochs, self.batch, self.lr,
-            self.patience, self.val_frac, self.test_frac, self.seed, self.forecast_days, self.threads,
+            (self.window, "dataset", "window"), (self.horizon, "dataset", "horizon"),
+            (self.val_frac, "dataset", "val_frac"), (self.test_frac, "dataset", "test_frac"),
+            (self.target, "dataset", "target"), (self.mode, "dataset", "target_mode"),
+            (self.layers, "model", "layers"), (self.hidden, "model", "hidden"), (self.dropout, "model", "dropout"),
+            (self.epochs, "train", "epochs"), (self.batch, "train", "batch_size"), (self.lr, "train", "lr"),
+            (self.patience, "train", "patience"), (self.seed, "train", "seed"), (self.threads, "train", "threads"),
+            (self.precision, "train", "precision"), (self.forecast_days, "", "forecast_days"),
         )  # fmt: skip
 
     # ----- RunConfig in and out -----
     def set_config(self, config: RunConfig) -> None:
         """Show `config`; settings without a widget are kept for `config()`."""
         self._base = config
-        d, m, t = config.dataset, config.model, config.train
-        values = (
-            d.window, d.horizon, m.layers, m.hidden, m.dropout, t.epochs, t.batch_size, t.lr, t.patience,
-            d.val_frac, d.test_frac, t.seed, config.forecast_days, t.threads,
-        )  # fmt: skip
         self._filling = True
-        for spin, value in zip(self._spins(), values, strict=True):
-            spin.setValue(value)
-        self._shown = {spin: spin.value() for spin in (self.dropout, self.lr, self.val_frac, self.test_frac)}
-        for combo, value in ((self.target, d.target), (self.mode, d.target_mode), (self.precision, t.precision)):
-            combo.setCurrentIndex(max(0, combo.findData(value)))
-        chosen = set(d.input_columns())
+        for widget, group, name in self._bound():
+            value = getattr(getattr(config, group) if group else config, name)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            else:
+                widget.setValue(value)
+        self._shown = {w: w.value() for w, _, _ in self._bound() if isinstance(w, QDoubleSpinBox)}
+        chosen = set(config.dataset.input_columns())
         for column, box in self.features.items():
             box.setChecked(column in chosen)
         self._filling = False
@@ -165,38 +169,27 @@ class ModelPanel(QGroupBox):
     def config(self, data: DataRequest) -> RunConfig:
         """The shown settings for `data`, edited into the last config set (nothing else changes)."""
         base = self._base
+        edits: dict[str, dict] = {"dataset": {}, "model": {}, "train": {}, "": {}}
+        for widget, group, name in self._bound():
+            stored = getattr(getattr(base, group) if group else base, name)
+            edits[group][name] = self._shown_value(widget, stored)
         features = tuple(c for c, box in self.features.items() if box.isChecked())
-        if features == (self.target.currentData(),):
-            features = ()
-        dataset = dataclasses.replace(
-            base.dataset,
-            features=features,
-            target=self.target.currentData(),
-            target_mode=self.mode.currentData(),
-            window=self.window.value(),
-            horizon=self.horizon.value(),
-            val_frac=self._exact(base.dataset.val_frac, self.val_frac),
-            test_frac=self._exact(base.dataset.test_frac, self.test_frac),
-        )
-        model = dataclasses.replace(
-            base.model,
-            layers=self.layers.value(),
-            hidden=self.hidden.value(),
-            dropout=self._exact(base.model.dropout, self.dropout),
-        )
-        train = dataclasses.replace(
-            base.train,
-            epochs=self.epochs.value(),
-            batch_size=self.batch.value(),
-            lr=self._exact(base.train.lr, self.lr),
-            patience=self.patience.value(),
-            seed=self.seed.value(),
-            threads=self.threads.value(),
-            precision=self.precision.currentData(),
-        )
+        edits["dataset"]["features"] = () if features == (edits["dataset"]["target"],) else features
         return dataclasses.replace(
-            base, data=data, dataset=dataset, model=model, train=train, forecast_days=self.forecast_days.value()
+            base,
+            data=data,
+            dataset=dataclasses.replace(base.dataset, **edits["dataset"]),
+            model=dataclasses.replace(base.model, **edits["model"]),
+            train=dataclasses.replace(base.train, **edits["train"]),
+            **edits[""],
         )
+
+    def _shown_value(self, widget: QWidget, stored: object) -> object:
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QDoubleSpinBox):
+            return self._exact(stored, widget)
+        return widget.value()
 
     def _exact(self, stored: float, spin: object) -> float:
         """The stored value while the spin still shows it (rounded to its decimals), else what the user set."""

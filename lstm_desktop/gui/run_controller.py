@@ -59,7 +59,7 @@ class RunController:
         w.progress.setValue(0)
         w.progress.setFormat("starting…")
         w.statusBar().showMessage("Training…")
-        task = tasks.train_task(config, frames, self.state.snapshot(), w.recovery)
+        task = tasks.train_task(config, frames, self.state.snapshot()[0], w.recovery)
         self.tasks.start(task, "training", "Training", self._on_trained, self._on_progress)
         self.redraw_timer.start()
 

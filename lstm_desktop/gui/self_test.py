@@ -46,20 +46,35 @@ def run_self_test() -> int:
         return _session(Path(home))
 
 
+class _Checks:
+    """Checks run one after another; each prints ok or FAIL."""
+
+    def __init__(self) -> None:
+        self.results: list[tuple[str, bool]] = []
+        self.started = time.monotonic()
+
+    def __call__(self, name: str, ok: bool) -> bool:
+        self.results.append((name, ok))
+        _say(f"{'ok  ' if ok else 'FAIL'} {name}")
+        return ok
+
+    def summary(self) -> int:
+        passed = all(ok for _, ok in self.results)
+        count = sum(ok for _, ok in self.results)
+        _say(
+            f"self-test {'passed' if passed else 'FAILED'}: {count} of {len(self.results)} checks "
+            f"in {time.monotonic() - self.started:.1f} s"
+        )
+        return 0 if passed else 1
+
+
 def _session(home: Path) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from .application import create_application
     from .main_window import MainWindow
 
-    results: list[tuple[str, bool]] = []
-
-    def check(name: str, ok: bool) -> bool:
-        results.append((name, ok))
-        _say(f"{'ok  ' if ok else 'FAIL'} {name}")
-        return ok
-
-    started = time.monotonic()
+    check = _Checks()
     app = create_application()
     window = MainWindow()
     errors: list[str] = []
@@ -67,50 +82,71 @@ def _session(home: Path) -> int:
     window.ask = lambda *args: QMessageBox.StandardButton.Discard
     window.show()
     app.processEvents()
-    check(f"window shown in {time.monotonic() - started:.2f} s", window.isVisible())
+    check(f"window shown in {time.monotonic() - check.started:.2f} s", window.isVisible())
     from .bindings import none_references_lost
 
     check("Qt bindings keep Python's reference counts", none_references_lost() == 0)
     check("torch not imported before the window appeared", "torch" not in sys.modules)
+    if _train_in_the_window(window, check):
+        _save_and_reopen(window, check, home / "self-test.lstmproj")
+    _many_runs_in_worker_processes(check)
+    for error in errors:
+        _say(f"     message shown: {error}")
+    stopped = window.shutdown_workers()
+    check("no worker thread left running", stopped and not window.busy())
+    if not stopped:  # destroying a running QThread would abort the process: leave at once instead
+        os._exit(check.summary())
+    window.close()
+    return check.summary()
 
+
+def _train_in_the_window(window: Any, check: _Checks) -> bool:
     window.data_panel.load.click()
-    check(
-        "bundled sample loaded (no network)",
-        wait_for(window.dataLoaded, window, 60) and window.state.loaded is not None,
-    )
+    loaded = wait_for(window.dataLoaded, window, 60) and window.state.loaded is not None
+    check("bundled sample loaded (no network)", loaded)
     window.model_panel.epochs.setValue(2)
     window.model_panel.forecast_days.setValue(10)
     check("settings accepted", window.model_panel.problem_text() is None and window.train_button.isEnabled())
     window.train_button.click()
-    trained = wait_for(window.trainingFinished, window, 300)
-    run = window.state.current
-    check("trained 2 epochs", trained and run is not None and len(run.report.history) == 2)
-    if trained and run is not None:
-        check("loss plot shows 2 epochs", window.loss_plot.point_count() == 2)
-        lengths = window.price_plot.curve_lengths()
-        check(
-            "price plot shows actual, predictions and a 10-day forecast",
-            lengths["actual"] > 0 and lengths["test"] > 0 and lengths["forecast"] == 10,
-        )
-        check("metrics table filled", window.metrics.table.rowCount() >= 9)
-        path = home / "self-test.lstmproj"
-        saved = window.files.save_to(path)
-        check("project saved", saved and path.is_file())
-        stored = run.report.metrics
-        window.files.open_path(path)
-        reopened = wait_for(window.projectOpened, window, 60)
-        check("project reopened", reopened)
-        if reopened:
-            check("reopened project shows the same scores", window.state.current.report.metrics == stored)
-            check("reopened loss plot shows 2 epochs", window.loss_plot.point_count() == 2)
-    for error in errors:
-        _say(f"     message shown: {error}")
-    window.shutdown_workers()
-    check("no worker thread left running", not window.busy())
-    window.close()
-    passed = all(ok for _, ok in results)
-    _say(
-        f"self-test {'passed' if passed else 'FAILED'}: {sum(ok for _, ok in results)} of {len(results)} checks "
-        f"in {time.monotonic() - started:.1f} s"
+    trained = wait_for(window.trainingFinished, window, 300) and window.state.current is not None
+    check("trained 2 epochs", trained and len(window.state.current.report.history) == 2)
+    if not trained:
+        return False
+    check("loss plot shows 2 epochs", window.loss_plot.point_count() == 2)
+    lengths = window.price_plot.curve_lengths()
+    check(
+        "price plot shows actual, predictions and a 10-day forecast",
+        lengths["actual"] > 0 and lengths["test"] > 0 and lengths["forecast"] == 10,
     )
-    return 0 if passed else 1
+    check("metrics table filled", window.metrics.table.rowCount() == 12)
+    return True
+
+
+def _save_and_reopen(window: Any, check: _Checks, path: Path) -> None:
+    check("project saved", window.files.save_to(path) and path.is_file())
+    stored = window.state.current.report.metrics
+    window.files.open_path(path)
+    reopened = wait_for(window.projectOpened, window, 60)
+    check("project reopened", reopened)
+    if reopened:
+        check("reopened project shows the same scores", window.state.current.report.metrics == stored)
+        check("reopened loss plot shows 2 epochs", window.loss_plot.point_count() == 2)
+
+
+def _many_runs_in_worker_processes(check: _Checks) -> None:
+    """A 2-fold backtest in spawned worker processes (the frozen bundle must be able to start them)."""
+    from lstm_desktop.core.backtest.runner import backtest
+    from lstm_desktop.core.specs import BacktestSpec, DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+
+    config = RunConfig(
+        data=DataRequest(source="sample", tickers=("IBM",), start="2011-01-01"),
+        dataset=DatasetSpec(window=10),
+        model=ModelSpec(layers=1, hidden=4),
+        train=TrainSpec(epochs=1, threads=1),
+        forecast_days=3,
+    )
+    try:
+        report = backtest(config, BacktestSpec(folds=2, fold_days=10, workers=2)).report.backtest
+        check(f"2-fold backtest in {report.workers} worker processes", report.complete and len(report.folds) == 2)
+    except Exception as exc:  # a self-test reports, it does not crash
+        check(f"2-fold backtest in worker processes ({type(exc).__name__}: {exc})", False)

@@ -93,6 +93,7 @@ def test_train_adds_runs_to_a_project_and_show_picks_any(capsys, tmp_path: Path)
     code, _, err = run_cli(capsys, "show", str(path), "--run", "nope")
     assert code == 2 and "has no run 'nope'" in err
     code, _, err = run_cli(capsys, *base, *FAST, "--new-project")
+    assert code == 0, err
     code, out, _ = run_cli(capsys, "show", str(path), "--json")
     assert len(json.loads(out)["runs"]) == 1
 

@@ -171,6 +171,7 @@ def test_checksum_mismatch_is_refused(saved: Path, tmp_path: Path) -> None:
         (lambda m: m["settings"]["train"].update(seed=2**40), "settings that cannot be used.*Seed"),
         (lambda m: m["data"][m["runs"][0]["data"]]["tickers"][0].update(ticker="ZZZ"), "no rows for ZZZ"),
         (lambda m: m.update(notes="x" * 1_000_001), "notes are 1,000,001 characters long"),
+        (lambda m: m["settings"].pop("model"), r"settings.model is missing"),
     ],
 )
 def test_wrong_project_fields_name_the_field(saved: Path, tmp_path: Path, edit, message: str) -> None:
@@ -190,6 +191,9 @@ def test_wrong_project_fields_name_the_field(saved: Path, tmp_path: Path, edit, 
         (lambda r: r["predictions"]["test"]["dates"].__setitem__(0, "2013-02-30"), r"predictions.test.dates"),
         (lambda r: r["settings"]["model"].update(hidden=9), "weights do not fit the model"),
         (lambda r: r["settings"]["model"].update(hidden=2048, layers=8), "weights do not fit the model"),
+        (lambda r: r["settings"].pop("train"), r"report.settings.train is missing"),
+        (lambda r: r["split"].update(test=["2013-01-02"]), r"split.test should be its first and last day"),
+        (lambda r: r.update(stopped="bogus"), r"report.stopped should be one of"),
     ],
 )
 def test_a_damaged_run_is_named_and_the_others_stay_readable(trained: Project, tmp_path: Path, edit, message) -> None:
@@ -209,6 +213,14 @@ def test_a_damaged_run_is_named_and_the_others_stay_readable(trained: Project, t
     resaved = parts(save_project(back, tmp_path / "resaved.lstmproj"))
     assert resaved[0]["runs"][0] == meta["runs"][0]  # kept as found: saving loses nothing
     assert resaved[1][f"weights/{damaged.id}.safetensors"] == entries[f"weights/{damaged.id}.safetensors"]
+
+
+def test_a_run_without_its_weights_is_named(trained: Project, tmp_path: Path) -> None:
+    meta, entries = parts(save_project(trained, tmp_path / "w.lstmproj"))
+    without = {k: v for k, v in entries.items() if not k.startswith("weights/")}
+    meta["checksums"] = {}
+    back = load_project(repack(tmp_path / "noweights.lstmproj", meta, without))
+    assert isinstance(back.runs[0], DamagedRun) and "has no weights" in back.runs[0].problem
 
 
 def test_unknown_entries_and_path_names_are_ignored(saved: Path, tmp_path: Path) -> None:

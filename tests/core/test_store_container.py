@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from lstm_desktop.core.errors import ProjectFileError
-from lstm_desktop.core.store import project_file
+from lstm_desktop.core.store import container_read, project_file
+from lstm_desktop.core.store.container_format import MAX_CSV_BYTES, MAX_ENTRIES, sha256
+from lstm_desktop.core.store.json_shape import MAX_JSON_DEPTH
 from lstm_desktop.core.store.project_file import (
-    MAX_ENTRIES,
-    MAX_JSON_DEPTH,
     SaveFailed,
     pack,
     pack_entries,
@@ -82,7 +82,7 @@ def patch_end(data: bytes, **fields: int) -> bytes:
 def build(entries: dict[str, bytes], meta: dict | None = None, *, method: int = zipfile.ZIP_DEFLATED) -> bytes:
     """A zip of project.json (meta with checksums of `entries`) and `entries`, all compressed with `method`."""
     meta = dict(META if meta is None else meta)
-    meta.setdefault("checksums", {n: project_file.sha256(d) for n, d in entries.items()})
+    meta.setdefault("checksums", {n: sha256(d) for n, d in entries.items()})
     buffer = io.BytesIO()
     with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", compression=method) as archive:
         warnings.simplefilter("ignore")  # duplicate names are written on purpose
@@ -116,7 +116,7 @@ def test_round_trip_keeps_every_entry_and_adds_checksums(good: Path) -> None:
     meta, entries = unpack_entries(good)
     assert entries == ENTRIES
     assert meta["notes"] == "héllo" and meta["score"] != meta["score"]  # NaN written and read back
-    assert meta["checksums"] == {name: project_file.sha256(data) for name, data in ENTRIES.items()}
+    assert meta["checksums"] == {name: sha256(data) for name, data in ENTRIES.items()}
     infos = {info.filename: info for info in zipfile.ZipFile(good).infolist()}
     assert list(infos) == ["project.json", "prices/d1.csv", "weights/r1.safetensors"]
     assert infos["project.json"].compress_type == infos["prices/d1.csv"].compress_type == zipfile.ZIP_DEFLATED
@@ -136,7 +136,7 @@ def test_pre_encoded_json_is_packed_as_it_is(tmp_path: Path) -> None:
     history = '[{"id":"r1","report":{"rmse":NaN}},{"id":"r2"}]'
     meta, entries = unpack_entries(saved(tmp_path, project_file.pack_encoded(META, "history", history, ENTRIES)))
     assert entries == ENTRIES and meta["notes"] == META["notes"] and meta["history"][1] == {"id": "r2"}
-    assert meta["checksums"] == {name: project_file.sha256(data) for name, data in ENTRIES.items()}
+    assert meta["checksums"] == {name: sha256(data) for name, data in ENTRIES.items()}
     meta, _ = unpack_entries(saved(tmp_path, project_file.pack_encoded({}, "runs", "[]", {}), "empty.lstmproj"))
     assert meta == {"checksums": {}, "runs": []}
     for key in ("notes", "checksums"):
@@ -153,7 +153,7 @@ def test_packing_refuses_names_it_could_not_read_back(name: str) -> None:
 
 def test_packing_refuses_entries_it_would_refuse_to_open() -> None:
     with pytest.raises(SaveFailed, match="prices/big.csv would be larger than 64 MB"):
-        pack_entries({}, {"prices/big.csv": b"\0" * (project_file.MAX_CSV_BYTES + 1)})
+        pack_entries({}, {"prices/big.csv": b"\0" * (MAX_CSV_BYTES + 1)})
     with pytest.raises(SaveFailed, match="at most 1024 entries"):
         pack_entries({}, {f"prices/{i}.csv": b"" for i in range(MAX_ENTRIES)})
 
@@ -226,7 +226,7 @@ def test_missing_and_unreadable_files_have_clear_messages(
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(project_file.os, "open", denied)
+    monkeypatch.setattr(container_read.os, "open", denied)
     refused(good, "Cannot read .*p.lstmproj: permission denied")
 
 
@@ -427,12 +427,12 @@ def test_no_project_json_means_not_a_project(tmp_path: Path) -> None:
 
 
 def test_an_entry_that_does_not_match_its_checksum_is_refused(tmp_path: Path) -> None:
-    meta = dict(META, checksums={"prices/d1.csv": project_file.sha256(b"other")})
+    meta = dict(META, checksums={"prices/d1.csv": sha256(b"other")})
     refused(saved(tmp_path, build({"prices/d1.csv": PRICES}, meta)), "prices/d1.csv does not match its checksum")
 
 
 def test_an_entry_listed_but_missing_is_refused(tmp_path: Path) -> None:
-    meta = dict(META, checksums={"weights/r9.safetensors": project_file.sha256(b"")})
+    meta = dict(META, checksums={"weights/r9.safetensors": sha256(b"")})
     refused(saved(tmp_path, build({}, meta)), r"weights/r9.safetensors is missing \(project.json lists it\)")
 
 

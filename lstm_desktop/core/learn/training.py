@@ -90,6 +90,45 @@ def train(
         return _loop(dataset, model.to(device), spec, device, on_event, should_stop)
 
 
+@dataclass
+class _Batches:
+    """The training windows on the device, shuffled each epoch by a generator of its own, and the optimiser."""
+
+    x: torch.Tensor
+    y: torch.Tensor
+    size: int
+    shuffler: torch.Generator
+    optimiser: Adam
+
+    @property
+    def count(self) -> int:
+        return math.ceil(len(self.x) / self.size)
+
+
+def _epoch(
+    model: LSTMForecaster, data: _Batches, spec: TrainSpec, epoch: int, emit: Listener, stop: StopCheck
+) -> float | None:
+    """One pass over the shuffled training windows; the mean training loss, or None when a stop was asked."""
+    model.train()
+    n = len(data.x)
+    order = torch.randperm(n, generator=data.shuffler).to(data.x.device)
+    loss_fn = nn.MSELoss()
+    total = 0.0
+    for batch in range(data.count):
+        if stop():
+            return None
+        index = order[batch * data.size : (batch + 1) * data.size]
+        data.optimiser.zero_grad()
+        with precision_context(data.x.device, spec.precision):
+            output = model(data.x[index])
+        loss = loss_fn(output.float(), data.y[index])
+        loss.backward()
+        data.optimiser.step()
+        total += loss.detach() * len(index)  # summed on the tensor side: no sync per batch
+        emit(BatchProgress(epoch, batch + 1, data.count))
+    return float(total) / n
+
+
 def _loop(
     dataset: Dataset,
     model: LSTMForecaster,
@@ -98,51 +137,35 @@ def _loop(
     emit: Listener,
     stop: StopCheck,
 ) -> TrainResult:
-    shuffler = torch.Generator().manual_seed(spec.seed)
-    x_train = torch.as_tensor(dataset.x["train"], device=device)
-    y_train = torch.as_tensor(dataset.y["train"], device=device)
+    data = _Batches(
+        torch.as_tensor(dataset.x["train"], device=device),
+        torch.as_tensor(dataset.y["train"], device=device),
+        spec.batch_size,
+        torch.Generator().manual_seed(spec.seed),
+        Adam(model.parameters(), lr=spec.lr),
+    )
     x_val = torch.as_tensor(dataset.x["val"], device=device)
     y_val = torch.as_tensor(dataset.y["val"], device=device)
-    optimiser = Adam(model.parameters(), lr=spec.lr)
-    loss_fn = nn.MSELoss()
-    n = len(x_train)
-    batches = math.ceil(n / spec.batch_size)
     result = TrainResult(model=model, device=device, threads=torch.get_num_threads())
     best_state: dict[str, torch.Tensor] | None = None
     best_loss = math.inf
     started = time.perf_counter()
     for epoch in range(1, spec.epochs + 1):
         tick = time.perf_counter()
-        model.train()
-        order = torch.randperm(n, generator=shuffler).to(device)
-        total = 0.0
-        for batch in range(batches):
-            if stop():
-                result.stopped = "user"
-                break
-            index = order[batch * spec.batch_size : (batch + 1) * spec.batch_size]
-            optimiser.zero_grad()
-            with precision_context(device, spec.precision):
-                output = model(x_train[index])
-            loss = loss_fn(output.float(), y_train[index])
-            loss.backward()
-            optimiser.step()
-            total += loss.detach() * len(index)
-            emit(BatchProgress(epoch, batch + 1, batches))
-        if result.stopped == "user":
+        train_loss = _epoch(model, data, spec, epoch, emit, stop)
+        if train_loss is None:
+            result.stopped = "user"
             break
-        train_loss = float(total) / n
-        val_loss = mean_loss(model, x_val, y_val, spec.precision)
         if not math.isfinite(train_loss):
             raise BadInput("Training diverged (the loss became infinite or NaN). Lower the learning rate.")
+        val_loss = mean_loss(model, x_val, y_val, spec.precision)
         if val_loss < best_loss:
             best_loss, result.best_epoch = val_loss, epoch
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         seconds = time.perf_counter() - tick
-        elapsed = time.perf_counter() - started
         best_epoch = result.best_epoch or epoch
         result.history.append(EpochRow(epoch, train_loss, val_loss, round(seconds, 4)))
-        eta = elapsed / epoch * (spec.epochs - epoch)
+        eta = (time.perf_counter() - started) / epoch * (spec.epochs - epoch)
         emit(EpochEnded(epoch, spec.epochs, train_loss, val_loss, seconds, best_epoch, best_loss, eta))
         if spec.patience and epoch - best_epoch >= spec.patience:
             result.stopped = "early_stopping"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from lstm_desktop import __version__
+
 from ..codec import to_json
 from ..errors import BadInput
 from .project import DamagedRun, Project, StoredRun
@@ -24,9 +26,9 @@ def run_summary(run: StoredRun) -> dict:
         "val_loss": _finite(report.best_val_loss),
         "test_rmse": _finite(test.model.rmse) if test else None,
         "skill": _finite(test.skill) if test else None,
-        "backtest_skill_median": _finite(backtest.aggregate.skill_median) if backtest else None,
+        "backtest_skill_median": _finite(backtest.aggregate.skill_median) if backtest and backtest.aggregate else None,
         "coverage": _finite(coverage.overall) if coverage else None,
-        "seconds": report.seconds,
+        "seconds": _finite(report.seconds),
     }
 
 
@@ -53,10 +55,11 @@ def runs_list(project: Project) -> list[dict]:
 def project_facts(project: Project) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
+        "app_version": __version__,
         "created": project.created,
         "modified": project.modified,
         "notes": project.notes,
-        "saved_with": project.saved_with,
+        "saved_with": to_json(project.saved_with),
         "trained": project.trained,
     }
 

@@ -99,7 +99,14 @@ def _band(validation: list[dict]) -> dict:
     errors = np.log(actual / predicted)
     low = min(float(np.quantile(errors, 0.05)), 0.0)
     high = max(float(np.quantile(errors, 0.95)), 0.0)
-    return {"level": 0.9, "method": OLD_BAND_METHOD, "calibrated_on": "val", "lower": [low], "upper": [high]}
+    return {
+        "level": 0.9,
+        "method": OLD_BAND_METHOD,
+        "calibrated_on": "val",
+        "lower": [low],
+        "upper": [high],
+        "coverage": {},  # never measured then
+    }
 
 
 def _scores(entry: dict, who: str) -> dict:

@@ -10,6 +10,8 @@ from ..data.prices import PriceFrame
 from ..errors import ProjectFileError
 from ..specs import PRICE_COLUMNS
 
+MAX_TICKERS = 100  # a target and its input tickers; more is no model anyone trains
+
 
 def frames_to_csv(frames: tuple[PriceFrame, ...] | list[PriceFrame]) -> bytes:
     """Long format (a Ticker column); floats written as their shortest round-trip repr: bit-identical on reading."""
@@ -53,6 +55,8 @@ def frames_from_csv(data: bytes, tickers: object, where: str) -> tuple[PriceFram
 
     if not isinstance(tickers, list) or not tickers:
         raise FieldError(f"{where}.tickers should be a non-empty list.")
+    if len(tickers) > MAX_TICKERS:
+        raise FieldError(f"{where}.tickers lists {len(tickers)} tickers; a data set holds at most {MAX_TICKERS}.")
     try:
         table = pd.read_csv(io.BytesIO(data), dtype={"Ticker": str})
         table["Date"] = pd.to_datetime(table["Date"], format="%Y-%m-%d")
@@ -65,13 +69,20 @@ def frames_from_csv(data: bytes, tickers: object, where: str) -> tuple[PriceFram
         raise ProjectFileError("The project file is damaged: its prices lack Close or Adj Close.")
     if not all(pd.api.types.is_numeric_dtype(table[c]) for c in columns):
         raise ProjectFileError("The project file is damaged: its prices hold values that are not numbers.")
+    groups = {str(name): rows for name, rows in table.groupby("Ticker", sort=False)}
     frames = []
+    seen: set[str] = set()
     for index, entry in enumerate(tickers):
         spot = f"{where}.tickers[{index}]"
         if not isinstance(entry, dict):
             raise FieldError(f"{spot} should be an object.")
         ticker = _text(entry, "ticker", spot)
-        rows = table[table["Ticker"] == ticker].set_index("Date")[columns].astype("float64")
+        if ticker in seen:
+            raise FieldError(f"{spot} lists {ticker} a second time.")
+        seen.add(ticker)
+        if ticker not in groups:
+            raise ProjectFileError(f"The project file is damaged: its prices have no rows for {ticker}.")
+        rows = groups[ticker].set_index("Date")[columns].astype("float64")
         if rows.empty:
             raise ProjectFileError(f"The project file is damaged: its prices have no rows for {ticker}.")
         if not (rows.index.is_monotonic_increasing and rows.index.is_unique):
@@ -83,8 +94,6 @@ def frames_from_csv(data: bytes, tickers: object, where: str) -> tuple[PriceFram
         frame = PriceFrame(
             ticker, rows, _text(entry, "source", spot), _text(entry, "origin", spot), [str(r) for r in repairs], request
         )
-        exchange = _text(entry, "exchange", spot, optional=True)
-        if exchange is not None and hasattr(frame, "exchange"):
-            frame.exchange = exchange
+        frame.exchange = _text(entry, "exchange", spot, optional=True)
         frames.append(frame)
     return tuple(frames)

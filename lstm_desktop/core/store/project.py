@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from ..run import FinishedRun
 
 
+MAX_NOTES = 1_000_000  # characters; more would block the window for seconds and is no note
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 

@@ -19,10 +19,8 @@ from ..specs import RunConfig
 from ..versions import library_versions
 from . import project_file
 from .prices_csv import frames_from_csv
-from .project import DamagedRun, DataSet, Project, StoredRun, now, refuse_unusable_settings
+from .project import MAX_NOTES, DamagedRun, DataSet, Project, StoredRun, now, refuse_unusable_settings
 from .schema import SCHEMA_VERSION, migrate
-
-MAX_NOTES = 1_000_000  # characters; more would block the window for seconds and is no note
 
 
 def _data_ids(project: Project) -> list[DataSet]:
@@ -95,13 +93,30 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
     project.created = str(meta.get("created") or now())
     project.modified = str(meta.get("modified") or now())
     project.saved_with = {"app": meta.get("app"), "libraries": meta.get("libraries")}
-    project.runs = [_read_run(index, raw, data_sets, entries) for index, raw in enumerate(runs)]
+    project.runs = _unique([_read_run(index, raw, data_sets, entries) for index, raw in enumerate(runs)])
     loaded = meta.get("loaded")
     project.loaded = data_sets.get(loaded) if isinstance(loaded, str) else None
     current = meta.get("current_run")
     good = project.good_runs
     project.current_id = current if any(r.id == current for r in good) else (good[-1].id if good else None)
+    if project.current is not None and project.current.id != current:  # the current run was damaged
+        project.loaded = project.current.data
+        project.settings = project.current.report.settings
     return project
+
+
+def _unique(runs: list[StoredRun | DamagedRun]) -> list[StoredRun | DamagedRun]:
+    """A run id used twice: every run but the first with it is damaged, with that reason."""
+    seen: set[str] = set()
+    kept: list[StoredRun | DamagedRun] = []
+    for run in runs:
+        if run.id in seen and isinstance(run, StoredRun):
+            problem = f"its id {run.id} is the id of an earlier run in this file."
+            raw = {"id": run.id, "name": run.name, "data": run.data.id, "report": json.loads(run.report_json)}
+            run = DamagedRun(run.id, run.name, problem, raw, {}, (run.data.id, run.data.entry()))
+        seen.add(run.id)
+        kept.append(run)
+    return kept
 
 
 def _read_data_sets(data: object, entries: dict[str, bytes]) -> dict[str, DataSet]:
