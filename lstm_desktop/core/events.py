@@ -54,6 +54,16 @@ class Assessing(Event):
     what: str
 
 
+@dataclass(frozen=True)
+class BacktestProgress(Event):
+    """Folds finished, the epoch each running fold has reached, and the time left (from the folds' pace)."""
+
+    finished: int
+    folds: int
+    running: dict[int, tuple[int, int]]  # fold -> (epoch, epochs)
+    eta_seconds: float
+
+
 Listener = Callable[[Event], None]
 StopCheck = Callable[[], bool]
 

@@ -227,7 +227,7 @@ class RunReport:
     target_scaler: Scaler
     history: tuple[Epoch, ...]
     best_epoch: int | None
-    stopped: Literal["completed", "early_stopping", "user", "held"]
+    stopped: Literal["completed", "early_stopping", "user", "held", "pruned"]
     device: str
     threads: int
     seconds: float

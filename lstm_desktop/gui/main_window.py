@@ -32,6 +32,8 @@ from lstm_desktop.core.store.project import MAX_NOTES
 from lstm_desktop.core.store.workspace import RecentProjects, Recovery
 
 from .about import about_text
+from .backtest_panel import BacktestPanel
+from .backtest_view import BacktestView
 from .data_panel import DataPanel
 from .file_controller import FileController
 from .forecast_table import ForecastTable
@@ -40,6 +42,8 @@ from .model_panel import ModelPanel
 from .plots import LossPlot, PricePlot
 from .run_controller import RunController
 from .run_view import RunView
+from .runs_controller import RunsController
+from .runs_table import RunsTable
 from .settings import WindowSettings
 from .task_runner import TaskRunner
 from .widgets import named
@@ -55,6 +59,7 @@ class MainWindow(QMainWindow):
     trainingFailed = Signal(str)
     projectOpened = Signal()
     projectSaved = Signal()
+    backtestFinished = Signal()
     forecastUpdated = Signal()
     errorShown = Signal(str)
 
@@ -69,7 +74,8 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self._build()
         self.files = FileController(self)
-        self.runs = RunController(self)
+        self.training = RunController(self)
+        self.runs = RunsController(self)  # before the view: it listens to the state first
         self.view = RunView(self, self.state)
         self._build_menus()
         self._wire()
@@ -102,6 +108,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.model_panel)
         column.addLayout(buttons)
         column.addWidget(self.progress)
+        self.backtest_panel = BacktestPanel()
+        column.addWidget(self.backtest_panel)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left)
@@ -114,9 +122,13 @@ class MainWindow(QMainWindow):
         self.notes = named(QPlainTextEdit(), "notesEdit", "Your notes, saved in the project")
         self.notes.setPlaceholderText("Notes about this work (saved with the project)")
         self.forecast_table = ForecastTable()
+        self.backtest_view = BacktestView()
+        self.runs_table = RunsTable()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.metrics, "Scores")
         self.tabs.addTab(self.forecast_table, "Forecast")
+        self.tabs.addTab(self.backtest_view, "Backtest")
+        self.tabs.addTab(self.runs_table, "Runs")
         self.tabs.addTab(self.notes, "Notes")
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.loss_plot)
@@ -172,12 +184,14 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&About lstm-desktop", self._on_about, None, "aboutAction"))
 
     def _wire(self) -> None:
-        self.data_panel.loadRequested.connect(self.runs.load)
+        self.data_panel.loadRequested.connect(self.training.load)
         self.data_panel.changed.connect(self._on_settings_edited)
         self.model_panel.changed.connect(self._on_settings_edited)
-        self.train_button.clicked.connect(self.runs.train)
-        self.stop_button.clicked.connect(self.runs.stop)
-        self.forecast_button.clicked.connect(self.runs.update_forecast)
+        self.train_button.clicked.connect(self.training.train)
+        self.stop_button.clicked.connect(self.training.stop)
+        self.forecast_button.clicked.connect(self.training.update_forecast)
+        self.backtest_panel.requested.connect(self.training.backtest)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.notes.textChanged.connect(self._on_notes_edited)
         self.forecast_table.exportRequested.connect(self.files.choose_and_export_forecast)
         self.tasks.started.connect(self.refresh_buttons)
@@ -205,7 +219,7 @@ class MainWindow(QMainWindow):
         self.tell(f"{what} failed", text)
 
     def _on_task_failed(self, what: str, error: BaseException) -> None:
-        self.runs.failed(what)
+        self.training.failed(what)
         if what == "Training":
             self.trainingFailed.emit(str(error))
         self.show_error(error, what)
@@ -225,7 +239,8 @@ class MainWindow(QMainWindow):
         busy = self.tasks.busy()
         problem = self.model_panel.problem_text()
         self.train_button.setEnabled(not busy and problem is None)
-        self.stop_button.setEnabled(busy and self.tasks.name == "training")
+        self.stop_button.setEnabled(busy and self.tasks.name in ("training", "backtest"))
+        self.backtest_panel.button.setEnabled(not busy and problem is None)
         self.data_panel.load.setEnabled(not busy)
         trained = self.state.current is not None
         self.forecast_button.setEnabled(trained and not busy)
@@ -247,6 +262,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Notes are limited to {MAX_NOTES:,} characters.", 10_000)
             return
         self.state.set_notes(text)
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The Backtest tab shows the folds on the price plot; leaving it shows the run again."""
+        if self.state.current is not None and self.state.current.report.backtest is not None:
+            self.view.show_current()
 
     def _on_about(self) -> None:
         QMessageBox.about(self, "About lstm-desktop", about_text())
@@ -279,5 +299,5 @@ class MainWindow(QMainWindow):
         self.settings.set("geometry", bytes(self.saveGeometry().toBase64()).decode())
         self.settings.save()
         self.recovery.release()
-        self.runs.redraw_timer.stop()
+        self.training.redraw_timer.stop()
         event.accept()

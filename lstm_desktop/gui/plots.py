@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,6 +11,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from .axes import EpochAxis, LossAxis
 from .widgets import named
 
 SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
@@ -20,51 +20,9 @@ FORECAST_COLOUR = "#d9534f"
 RECENT_DAYS = 183  # after training the price plot shows about six months before the forecast
 
 
-def seconds_of(curve: pg.PlotDataItem) -> np.ndarray | None:
-    return curve.getData()[0]
-
-
 def seconds(dates: Sequence[str] | np.ndarray) -> np.ndarray:
     """Dates (strings or datetime64) to POSIX seconds as float64, what DateAxisItem reads."""
     return np.asarray(dates, dtype="datetime64[s]").astype(np.float64)
-
-
-class EpochAxis(pg.AxisItem):
-    """An axis that labels whole epochs only (short runs otherwise show 1.5, 2.5...)."""
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # pyqtgraph's names
-        levels = [
-            (spacing, [v for v in values if float(v).is_integer()])
-            for spacing, values in super().tickValues(minVal, maxVal, size)
-            if spacing >= 1
-        ]
-        if levels:
-            return levels
-        return [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
-
-
-class LossAxis(pg.AxisItem):
-    """A log-scale axis that labels 1, 2 and 5 times a power of ten only; pyqtgraph labels every minor tick of a
-    decade, which piles up unreadable text when the losses span less than two decades."""
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # pyqtgraph's names
-        """pyqtgraph's levels, each without the values of the levels before it (in log mode the minor level
-        repeats the decades, whose labels were then drawn twice)."""
-        seen: set[float] = set()
-        levels = []
-        for spacing, values in super().tickValues(minVal, maxVal, size):
-            levels.append((spacing, [v for v in values if round(float(v), 9) not in seen]))
-            seen.update(round(float(v), 9) for v in values)
-        return levels
-
-    def logTickStrings(self, values: list, scale: float, spacing: float) -> list[str]:  # pyqtgraph's names
-        strings = super().logTickStrings(values, scale, spacing)
-        return [text if _mantissa_in(value, (1.0, 2.0, 5.0)) else "" for value, text in zip(values, strings)]
-
-
-def _mantissa_in(log_value: float, mantissas: tuple[float, ...]) -> bool:
-    mantissa = 10 ** (log_value - math.floor(log_value + 1e-9))
-    return any(abs(mantissa - m) < 1e-6 * m for m in mantissas)
 
 
 class LossPlot(QWidget):
@@ -111,7 +69,18 @@ class LossPlot(QWidget):
         self.train: list[float] = []
         self.val: list[float] = []
         self.best_epoch: int | None = None
+        for curve in getattr(self, "run_curves", []):
+            self.plot.removeItem(curve)
+        self.run_curves: list[pg.PlotDataItem] = []
         self.redraw()
+
+    def add_run_curve(self, history: tuple, colour: str, name: str) -> None:
+        """A compared run's validation loss per epoch."""
+        epochs = [row.epoch for row in history]
+        values = [max(row.val_loss, 1e-12) for row in history]
+        pen = pg.mkPen(colour, width=2)
+        curve = self.plot.plot(epochs, values, pen=pen, name=f"{name} (validation)", symbol="o", symbolSize=3)
+        self.run_curves.append(curve)
 
     def add(self, epoch: int, train_loss: float, val_loss: float, best_epoch: int | None) -> None:
         """Record one epoch; the caller redraws (at most a few times a second)."""
@@ -201,6 +170,7 @@ class PricePlot(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.extras: list = []
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def clear(self) -> None:
@@ -208,6 +178,7 @@ class PricePlot(QWidget):
             curve.setData([], [])
         for region in self.regions.values():
             region.hide()
+        self.clear_extras()
         self._series = {}
         self.readout.setText(" ")
         self.plot.setTitle("")
@@ -221,6 +192,7 @@ class PricePlot(QWidget):
         self.actual.setData(x, np.asarray(prices, dtype=np.float64))
         self._series["actual"] = (x, np.asarray(prices, dtype=np.float64))
         self.plot.setTitle(ticker)
+        self.refresh_legend()
         self.plot.enableAutoRange()
 
     def show_run(self, dates: np.ndarray, prices: np.ndarray, report: object) -> None:
@@ -240,6 +212,7 @@ class PricePlot(QWidget):
             self.band_low.setData(x, days.lower)
             self.band_high.setData(x, days.upper)
             self._series["forecast"] = (x, days.value)
+        self.refresh_legend()
         self._frame()
 
     def _frame(self) -> None:
@@ -249,21 +222,39 @@ class PricePlot(QWidget):
         if self.whole.isChecked() or actual is None or forecast is None:
             self.plot.enableAutoRange()
             return
-        end = forecast[0][-1]
         start = max(actual[0][0], actual[0][-1] - RECENT_DAYS * 86400)
-        shown = [(x, y) for x, y in self._series.values() if len(x)]
-        shown.append((seconds_of(self.band_low), self.band_low.getData()[1]))
-        shown.append((seconds_of(self.band_high), self.band_high.getData()[1]))
+        band = [(c.xData, c.yData) for c in (self.band_low, self.band_high) if c.xData is not None]
+        self.show_range(start, forecast[0][-1], band)
+
+    def add_extra(self, item: object, name: str = "", series: tuple | None = None) -> None:
+        """An item of an overlay (backtest folds, compared runs): removed again by clear()."""
+        self.plot.addItem(item)
+        self.extras.append(item)
+        if name and series is not None:
+            self._series[name] = series
+
+    def refresh_legend(self) -> None:
+        """The legend names only the curves that draw something (an empty split's curve is no information)."""
+        self.legend.clear()
+        for item in self.plot.getPlotItem().listDataItems():
+            if item.name() and item.xData is not None and len(item.xData):
+                self.legend.addItem(item, item.name())
+
+    def clear_extras(self) -> None:
+        for item in self.extras:
+            self.plot.removeItem(item)
+        self.extras = []
+
+    def show_range(self, start: float, end: float, more: list | None = None) -> None:
+        """Zoom to [start, end] (POSIX seconds), the y range fitted to what is drawn there (and to `more`)."""
         low, high = np.inf, -np.inf
-        for xs, ys in shown:
-            if xs is None or ys is None or not len(xs):
-                continue
+        for xs, ys in [*self._series.values(), *(more or [])]:
             inside = (xs >= start) & (xs <= end)
             if inside.any():
                 low, high = min(low, float(np.nanmin(ys[inside]))), max(high, float(np.nanmax(ys[inside])))
         self.plot.setXRange(start, end, padding=0.02)
         if np.isfinite(low) and np.isfinite(high):
-            self.plot.setYRange(low, high, padding=0.05)
+            self.plot.setYRange(low, high, padding=0.08)
 
     def curve_lengths(self) -> dict[str, int]:
         """Points each curve holds, whatever part of them is in view (for tests and the self-test)."""

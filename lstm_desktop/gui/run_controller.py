@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 
 from lstm_desktop.core.durations import format_duration
-from lstm_desktop.core.events import Assessing, BatchProgress, EpochEnded
+from lstm_desktop.core.events import Assessing, BacktestProgress, BatchProgress, EpochEnded
 
 from . import tasks
 
@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 REDRAW_MS = 250  # the loss plot is redrawn at most four times a second while training
-HOW = {"completed": "completed", "early_stopping": "early stopping", "user": "stopped by you"}
+HOW = {"completed": "completed", "early_stopping": "early stopping", "user": "stopped by you", "pruned": "pruned"}
+STOPPABLE = ("training", "backtest")
 
 
 class RunController:
@@ -63,10 +64,43 @@ class RunController:
         self.tasks.start(task, "training", "Training", self._on_trained, self._on_progress)
         self.redraw_timer.start()
 
+    def backtest(self) -> None:
+        """The current settings as a walk-forward backtest (and the run on all the data beside it)."""
+        w = self.window
+        if self.tasks.busy():
+            return
+        config, spec = w.current_config(), w.backtest_panel.spec()
+        self.state.set_settings(config)
+        w.progress.setRange(0, spec.folds)
+        w.progress.setValue(0)
+        w.progress.setFormat("starting the worker processes…")
+        w.statusBar().showMessage(f"Backtest: {spec.folds} folds of {spec.fold_days} days…")
+        task = tasks.backtest_task(
+            config, spec, self.state.frames_for(config.data), self.state.snapshot()[0], w.recovery
+        )
+        self.tasks.start(task, "backtest", "Backtest", self._on_backtested, self._on_progress)
+
+    def _on_backtested(self, stored: Any) -> None:
+        w = self.window
+        self.state.add_run(stored)
+        backtest = stored.report.backtest
+        w.progress.setRange(0, 100)
+        w.progress.setValue(100)
+        w.progress.setFormat(f"backtest: {len(backtest.folds)} of {backtest.settings.folds} folds")
+        w.statusBar().showMessage(backtest.aggregate.verdict if backtest.aggregate else "No fold finished.", 30_000)
+        w.tabs.setCurrentWidget(w.backtest_view)
+        self.tasks.announce(w.backtestFinished)
+
     def _on_progress(self, event: Any) -> None:
         w = self.window
         if isinstance(event, tasks.Loaded):
             self.state.use_loaded(event.request, event.data)
+        elif isinstance(event, BacktestProgress):
+            running = ", ".join(f"fold {k}: epoch {e}/{n}" for k, (e, n) in sorted(event.running.items()))
+            eta = "" if event.eta_seconds != event.eta_seconds else f" — {format_duration(event.eta_seconds)} left"
+            w.progress.setRange(0, event.folds)
+            w.progress.setValue(event.finished)
+            w.progress.setFormat(f"{event.finished} of {event.folds} folds{eta}" + (f" ({running})" if running else ""))
         elif isinstance(event, BatchProgress):
             done = (event.epoch - 1) + event.batch / event.batches
             w.progress.setRange(0, self._epochs * 100)
@@ -106,7 +140,7 @@ class RunController:
 
     def stop(self) -> None:
         w = self.window
-        if self.tasks.name == "training":
+        if self.tasks.name in STOPPABLE:
             self.tasks.request_stop()
             w.stop_button.setEnabled(False)
             w.progress.setFormat("stopping…")

@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lstm_desktop.core.state import AppState, Change
+from lstm_desktop.core.store.runs_table import settings_diff, table_rows
+
+from .overlays import show_backtest, show_compare
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -74,24 +77,42 @@ class RunView:
 
     def show_current(self) -> None:
         w, run, loaded = self.window, self.state.current, self.state.loaded
-        if run is not None:
-            dates, prices = target_series(run.data.frames, run.report.settings.dataset.target)
-            w.price_plot.show_run(dates, prices, run.report)
-            w.loss_plot.set_history(run.report.history, run.report.best_epoch)
-            w.metrics.show_run(run.report)
-            w.forecast_table.show_forecast(run.report.forecast, forecast_caption(run.report))
+        compared = w.runs.compared_runs() if hasattr(w, "runs") else []
+        if compared:
+            dates, prices = target_series(compared[0].data.frames, compared[0].report.settings.dataset.target)
+            show_compare(w.price_plot, w.loss_plot, dates, prices, compared)
+        elif run is not None:
+            self._show_run(run)
         elif loaded is not None:
             dates, prices = target_series(loaded.frames, self.state.project.settings.dataset.target)
             w.price_plot.show_prices(dates, prices, loaded.frames[0].ticker)
-            w.loss_plot.clear()
-            w.metrics.clear()
-            w.forecast_table.clear()
+            self._clear_results()
         else:
             w.price_plot.clear()
-            w.loss_plot.clear()
-            w.metrics.clear()
-            w.forecast_table.clear()
+            self._clear_results()
         w.refresh_buttons()
+
+    def _show_run(self, run: object) -> None:
+        w, report = self.window, run.report
+        dates, prices = target_series(run.data.frames, report.settings.dataset.target)
+        if report.backtest is not None and w.tabs.currentWidget() is w.backtest_view:
+            show_backtest(w.price_plot, dates, prices, report)
+        else:
+            w.price_plot.show_run(dates, prices, report)
+        w.loss_plot.set_history(report.history, report.best_epoch)
+        w.metrics.show_run(report)
+        w.forecast_table.show_forecast(report.forecast, forecast_caption(report))
+        if report.backtest is not None:
+            w.backtest_view.show_backtest(report.backtest)
+        else:
+            w.backtest_view.clear()
+
+    def _clear_results(self) -> None:
+        w = self.window
+        w.loss_plot.clear()
+        w.metrics.clear()
+        w.forecast_table.clear()
+        w.backtest_view.clear()
 
     def show_settings(self) -> None:
         w, settings = self.window, self.state.project.settings
@@ -110,4 +131,12 @@ class RunView:
         w.setWindowModified(self.state.dirty)
 
     def show_runs(self) -> None:
-        self.window.refresh_buttons()
+        """The runs table, and the settings that differ between the runs being compared."""
+        w = self.window
+        columns, rows = table_rows(self.state.project)
+        w.runs_table.show_rows(columns, rows)
+        compared = w.runs.compared_runs() if hasattr(w, "runs") else []
+        w.runs_table.show_diff([r.name for r in compared], settings_diff(compared) if compared else [])
+        if compared:
+            w.runs_table.select_ids([r.id for r in compared])
+        w.refresh_buttons()

@@ -61,6 +61,30 @@ def train_task(config: RunConfig, frames: tuple | None, snapshot: Any, recovery:
     return task
 
 
+def backtest_task(config: RunConfig, spec: Any, frames: tuple | None, snapshot: Any, recovery: Any) -> Task:
+    """The run on all the data with its walk-forward backtest (folds in worker processes), kept and autosaved."""
+
+    def task(report: Report, should_stop: ShouldStop) -> Any:
+        from lstm_desktop.core.backtest.runner import backtest
+        from lstm_desktop.core.events import PricesLoaded
+        from lstm_desktop.core.store.project import DataSet
+
+        def on_event(event: Any) -> None:
+            if isinstance(event, PricesLoaded):
+                event = Loaded(event.request, DataSet.of(event.frames))
+            report(event)
+
+        finished = backtest(config, spec, frames, on_event=on_event, should_stop=should_stop)
+        stored = snapshot.add(finished, f"backtest {len(snapshot.runs) + 1}")
+        try:
+            recovery.autosave(snapshot)
+        except Exception:  # recovery is a safety net: its failure must not lose the run itself
+            log.exception("autosave failed")
+        return stored
+
+    return task
+
+
 def open_task(path: Path) -> Task:
     def task(report: Report, should_stop: ShouldStop) -> Any:
         from lstm_desktop.core.store.project_io import load_project

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from lstm_desktop.core.backtest.plan import chains, fold_rows, most_folds, plan
-from lstm_desktop.core.backtest.runner import BacktestProgress, aligned, backtest
+from lstm_desktop.core.backtest.runner import aligned, backtest
 from lstm_desktop.core.codec import to_json
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.errors import BadInput
+from lstm_desktop.core.events import BacktestProgress
 from lstm_desktop.core.learn.dataset import build_dataset
 from lstm_desktop.core.specs import BacktestSpec, DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..codec import from_json
 from ..data.prices import PriceFrame
 from ..errors import LstmDesktopError
-from ..events import Event, Listener, PricesLoaded, StopCheck, ignore, never
+from ..events import BacktestProgress, Listener, PricesLoaded, StopCheck, ignore, never
 from ..report import BacktestReport, FoldReport, RunReport
 from ..run import FinishedRun
 from ..specs import BacktestSpec, RunConfig
@@ -28,16 +28,6 @@ from .plan import chains, plan
 CHAIN = "lstm_desktop.core.backtest.work:run_chain"
 WHOLE = "lstm_desktop.core.backtest.work:run_whole"
 MAX_FOLD_STEPS = 30
-
-
-@dataclasses.dataclass(frozen=True)
-class BacktestProgress(Event):
-    """Folds finished, the epoch each running fold has reached, and the time left (from the folds' pace)."""
-
-    finished: int
-    folds: int
-    running: dict[int, tuple[int, int]]  # fold -> (epoch, epochs)
-    eta_seconds: float
 
 
 def worker_plan(spec: BacktestSpec, config: RunConfig, items: int) -> tuple[int, int]:

@@ -1,0 +1,80 @@
+"""What the price and loss plots draw over a run: a backtest's folds, or several runs compared."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from .plots import LossPlot, PricePlot, seconds
+
+FOLD_COLOUR = "#b07cff"
+COMPARE_COLOURS = ("#00d5ff", "#ff5ccd", "#ffe14d", "#ff8a3d", "#9dff6a")  # none of the splits' colours
+
+
+def show_backtest(plot: PricePlot, dates: np.ndarray, prices: np.ndarray, report: object) -> None:
+    """Actual prices, each fold's test block shaded, and its one-step predictions with their band."""
+    plot.show_prices(dates, prices, f"{report.data.ticker}: walk-forward backtest, {len(report.backtest.folds)} folds")
+    folds = report.backtest.folds
+    for index, fold in enumerate(folds):
+        region = pg.LinearRegionItem(seconds(list(fold.test)), movable=False, pen=pg.mkPen(None))
+        brush = QColor(FOLD_COLOUR)
+        brush.setAlpha(22 if index % 2 else 40)
+        region.setBrush(brush)
+        region.setZValue(-10)
+        plot.add_extra(region)
+    if not folds:
+        return
+    x = seconds(np.concatenate([f.predictions.dates for f in folds]))
+    predicted = np.concatenate([f.predictions.predicted for f in folds])
+    gaps = np.cumsum([len(f.predictions) for f in folds])[:-1]  # no line between one fold and the next
+    connect = np.ones(len(x), dtype=bool)
+    connect[gaps - 1] = False
+    name = "fold predictions (dashed: band)"
+    line = pg.PlotDataItem(x, predicted, pen=pg.mkPen(FOLD_COLOUR, width=2.5), connect=connect, name=name)
+    plot.add_extra(line, "fold prediction", (x, predicted))
+    for side in ("lower", "upper"):
+        values = np.concatenate(
+            [getattr(f.predictions, side) for f in folds if getattr(f.predictions, side) is not None]
+        )
+        if len(values) == len(x):
+            pen = pg.mkPen(FOLD_COLOUR, width=1, style=Qt.PenStyle.DashLine)
+            plot.add_extra(pg.PlotDataItem(x, values, pen=pen, connect=connect))
+    span = seconds([folds[0].test[0], folds[-1].test[1]])
+    plot.show_range(span[0] - (span[1] - span[0]) * 0.25, span[1])
+    plot.refresh_legend()
+
+
+def show_compare(price: PricePlot, loss: LossPlot, dates: np.ndarray, prices: np.ndarray, runs: list) -> None:
+    """The test predictions and forecasts (with bands) of 2-5 runs of one target, and their loss curves, one colour
+    and one legend entry per run."""
+    price.show_prices(dates, prices, f"{runs[0].report.data.ticker}: {len(runs)} runs compared")
+    loss.clear()
+    loss.train_curve.setData([], [])
+    for run, colour in zip(runs, COMPARE_COLOURS, strict=False):
+        report = run.report
+        test = report.predictions.get("test")
+        if test is not None:
+            x = seconds(test.dates)
+            item = pg.PlotDataItem(x, test.predicted, pen=pg.mkPen(colour, width=2), name=f"{run.name} (test)")
+            price.add_extra(item, f"{run.name} test", (x, test.predicted))
+        days = report.forecast
+        if len(days):
+            x = seconds(days.dates)
+            item = pg.PlotDataItem(x, days.value, pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
+            price.add_extra(item, f"{run.name} forecast", (x, days.value))
+            fill = QColor(colour)
+            fill.setAlpha(40)
+            low, high = (
+                pg.PlotDataItem(x, days.lower, pen=pg.mkPen(None)),
+                pg.PlotDataItem(x, days.upper, pen=pg.mkPen(None)),
+            )
+            price.add_extra(pg.FillBetweenItem(low, high, brush=fill))
+        loss.add_run_curve(report.history, colour, run.name)
+    first = runs[0].report.split.get("test")
+    if first is not None:
+        start = seconds([first[0]])[0]
+        end = max((seconds(r.report.forecast.dates)[-1] for r in runs if len(r.report.forecast)), default=None)
+        price.show_range(start, end if end is not None else seconds([first[1]])[0])
+    price.refresh_legend()
