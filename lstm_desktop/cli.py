@@ -185,6 +185,18 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return backtest(args, err, ctrl_c_stops, open_for_adding, save_and_print)
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_many import cmd_search as search
+
+    return search(args, err, ctrl_c_stops, open_for_adding, save_and_print)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_many import cmd_sweep as sweep
+
+    return sweep(args, err, ctrl_c_stops, open_for_adding, save_and_print)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
     from lstm_desktop.core.errors import BadInput
@@ -262,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": cmd_show,
         "forecast": cmd_forecast,
         "backtest": cmd_backtest,
+        "search": cmd_search,
+        "sweep": cmd_sweep,
     }
     try:
         return handlers[args.command](args)

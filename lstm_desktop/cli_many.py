@@ -1,14 +1,32 @@
-"""The command line's commands that run many trainings: backtest (and, beside it, search and sweep)."""
+"""The command line's commands that run many trainings: backtest, search and sweep."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
-from lstm_desktop.cli_args import add_backtest_args, add_data_args, add_settings_args, backtest_spec, run_config
+from lstm_desktop.cli_args import (
+    _add_field,
+    add_backtest_args,
+    add_data_args,
+    add_settings_args,
+    backtest_spec,
+    run_config,
+)
 from lstm_desktop.core.durations import format_duration
+from lstm_desktop.core.errors import BadInput
+from lstm_desktop.core.executors.cluster import SECURITY_NOTE
+from lstm_desktop.core.search.spec import SearchSpec
+from lstm_desktop.core.specs import BacktestSpec
 
-EXIT_OK, EXIT_STOPPED = 0, 130
+EXIT_OK, EXIT_BAD_INPUT, EXIT_STOPPED = 0, 2, 130
+SPACE_HELP = (
+    "settings to search, comma-separated: NAME=LOW:HIGH (whole numbers or decimals), NAME=LOW:HIGH:log, "
+    "NAME=LOW:HIGH:STEP or NAME=A|B|C; e.g. window=20:200,hidden=16:128,lr=1e-4:1e-2:log,target_mode=price|log_return"
+    ". Known: window, hidden, layers, dropout, lr, batch_size, target_mode, inputs (column sets A+B, e.g. "
+    "inputs=Close|Close+Volume)"
+)
 
 
 def register(sub: Any, add_output_args: Any) -> None:
@@ -19,25 +37,73 @@ def register(sub: Any, add_output_args: Any) -> None:
     add_settings_args(backtest)
     add_backtest_args(backtest)
     add_output_args(backtest)
+    search = sub.add_parser(
+        "search", help="hyperparameter search (Optuna): trials on validation loss; the best scored on test once"
+    )
+    add_data_args(search)
+    add_settings_args(search)
+    _add_search_args(search)
+    _add_cluster_args(search)
+    add_output_args(search)
+    sweep = sub.add_parser("sweep", help="the same settings over many tickers, each a run (and a backtest)")
+    _add_sweep_data_args(sweep)
+    add_settings_args(sweep)
+    _add_sweep_args(sweep)
+    _add_cluster_args(sweep)
+    add_output_args(sweep)
 
 
-class BacktestLines:
-    """Progress of the folds on stderr, at most once per finished fold or new epoch line."""
+def _add_search_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("search")
+    group.add_argument("--space", required=True, metavar="SPACE", help=SPACE_HELP)
+    for field in dataclasses.fields(SearchSpec):
+        _add_field(group, SearchSpec, field)
+    journal = "the Optuna journal file (default: beside --project, else in the user data folder)"
+    group.add_argument("--journal", metavar="FILE", help=journal)
 
-    def __init__(self, quiet: bool, err: Any) -> None:
-        self.quiet, self.err, self.last = quiet, err, ""
 
-    def __call__(self, event: Any) -> None:
-        from lstm_desktop.core.backtest.runner import BacktestProgress
+def _add_sweep_data_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("tickers (one of)")
+    which = "a ticker to run (repeat it): from Yahoo, or with --csv/--sample which tickers of the file"
+    group.add_argument("--ticker", action="append", default=[], metavar="T", help=which)
+    group.add_argument("--csv", metavar="FILE", help="a CSV file: every ticker of its Ticker column, or those --ticker")
+    group.add_argument("--sample", action="store_true", help="the bundled offline sample (every ticker, or --ticker)")
+    group.add_argument("--start", help="first date, YYYY-MM-DD")
+    group.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
+    group.add_argument("--offline", action="store_true", help="never touch the network; use the cache only")
 
-        if self.quiet or not isinstance(event, BacktestProgress):
-            return
-        running = ", ".join(f"fold {k} epoch {e}/{n}" for k, (e, n) in sorted(event.running.items()))
-        eta = "" if event.eta_seconds != event.eta_seconds else f"; ~{format_duration(event.eta_seconds)} left"
-        line = f"folds {event.finished}/{event.folds} finished" + (f"; running {running}" if running else "") + eta
-        if line != self.last:
-            self.last = line
-            self.err(line)
+
+def _add_sweep_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("sweep and its walk-forward backtests")
+    group.add_argument("--backtest", action="store_true", help="also backtest each ticker (with the flags below)")
+    for field in dataclasses.fields(BacktestSpec):
+        if field.name != "workers":
+            _add_field(group, BacktestSpec, field)
+    workers = "local worker processes (0: one per core); results do not depend on it; a backtest's folds run in "
+    group.add_argument("--workers", type=int, default=0, help=workers + "its ticker's worker")
+
+
+def _add_cluster_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group('Dask cluster (optional: pip install "lstm-desktop[cluster]")', SECURITY_NOTE)
+    where = "run the trainings on the Dask scheduler at tcp://HOST:PORT or tls://HOST:PORT (trusted networks only;"
+    where += " 'local': start a Dask cluster here); without it, in local worker processes"
+    group.add_argument("--scheduler", metavar="ADDR", help=where)
+    group.add_argument("--tls-ca", metavar="FILE", help="the cluster's certificate authority (tls:// addresses)")
+    group.add_argument("--tls-cert", metavar="FILE", help="this client's certificate (tls://)")
+    group.add_argument("--tls-key", metavar="FILE", help="this client's private key (tls://)")
+
+
+def executor_from(args: argparse.Namespace, threads: int, items: int) -> Any:
+    from lstm_desktop.core.executors.choose import executor_for
+    from lstm_desktop.core.executors.cluster import TlsFiles
+
+    files = (args.tls_ca, args.tls_cert, args.tls_key)
+    if any(files) and not all(files):
+        raise BadInput("TLS needs all three: --tls-ca, --tls-cert and --tls-key.")
+    tls = TlsFiles(*files) if all(files) else None
+    if args.workers < 0:
+        raise BadInput(f"--workers must be 0 or more, not {args.workers}.")
+    return executor_for(args.workers, threads, args.scheduler, tls, items)
 
 
 def cmd_backtest(
@@ -65,3 +131,128 @@ def cmd_backtest(
     if code != EXIT_OK:
         return code
     return EXIT_OK if report.backtest.complete and report.stopped != "user" else EXIT_STOPPED
+
+
+class BacktestLines:
+    """Progress of the folds on stderr, at most once per finished fold or new epoch line."""
+
+    def __init__(self, quiet: bool, err: Any) -> None:
+        self.quiet, self.err, self.last = quiet, err, ""
+
+    def __call__(self, event: Any) -> None:
+        from lstm_desktop.core.backtest.runner import BacktestProgress
+
+        if self.quiet or not isinstance(event, BacktestProgress):
+            return
+        running = ", ".join(f"fold {k} epoch {e}/{n}" for k, (e, n) in sorted(event.running.items()))
+        eta = "" if event.eta_seconds != event.eta_seconds else f"; ~{format_duration(event.eta_seconds)} left"
+        line = f"folds {event.finished}/{event.folds} finished" + (f"; running {running}" if running else "") + eta
+        if line != self.last:
+            self.last = line
+            self.err(line)
+
+
+def _quiet_libraries() -> None:
+    """Optuna tells every trial on stderr at INFO: this command tells its own lines (or none with --quiet)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def _add_runs(project: Any, runs: tuple, best: str | None = None) -> dict[str, str]:
+    """Each run into the project (the best, or the last, current); run name -> its id in the project."""
+    ids = {name: project.add(finished, name).id for name, finished in runs}
+    if best is not None:
+        project.choose(ids[best])
+    return ids
+
+
+def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_adding: Any, save_and_print: Any) -> int:
+    from lstm_desktop.core.data.sources import load_prices
+    from lstm_desktop.core.search.journal import journal_path
+    from lstm_desktop.core.search.runner import search
+    from lstm_desktop.core.search.space import parse_space
+    from lstm_desktop.core.search.text import SearchLines, search_text
+
+    space = parse_space(args.space)
+    spec = SearchSpec(**{f.name: getattr(args, f.name) for f in dataclasses.fields(SearchSpec)})
+    spec.validate()
+    config = run_config(args)
+    project = open_for_adding(args.project, args.new_project)
+    journal = args.journal or journal_path(_project_path(args.project))
+    frames = load_prices(config.data)
+    executor = executor_from(args, config.train.threads or 1, spec.batch)
+    _quiet_libraries()
+    with ctrl_c_stops() as stop:
+        result = search(config, space, spec, frames, executor=executor, journal=journal,
+                        on_event=SearchLines(args.quiet, err), should_stop=lambda: stop["asked"])  # fmt: skip
+    report = result.report
+    document = {"search": report.document()}
+    if project is not None and result.runs:
+        ids = _add_runs(project, result.runs, report.best.run if report.best else None)
+        for trial in document["search"]["trials"]:
+            trial["run_id"] = ids.get(trial["run"])
+    code = save_and_print(project, args.project, document, search_text(report), args.json)
+    if code != EXIT_OK:
+        return code
+    if report.stopped:
+        return EXIT_STOPPED
+    if not result.runs:
+        first = next((t.error for t in report.trials if t.error), "no trial ran")
+        err(f"error: no trial finished ({first})")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _project_path(path: str | None) -> str | None:
+    return None if path is None else (path if path.endswith(".lstmproj") else path + ".lstmproj")
+
+
+def sweep_data(args: argparse.Namespace) -> Any:
+    """The data request of a sweep: every ticker it covers, from Yahoo, a CSV file or the bundled sample."""
+    from lstm_desktop.core.specs import DataRequest
+    from lstm_desktop.core.sweep.targets import sweep_request
+
+    if args.csv and args.sample:
+        raise BadInput("Choose one source of tickers: --ticker (Yahoo), --csv FILE or --sample.")
+    source = "csv" if args.csv else "sample" if args.sample else "yahoo"
+    if source == "yahoo" and not any(t.strip() for t in args.ticker):
+        raise BadInput("No tickers: give --ticker T (repeat it), --csv FILE or --sample.")
+    offline = args.offline or source == "sample"
+    base = DataRequest(source=source, csv_path=args.csv, start=args.start, end=args.end, offline=offline)
+    return sweep_request(base, args.ticker)
+
+
+def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_adding: Any, save_and_print: Any) -> int:
+    from lstm_desktop.core.sweep.runner import sweep
+    from lstm_desktop.core.sweep.targets import load_targets
+    from lstm_desktop.core.sweep.text import SweepLines, sweep_text
+
+    request = sweep_data(args)
+    shadow = argparse.Namespace(**{**vars(args), "ticker": [], "csv": None, "sample": "AAPL", "offline": True})
+    config = dataclasses.replace(run_config(shadow), data=request)  # the settings' flags, this sweep's data
+    spec = backtest_spec(argparse.Namespace(**{**vars(args), "workers": 0})) if args.backtest else None
+    project = open_for_adding(args.project, args.new_project)
+    targets = load_targets(request)
+    for target in targets:
+        if target.error is not None and not args.quiet:
+            err(f"{target.ticker}: {target.error}")
+    executor = executor_from(args, config.train.threads or 1, len(targets))
+    with ctrl_c_stops() as stop:
+        result = sweep(config, targets, spec, executor=executor, on_event=SweepLines(args.quiet, err),
+                       should_stop=lambda: stop["asked"])  # fmt: skip
+    report = result.report
+    document = report.document()
+    if project is not None and result.runs:
+        ids = _add_runs(project, result.runs)
+        for row in document["sweep"]:
+            row["run_id"] = ids.get(row["run"])
+    code = save_and_print(project, args.project, document, sweep_text(report), args.json)
+    if code != EXIT_OK:
+        return code
+    if report.stopped:
+        return EXIT_STOPPED
+    if not result.runs and result.errors:
+        error = result.errors[0][1]
+        return getattr(error, "exit_code", EXIT_BAD_INPUT) or EXIT_BAD_INPUT
+    return EXIT_OK

@@ -1,21 +1,28 @@
-"""What a worker process runs: its one-time set-up (allocator, a fixed thread count, the progress queue and the
-stop event) and the entry that calls an item's function by name. Shared by the local and the Dask executors.
+"""What every executor shares about an item: how a worker calls it, what comes back, and the worker's side of the
+conversation with the parent. Light to import: no torch, no dask.
 
-Item functions take (payload, report, should_stop) and return plain data (JSON-able dicts, bytes): results
-travel back between processes, so no live torch object or open file goes with them.
+An item is a "package.module:function" and its payload. The function takes (payload, report, should_stop) and
+returns plain data (JSON-able dicts, bytes): results travel between processes, so no live torch object or open
+file goes with them. `report(event)` sends a progress event to the parent; an event whose class sets
+`barrier = True` also waits until the parent has handled it, so a decision the parent takes on it (prune this
+trial) is seen by the very next `should_stop()`: the item then stops at the same point whatever the timing.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import pickle
+import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import LstmDesktopError
 
-_progress: Any = None
-_stop: Any = None
+NOT_STARTED = "lstm-desktop:not-started"  # what a worker returns for an item the stop reached before it began
+DIED_TWICE = "its worker process died twice (out of memory, or killed?)"
 
 
 class ItemFailed(LstmDesktopError):
@@ -24,40 +31,35 @@ class ItemFailed(LstmDesktopError):
     exit_code = 2
 
 
+class ClusterUnavailable(LstmDesktopError):
+    """The Dask cluster cannot be reached, is not installed, or its workers cannot run lstm-desktop."""
+
+    exit_code = 3
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """An item's end: its result, or the error that ended it (an exception object)."""
+    """An item's end: its result, or the error that ended it (an exception object, and the worker's traceback)."""
 
     index: int
     result: Any = None
     error: BaseException | None = None
     cancelled: bool = False
+    trace: str = ""
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def worker_setup(threads: int, progress: Any = None, stop: Any = None) -> None:
-    """Once per worker process: process-wide settings, then where to report and what to watch for a stop."""
-    global _progress, _stop
-    from ..runtime import set_threads, tune_allocator
+class Channel(Protocol):
+    """The worker's side of one item: progress out, the parent's acknowledgement and stop requests in."""
 
-    tune_allocator()
-    set_threads(threads)
-    _progress, _stop = progress, stop
+    def send(self, index: int, seq: int, event: Any) -> None: ...
 
+    def wait(self, index: int, seq: int) -> None: ...
 
-def _report(index: int) -> Callable[[Any], None]:
-    def report(event: Any) -> None:
-        if _progress is not None and not getattr(event, "frequent", False):
-            _progress.put((index, event))
-
-    return report
-
-
-def _should_stop() -> bool:
-    return _stop is not None and _stop.is_set()
+    def stopped(self) -> bool: ...
 
 
 def resolve(fn: str) -> Callable[..., Any]:
@@ -66,6 +68,51 @@ def resolve(fn: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
-def worker_entry(fn: str, index: int, payload: Any) -> Any:
-    """Run item `index` in this worker."""
-    return resolve(fn)(payload, _report(index), _should_stop)
+def call_item(fn: str, index: int, payload: Any, channel: Channel) -> Any:
+    """Run item `index` here, its events and stop checks going through `channel`."""
+    counter = {"seq": 0}
+
+    def report(event: Any) -> None:
+        if getattr(event, "frequent", False):
+            return  # per-batch events: too many to send between processes
+        if getattr(event, "barrier", False):
+            counter["seq"] += 1
+            channel.send(index, counter["seq"], event)
+            channel.wait(index, counter["seq"])
+        else:
+            channel.send(index, 0, event)
+
+    return resolve(fn)(payload, report, channel.stopped)
+
+
+def portable_error(exc: BaseException) -> BaseException:
+    """`exc` if it survives a trip between processes, else an ItemFailed saying what it was."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return ItemFailed(f"{type(exc).__name__}: {exc}")
+
+
+def trace_of(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def pin_threads(threads: int) -> None:
+    """Fix torch's thread count in this worker, so an item's result does not depend on the worker that ran it.
+
+    torch is not imported for this: OMP_NUM_THREADS, set before torch loads, gives it that count from the start
+    (a worker that runs no training never pays for the import); once torch is loaded, it is set directly."""
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
+    if "torch" in sys.modules:
+        from ..runtime import set_threads
+
+        set_threads(threads)
+
+
+def worker_setup(threads: int) -> None:
+    """Once per local worker process: the allocator (before any thread exists), then the thread count."""
+    from ..runtime import tune_allocator
+
+    tune_allocator()
+    pin_threads(threads)

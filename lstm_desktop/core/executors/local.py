@@ -1,25 +1,53 @@
 """Many independent items (backtest chains, sweep tickers, search trials) in local worker processes.
 
 Spawned processes (not forked: torch and Qt do not survive a fork, and a frozen bundle spawns anyway), each set up
-once by `worker_setup` with a fixed torch thread count, so an item's result does not depend on how many workers
-ran or which one took it. Workers report progress through a queue and stop on a shared event within one batch.
-A worker that dies takes the pool with it: the items that had not finished are run again in a new pool, each at
-most once more, and then reported failed; nothing that finished is lost.
+once with a fixed torch thread count, so an item's result does not depend on how many workers ran or which one
+took it. Each worker has its own pipe, so the parent knows exactly which item a dead worker was running: that
+item runs once more, in a fresh process, and a second death is reported as its failure; every other item goes on.
+Workers are started when first needed and, inside `with executor:`, kept for the next run (a search's batches).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as futures
+import contextlib
 import multiprocessing
-import queue
-from collections.abc import Callable, Sequence
-from concurrent.futures.process import BrokenProcessPool
+import multiprocessing.connection as connection
+from collections.abc import Callable
 from typing import Any
 
-from .items import ItemFailed, Outcome, worker_entry, worker_setup
+from .book import Book, Items, OnOutcome, OnProgress
+from .items import NOT_STARTED, Outcome
+from .local_worker import worker_main
 
-POLL_SECONDS = 0.1
-RETRIES = 1
+POLL_SECONDS = 0.05  # how often a stop request is looked at while nothing else happens
+
+
+class _Worker:
+    """One worker process, its pipe, its stop byte, and the item it runs (None when idle)."""
+
+    def __init__(self, context: Any, threads: int, stop_all: Any) -> None:
+        self.conn, child = context.Pipe(duplex=True)
+        self.stop_mine = context.RawValue("b", 0)
+        self.process = context.Process(
+            target=worker_main, args=(child, threads, stop_all, self.stop_mine), daemon=True, name="lstm-worker"
+        )
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+
+    def give(self, index: int, item: tuple[str, Any]) -> None:
+        self.stop_mine.value = 0
+        self.index = index
+        self.conn.send((index, item[0], item[1]))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a dead worker's pipe is closed
+            self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
 
 
 class LocalExecutor:
@@ -29,97 +57,117 @@ class LocalExecutor:
     def __init__(self, workers: int, threads: int) -> None:
         self.workers = max(1, workers)
         self.threads = max(1, threads)
+        self._context = multiprocessing.get_context("spawn")
+        self._stop_all = self._context.RawValue("b", 0)
+        self._pool: list[_Worker] = []
+        self._depth = 0
+        self._book: Book | None = None
+
+    def __enter__(self) -> LocalExecutor:
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._close()
+
+    def _close(self) -> None:
+        for worker in self._pool:
+            worker.close()
+        self._pool = []
+
+    def stop_item(self, index: int) -> None:
+        if self._book is not None and not self._book.stop_item(index):
+            for worker in self._pool:
+                if worker.index == index:
+                    worker.stop_mine.value = 1
+
+    def stop_pending(self) -> None:
+        if self._book is not None:
+            self._book.stop_pending()
 
     def run(
         self,
-        items: Sequence[tuple[str, Any]],
-        on_outcome: Callable[[Outcome], None],
-        on_progress: Callable[[int, Any], None] | None = None,
+        items: Items,
+        on_outcome: OnOutcome,
+        on_progress: OnProgress | None = None,
         should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Call `on_outcome` once per item (in the order they finish).
-
-        When a worker dies, the items that were running are suspects: each runs again once, alone in a pool of
-        one, so that a second death is its own; items that had not started run again without counting."""
-        context = multiprocessing.get_context("spawn")
-        channel = _Channel(context.Queue(), context.Event(), on_progress, should_stop)
-        tries = dict.fromkeys(range(len(items)), 0)
-        fresh, suspects = list(range(len(items))), []
-        while (fresh or suspects) and not channel.stopped():
-            batch, size = (suspects, 1) if suspects else (fresh, self.workers)
-            if suspects:
-                suspects = []
-            else:
-                fresh = []
-            for index in batch:
-                tries[index] += 1
-            died, not_started = self._pool(context, channel, items, batch, size, on_outcome)
-            for index in not_started:
-                tries[index] -= 1
-            fresh += not_started
-            for index in died:
-                if tries[index] > RETRIES:
-                    on_outcome(Outcome(index, None, ItemFailed("its worker process died twice (out of memory?)")))
-                else:
-                    suspects.append(index)
-        for index in fresh + suspects:
-            on_outcome(Outcome(index, None, ItemFailed("stopped before it started"), cancelled=True))
-
-    def _pool(
-        self,
-        context: Any,
-        channel: _Channel,
-        items: Sequence[tuple[str, Any]],
-        batch: list[int],
-        size: int,
-        on_outcome: Callable[[Outcome], None],
-    ) -> tuple[list[int], list[int]]:
-        """Run `batch` in a fresh pool; returns (items whose worker died while they ran, items never started)."""
-        died: list[int] = []
-        not_started: list[int] = []
-        initargs = (self.threads, channel.progress, channel.stop)
-        with futures.ProcessPoolExecutor(size, mp_context=context, initializer=worker_setup, initargs=initargs) as pool:
-            running = {pool.submit(worker_entry, *items[index][:1], index, items[index][1]): index for index in batch}
-            started: set[int] = set()
-            while running:
-                done, _ = futures.wait(running, timeout=POLL_SECONDS, return_when=futures.FIRST_COMPLETED)
-                started.update(index for future, index in running.items() if future.running())
-                channel.poll(running)
-                for future in done:
-                    index = running.pop(future)
-                    if future.cancelled():
-                        not_started.append(index)
-                    elif isinstance(future.exception(), BrokenProcessPool):
-                        (died if index in started else not_started).append(index)
-                    else:
-                        error = future.exception()
-                        on_outcome(Outcome(index, None if error else future.result(), error))
-            channel.drain()
-        return died, not_started
-
-
-class _Channel:
-    """Progress from the workers and the stop request to them."""
-
-    def __init__(self, progress: Any, stop: Any, on_progress: Callable | None, should_stop: Callable) -> None:
-        self.progress, self.stop = progress, stop
-        self.on_progress, self.should_stop = on_progress, should_stop
-
-    def stopped(self) -> bool:
-        return self.stop.is_set()
-
-    def poll(self, running: dict) -> None:
-        self.drain()
-        if self.should_stop() and not self.stop.is_set():
-            self.stop.set()  # workers end their item within one batch; items not started never start
-            for future in running:
-                future.cancel()
-
-    def drain(self) -> None:
-        while True:
+        """Call `on_outcome` once per item (in the order they end). A stop asks running items to stop (they end
+        within one training batch and come back as they are) and cancels the items not started."""
+        with self:
+            self._book = book = Book(len(items))
+            self._stop_all.value = 0
             try:
-                index, event = self.progress.get_nowait()
-            except (queue.Empty, OSError, EOFError):
+                self._loop(items, book, on_outcome, on_progress, should_stop)
+            finally:
+                self._book = None
+
+    def _loop(
+        self, items: Items, book: Book, on_outcome: OnOutcome, on_progress: OnProgress | None, should_stop: Callable
+    ) -> None:
+        while True:
+            if should_stop() and not self._stop_all.value:
+                self._stop_all.value = 1
+                book.stop_pending()
+            book.flush(on_outcome, "stopped before it started")
+            self._start_waiting(items, book)
+            busy = [w for w in self._pool if w.index is not None]
+            if not busy:
+                if not book.waiting:
+                    return
+                continue
+            waitables = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+            ready = set(connection.wait(waitables, timeout=POLL_SECONDS))
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    self._serve(worker, book, on_outcome, on_progress)
+
+    def _start_waiting(self, items: Items, book: Book) -> None:
+        """Hand waiting items to idle workers, starting workers (up to `workers`) when needed."""
+        while book.waiting:
+            idle = next((w for w in self._pool if w.index is None), None)
+            if idle is None and len(self._pool) < self.workers:
+                idle = _Worker(self._context, self.threads, self._stop_all)
+                self._pool.append(idle)
+            if idle is None:
                 return
-            if self.on_progress is not None:
-                self.on_progress(index, event)
+            index = book.next()
+            assert index is not None
+            idle.give(index, items[index])
+
+    def _serve(self, worker: _Worker, book: Book, on_outcome: OnOutcome, on_progress: OnProgress | None) -> None:
+        """Read what the worker sent; when its process has died, its item is retried or failed."""
+        try:
+            while worker.index is not None and worker.conn.poll():
+                self._message(worker, worker.conn.recv(), book, on_outcome, on_progress)
+        except (EOFError, OSError):
+            pass
+        if worker.index is not None and not worker.process.is_alive():
+            index = worker.index
+            self._pool.remove(worker)
+            worker.close()
+            failed = book.died(index)
+            if failed is not None:
+                on_outcome(failed)
+
+    def _message(
+        self, worker: _Worker, message: tuple, book: Book, on_outcome: OnOutcome, on_progress: OnProgress | None
+    ) -> None:
+        kind, index = message[0], message[1]
+        if kind == "progress":
+            _, _, seq, event = message
+            if on_progress is not None:
+                on_progress(index, event)
+            if seq:
+                worker.conn.send(("ack", seq, index in book.stop_asked or bool(self._stop_all.value)))
+            return
+        worker.index = None
+        if kind == "done" and message[2] == NOT_STARTED:
+            book.unstarted(index)
+        elif kind == "done":
+            on_outcome(Outcome(index, message[2]))
+        else:
+            error, trace = message[2]
+            on_outcome(Outcome(index, None, error, trace=trace))

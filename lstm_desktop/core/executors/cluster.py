@@ -1,0 +1,299 @@
+"""Items on a Dask cluster: the same interface and the same results as the local executor.
+
+Dask is an optional extra, imported only here and only when a cluster is asked for. A cluster runs whatever code
+its clients send, so it belongs on a trusted network; beyond one machine use TLS (`tls://` addresses with a CA,
+a client certificate and its key). Before anything is sent the workers are checked to run the same lstm-desktop
+and torch as this process (a worker without the package does not fail: it hangs, dask/distributed#1341).
+
+A died worker's item runs once more and then fails, as locally. Dask's own count (`allowed_failures`) also counts
+a task that was only queued on a worker that died, so the parent counts for itself the attempts that began (each
+announces itself) and stops a third; the scheduler's count stays a backstop (4 here, Dask's default 3 remote).
+Results are taken as soon as they arrive and the futures released at once, so a later worker death cannot make
+the cluster silently compute a finished item again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import BadInput
+from .book import RETRIES, Book, Items, OnOutcome, OnProgress
+from .cluster_worker import START, cluster_entry, names
+from .items import DIED_TWICE, NOT_STARTED, ClusterUnavailable, ItemFailed, Outcome
+
+POLL_SECONDS = 0.05
+FIRST_PAUSE = 0.002
+SCHEDULER_FAILURES = 4  # deaths the scheduler allows a task, innocent ones included; ours (RETRIES) come first
+CONNECT_SECONDS = 15
+INSTALL = 'Dask is not installed: pip install "lstm-desktop[cluster]"'
+SECURITY_NOTE = (
+    "A Dask cluster runs any code its clients send: connect only to a cluster you control on a trusted network; "
+    "beyond one machine use tls:// with certificates (or an SSH tunnel), never expose its port to the internet."
+)
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """The client's side of a TLS connection: the cluster's certificate authority, our certificate and key."""
+
+    ca: str
+    cert: str
+    key: str
+
+
+FROZEN_INSTALL = (
+    "This bundled app has no Dask (it keeps the download small): to use a Dask cluster, install the app with "
+    'pip install "lstm-desktop[cluster]"'
+)
+
+
+def import_distributed() -> Any:
+    import sys
+
+    try:
+        import distributed
+    except ImportError as exc:
+        raise ClusterUnavailable(FROZEN_INSTALL if getattr(sys, "frozen", False) else INSTALL) from exc
+    return distributed
+
+
+def check_address(address: str, tls: TlsFiles | None) -> str:
+    """A scheduler address as Dask reads it; refuses schemes it should not use and TLS without its files."""
+    text = address.strip()
+    if "://" not in text:
+        text = "tcp://" + text
+    scheme = text.split("://", 1)[0]
+    if scheme not in ("tcp", "tls"):
+        raise BadInput(f"A scheduler address starts with tcp:// or tls://, not {scheme}:// ({address!r}).")
+    if scheme == "tls" and tls is None:
+        raise BadInput("A tls:// scheduler needs --tls-ca, --tls-cert and --tls-key (the cluster's CA, your cert).")
+    if scheme == "tcp" and tls is not None:
+        raise BadInput("TLS certificates were given for a tcp:// address: use the tls:// address of the scheduler.")
+    return text
+
+
+class DaskExecutor:
+    """Runs items on the Dask scheduler at `address`, or on a local cluster of `workers` processes started here
+    (address None). Each item uses `threads` torch threads; run cluster workers with one thread each."""
+
+    def __init__(self, address: str | None = None, workers: int = 0, threads: int = 1, tls: TlsFiles | None = None):
+        self.address = None if address is None else check_address(address, tls)
+        self.tls = tls
+        self.workers = workers or max(1, (os.cpu_count() or 1) // max(1, threads))
+        self.threads = max(1, threads)
+        self.client: Any = None
+        self._cluster: Any = None
+        self._depth = 0
+        self._book: Book | None = None
+        self._run_id = ""
+
+    def __enter__(self) -> DaskExecutor:
+        if self._depth == 0:
+            self._open()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._close()
+
+    def _open(self) -> None:
+        distributed = import_distributed()
+        try:
+            if self.address is None:
+                self._cluster = self._local_cluster(distributed)
+            target = self._cluster or self.address
+            self.client = distributed.Client(
+                target, security=self._security(distributed), timeout=CONNECT_SECONDS, set_as_default=False
+            )
+        except (OSError, TimeoutError) as exc:
+            self._close()
+            raise ClusterUnavailable(f"Cannot reach the Dask scheduler at {self.address}: {exc}") from exc
+        try:
+            self.workers = preflight(self.client)
+        except BaseException:
+            self._close()
+            raise
+
+    def _local_cluster(self, distributed: Any) -> Any:
+        return distributed.LocalCluster(
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,  # else an HTTP server on every interface
+            scheduler_kwargs={"allowed_failures": SCHEDULER_FAILURES},
+            silence_logs=40,  # errors only: a restarted worker is ours to report
+        )
+
+    def _security(self, distributed: Any) -> Any:
+        if self.tls is None:
+            return None
+        for path in (self.tls.ca, self.tls.cert, self.tls.key):
+            if not os.path.isfile(path):
+                raise BadInput(f"TLS file {path} does not exist.")
+        return distributed.Security(
+            tls_ca_file=self.tls.ca, tls_client_cert=self.tls.cert, tls_client_key=self.tls.key, require_encryption=True
+        )
+
+    def _close(self) -> None:
+        for closing in (self.client, self._cluster):
+            if closing is not None:
+                with contextlib.suppress(Exception):  # a cluster already gone has nothing left to close
+                    closing.close()
+        self.client = self._cluster = None
+
+    def stop_item(self, index: int) -> None:
+        if self._book is not None and not self._book.stop_item(index):
+            self._event(names(self._run_id, index)["stop_item"]).set()
+
+    def stop_pending(self) -> None:
+        if self._book is not None:
+            self._book.stop_pending()
+
+    def _event(self, name: str) -> Any:
+        from distributed import Event
+
+        return Event(name, client=self.client)
+
+    def run(
+        self,
+        items: Items,
+        on_outcome: OnOutcome,
+        on_progress: OnProgress | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Call `on_outcome` once per item, in the order they end; at most one item per worker slot is sent at a
+        time, so a stop never has to cancel work a worker already began."""
+        with self:
+            self._book = book = Book(len(items))
+            self._run_id = f"lstm-{uuid.uuid4().hex[:12]}"
+            try:
+                _Run(self, items, book, on_outcome, on_progress, should_stop).loop()
+            finally:
+                self._book = None
+
+
+class _Run:
+    """One `run` on the cluster: submitting, progress and acknowledgements, ends."""
+
+    def __init__(self, owner: DaskExecutor, items: Items, book: Book, on_outcome: OnOutcome, on_progress, should_stop):
+        from distributed import Queue
+
+        self.owner, self.items, self.book = owner, items, book
+        self.on_outcome, self.on_progress, self.should_stop = on_outcome, on_progress, should_stop
+        self.client = owner.client
+        self.named = names(owner._run_id)
+        self.progress = Queue(self.named["progress"], client=self.client)
+        self.acks: dict[int, Any] = {}
+        self.running: dict[Any, int] = {}
+        self.stopped = False
+        self.pause = FIRST_PAUSE
+        self.attempts: dict[int, set[str]] = {}
+        self.died_twice: set[int] = set()
+
+    def loop(self) -> None:
+        try:
+            while True:
+                if not self.stopped and self.should_stop():
+                    self.stopped = True
+                    self.owner._event(self.named["stop"]).set()
+                    self.book.stop_pending()
+                self.book.flush(self.on_outcome, "stopped before it started")
+                self._submit()
+                if not self.running and not self.book.waiting:
+                    return
+                self._read_progress()
+                for future in [f for f in self.running if f.done()]:
+                    self._end(future, self.running.pop(future))
+        finally:
+            for future in self.running:
+                future.cancel()
+            for queue in [self.progress, *self.acks.values()]:
+                queue.close()
+
+    def _submit(self) -> None:
+        while self.book.waiting and len(self.running) < self.owner.workers:
+            index = self.book.next()
+            fn, payload = self.items[index]
+            future = self.client.submit(
+                cluster_entry, fn, index, payload, self.owner._run_id, self.owner.threads, pure=False, retries=0
+            )
+            self.running[future] = index
+
+    def _read_progress(self) -> None:
+        """Handle what the workers sent; when nothing came, wait a little longer each time (up to POLL_SECONDS),
+        polling rather than blocking: a blocking get that times out is logged as an error by the scheduler."""
+        messages = self.progress.get(batch=True)
+        if not messages:
+            time.sleep(self.pause)
+            self.pause = min(POLL_SECONDS, self.pause * 1.5)
+            return
+        self.pause = FIRST_PAUSE
+        for index, token, seq, blob in messages:
+            if seq == START:
+                self.attempts.setdefault(index, set()).add(token)
+                if len(self.attempts[index]) > RETRIES + 1:
+                    self.died_twice.add(index)
+            elif self.on_progress is not None:
+                self.on_progress(index, pickle.loads(blob))
+            if seq:
+                stop = index in self.book.stop_asked or index in self.died_twice or self.stopped
+                self._ack(index).put([token, seq, stop])
+
+    def _ack(self, index: int) -> Any:
+        from distributed import Queue
+
+        if index not in self.acks:
+            self.acks[index] = Queue(names(self.owner._run_id, index)["ack"], client=self.client)
+        return self.acks[index]
+
+    def _end(self, future: Any, index: int) -> None:
+        status = future.status
+        if status == "finished":
+            result = future.result()
+            future.release()
+            if index in self.died_twice:
+                self.on_outcome(Outcome(index, None, ItemFailed(DIED_TWICE)))
+            elif result == NOT_STARTED:
+                self.book.unstarted(index)
+            else:
+                self.on_outcome(Outcome(index, result))
+            return
+        error = future.exception() if status == "error" else ItemFailed("the cluster cancelled it")
+        trace = "".join(traceback.format_tb(future.traceback())) if status == "error" else ""
+        future.release()
+        if type(error).__name__ == "KilledWorker":
+            error = ItemFailed(DIED_TWICE)
+        self.on_outcome(Outcome(index, None, error, trace=trace))
+
+
+def preflight(client: Any) -> int:
+    """The cluster's worker slots, after checking its workers run this lstm-desktop, torch and Python."""
+    versions = client.get_versions(packages=["lstm_desktop", "torch"])
+    mine = versions["client"]["packages"]
+    mine_python = versions["client"]["host"].get("python")
+    workers = versions.get("workers") or {}
+    if not workers:
+        raise ClusterUnavailable("The Dask scheduler has no workers: start some (dask worker ADDRESS --nthreads 1).")
+    for address, seen in workers.items():
+        for package in ("lstm_desktop", "torch"):
+            if seen["packages"].get(package) != mine.get(package):
+                found = seen["packages"].get(package) or "not installed"
+                raise ClusterUnavailable(
+                    f"Dask worker {address} has {package} {found}, this app {mine.get(package)}: install the same "
+                    "lstm-desktop and torch on every worker."
+                )
+        if seen["host"].get("python") != mine_python:
+            raise ClusterUnavailable(
+                f"Dask worker {address} runs Python {seen['host'].get('python')}, not {mine_python}."
+            )
+    return max(1, sum(client.nthreads().values()))

@@ -1,0 +1,197 @@
+"""A hyperparameter search from start to end: refuse what cannot fit, open the journal, run batches of trials in
+the executor's workers until the budget is spent or the user stops, then score the best trial on the test split.
+
+Reproducible: the sampler is made again for every batch with a seed derived from the number of trials the study
+holds, the batch's trials are asked in order and told in order after all of them ended, and a trial is pruned on
+epoch reports only after the worker waited for the parent's decision. So the same settings, data and seed give
+the same trials whatever order they finish in and however many workers (local or on a cluster) run them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lstm_desktop import __version__
+
+from ..codec import to_json
+from ..data.prices import PriceFrame
+from ..errors import BadInput
+from ..events import Listener, PricesLoaded, StopCheck, ignore, never
+from ..specs import RunConfig
+from .batch import Batch
+from .held_out import score_on_test
+from .journal import journal_path, new_study, open_storage
+from .pruning import SameTargetMedianPruner
+from .report import BestTrial, SearchProgress, SearchReport, SearchResult, TrialEnded, TrialRecord
+from .space import SearchSpace, apply
+from .spec import SearchSpec
+
+
+def sampler_seed(seed: int, trials_so_far: int) -> int:
+    """The sampler's seed for the next batch: a function of the journal alone, so a batch's proposals never depend
+    on how the ones before it were timed (Optuna does not store the sampler's random state)."""
+    return (seed * 100_003 + trials_so_far) % 2**32
+
+
+def distributions(space: SearchSpace) -> dict[str, Any]:
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+    found: dict[str, Any] = {}
+    for d in space.dimensions:
+        if d.choices:
+            found[d.name] = CategoricalDistribution(d.choices)
+        elif isinstance(d.low, int) and isinstance(d.high, int):
+            found[d.name] = IntDistribution(d.low, d.high, log=d.log, step=d.step or 1)
+        else:
+            found[d.name] = FloatDistribution(float(d.low), float(d.high), log=d.log)
+    return found
+
+
+def refuse_what_cannot_fit(config: RunConfig, space: SearchSpace, frames: tuple[PriceFrame, ...]) -> None:
+    """Refuse before anything trains a space whose largest window leaves a split without enough windows."""
+    rows = min(len(f.frame) for f in frames)
+    widest = {d.name: (d.high if not d.choices else max(d.choices)) for d in space.dimensions if d.name == "window"}
+    problem = apply(config, widest).dataset.size_problem(rows) if widest else config.dataset.size_problem(rows)
+    if problem:
+        where = f"--space window up to {widest['window']}: " if widest else ""
+        raise BadInput(where + problem)
+
+
+class Tracker:
+    """The search's progress across batches: the budget, what ended, the best so far; tells the listener."""
+
+    def __init__(self, spec: SearchSpec, on_event: Listener) -> None:
+        self.spec, self.on_event = spec, on_event
+        self.started = time.perf_counter()
+        self.asked = 0
+        self.records: list[TrialRecord] = []
+        self.running: dict[int, tuple[int, int]] = {}
+        self.user_stopped = False
+
+    def out_of_time(self) -> bool:
+        return bool(self.spec.minutes) and time.perf_counter() - self.started >= self.spec.minutes * 60
+
+    def next_batch(self) -> int:
+        """How many trials the next batch asks (0: the budget is spent)."""
+        if self.user_stopped or self.out_of_time():
+            return 0
+        left = self.spec.trials - self.asked if self.spec.trials else self.spec.batch
+        return max(0, min(self.spec.batch, left))
+
+    def stop_check(self, should_stop: StopCheck, executor: Any) -> Callable[[], bool]:
+        """The executor's stop check: the user's stop; past the time budget, trials not started never start."""
+        state = {"late": False}
+
+        def check() -> bool:
+            if not state["late"] and self.out_of_time():
+                state["late"] = True
+                executor.stop_pending()
+            self.user_stopped = self.user_stopped or should_stop()
+            return self.user_stopped
+
+        return check
+
+    def epoch(self, number: int, epoch: int, epochs: int) -> None:
+        self.running[number] = (epoch, epochs)
+        self._tell()
+
+    def ended(self, record: TrialRecord) -> None:
+        self.running.pop(record.number, None)
+        self.records.append(record)
+        self.on_event(TrialEnded(record))
+        self._tell()
+
+    def _tell(self) -> None:
+        done = [r for r in self.records if r.state == "complete"]
+        best = min(done, key=lambda r: (r.val_rmse, r.number)) if done else None
+        self.on_event(
+            SearchProgress(
+                ended=len(self.records),
+                trials=self.spec.trials,
+                running=dict(self.running),
+                best_number=best.number if best else None,
+                best_val_rmse=best.val_rmse if best else None,
+                pruned=sum(r.state == "pruned" for r in self.records),
+                failed=sum(r.state == "failed" for r in self.records),
+                seconds=time.perf_counter() - self.started,
+            )
+        )
+
+
+def search(
+    config: RunConfig,
+    space: SearchSpace,
+    spec: SearchSpec | None = None,
+    frames: tuple[PriceFrame, ...] | list[PriceFrame] | None = None,
+    *,
+    executor: Any = None,
+    journal: str | Path | None = None,
+    on_event: Listener = ignore,
+    should_stop: StopCheck = never,
+) -> SearchResult:
+    """Search `space` around `config`; every complete or pruned trial comes back as a run named "trial N"."""
+    import optuna
+
+    from ..data.sources import load_prices
+    from ..executors.choose import executor_for
+
+    spec = spec or SearchSpec()
+    config.validate()
+    spec.validate()
+    if frames is None:
+        frames = load_prices(config.data)
+        on_event(PricesLoaded(config.data, tuple(frames)))
+    frames = tuple(frames)
+    refuse_what_cannot_fit(config, space, frames)
+    threads = config.train.threads or 1  # fixed, so a trial's result does not depend on where it ran
+    config = dataclasses.replace(config, train=dataclasses.replace(config.train, threads=threads))
+    path = Path(journal) if journal is not None else journal_path(None)
+    pruner = SameTargetMedianPruner(spec.prune_after, spec.warmup_epochs, config.dataset.target_mode)
+    attrs = {"settings": to_json(config), "space": space.describe(), "search": to_json(spec), "app": __version__}
+    study = new_study(open_storage(path), pruner, attrs)
+    executor = executor or executor_for(spec.workers, threads, items=spec.batch)
+    tracker = Tracker(spec, on_event)
+    kept: list = []
+    with executor:
+        while size := tracker.next_batch():
+            study.sampler = optuna.samplers.TPESampler(
+                seed=sampler_seed(config.train.seed, len(study.trials)), n_startup_trials=spec.startup_trials
+            )
+            trials = [study.ask(distributions(space)) for _ in range(size)]
+            tracker.asked += size
+            batch = Batch(trials, config, frames, executor, tracker)
+            batch.run(tracker.stop_check(should_stop, executor))
+            kept += batch.tell(study)
+    return _result(study, space, spec, config, path, executor, tracker, kept)
+
+
+def _result(study, space, spec, config, path, executor, tracker, kept) -> SearchResult:
+    """The report, the best trial scored on the test split (now, and only now), the runs by name."""
+    runs = {record.number: finished for record, finished in kept if finished is not None}
+    complete = [record for record, _ in kept if record.state == "complete"]
+    best = None
+    if complete:
+        top = min(complete, key=lambda r: (r.val_rmse, r.number))
+        runs[top.number] = score_on_test(runs[top.number])
+        study.set_user_attr("test_scored_for_trial", top.number)
+        test = runs[top.number].report.metrics["test"]
+        best = BestTrial(top.number, top.params, top.val_loss, top.val_rmse, top.run, test)
+    report = SearchReport(
+        space=space,
+        spec=spec,
+        seed=config.train.seed,
+        study=study.study_name,
+        journal=str(path),
+        workers=executor.workers,
+        threads=executor.threads,
+        seconds=round(time.perf_counter() - tracker.started, 3),
+        stopped=tracker.user_stopped,
+        trials=tuple(sorted((record for record, _ in kept), key=lambda r: r.number)),
+        best=best,
+    )
+    named = tuple((f"trial {number}", runs[number]) for number in sorted(runs))
+    return SearchResult(report, named)

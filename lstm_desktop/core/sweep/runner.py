@@ -1,0 +1,136 @@
+"""A sweep from start to end: the same settings over every ticker whose prices loaded, one item per ticker in the
+executor's workers (each with the same fixed torch thread count, so any worker count gives the same runs), rows
+gathered in the order the tickers were given. A ticker's failure is its row's message, never the sweep's end."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from ..events import Listener, StopCheck, ignore, never
+from ..executors.items import Outcome
+from ..executors.runs import decode_run
+from ..run import FinishedRun
+from ..specs import BacktestSpec, RunConfig
+from .report import SweepProgress, SweepReport, SweepResult, SweepRow, TickerEnded, TickerProgress
+from .targets import Target
+
+ITEM = "lstm_desktop.core.sweep.work:run_ticker"
+STOPPED = "stopped before it finished"
+
+
+def run_name(ticker: str, backtest: BacktestSpec | None) -> str:
+    return f"sweep {ticker}" + (" (backtest)" if backtest is not None else "")
+
+
+def ticker_config(config: RunConfig, ticker: str) -> RunConfig:
+    """The settings as one run of this ticker keeps them (its data request names the ticker alone)."""
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, tickers=(ticker,)))
+
+
+class _Gather:
+    """Outcomes to runs or error rows; progress to SweepProgress events."""
+
+    def __init__(self, targets: list[Target], ready: list[Target], backtest: Any, on_event: Listener) -> None:
+        self.ready, self.backtest, self.on_event = ready, backtest, on_event
+        self.total = len(targets)
+        self.started = time.perf_counter()
+        self.runs: dict[str, FinishedRun] = {}
+        self.errors: dict[str, BaseException] = {t.ticker: t.error for t in targets if t.error is not None}
+        self.running: dict[str, TickerProgress] = {}
+
+    def on_progress(self, index: int, event: Any) -> None:
+        if isinstance(event, TickerProgress):
+            self.running[event.ticker] = event
+            self._tell()
+
+    def on_outcome(self, outcome: Outcome) -> None:
+        target = self.ready[outcome.index]
+        self.running.pop(target.ticker, None)
+        if not outcome.ok:
+            self.errors[target.ticker] = outcome.error
+        else:
+            finished = decode_run(outcome.result, target.frames, target.ticker)
+            if finished.report.stopped == "user":
+                self.errors[target.ticker] = _Stopped(STOPPED)
+            else:
+                self.runs[target.ticker] = finished
+        self.on_event(TickerEnded(self.row(target)))
+        self._tell()
+
+    def _tell(self) -> None:
+        self.on_event(
+            SweepProgress(
+                ended=len(self.runs) + len(self.errors),
+                tickers=self.total,
+                running=dict(self.running),
+                failed=len(self.errors),
+                seconds=time.perf_counter() - self.started,
+            )
+        )
+
+    def row(self, target: Target) -> SweepRow:
+        finished = self.runs.get(target.ticker)
+        if finished is None:
+            error = self.errors.get(target.ticker) or _Stopped(STOPPED)
+            return SweepRow(target.ticker, None, None, {}, None, str(error))
+        report = finished.report
+        test = report.metrics.get("test")
+        name = run_name(target.ticker, self.backtest)
+        skill = test.skill if test is not None else None
+        return SweepRow(target.ticker, name, skill, dict(report.metrics), report.backtest, None, report.seconds)
+
+
+class _Stopped(Exception):
+    """A ticker the stop reached before its run finished."""
+
+
+def sweep(
+    config: RunConfig,
+    targets: list[Target],
+    backtest: BacktestSpec | None = None,
+    *,
+    executor: Any = None,
+    on_event: Listener = ignore,
+    should_stop: StopCheck = never,
+) -> SweepResult:
+    """Run `config` on each target's prices (with `backtest` when given); rows in the targets' order."""
+    from ..executors.choose import executor_for
+
+    config.validate()
+    if backtest is not None:
+        backtest.validate()
+    started = time.perf_counter()
+    threads = config.train.threads or 1  # fixed, so a run's result does not depend on where it ran
+    config = dataclasses.replace(config, train=dataclasses.replace(config.train, threads=threads))
+    ready = [t for t in targets if t.frames is not None]
+    items = [
+        (
+            ITEM,
+            {"ticker": t.ticker, "config": ticker_config(config, t.ticker), "frames": t.frames, "backtest": backtest},
+        )
+        for t in ready
+    ]
+    gather = _Gather(targets, ready, backtest, on_event)
+    executor = executor or executor_for(0, threads, items=len(items))
+    stopped = {"asked": False}
+
+    def stop_check() -> bool:
+        stopped["asked"] = stopped["asked"] or should_stop()
+        return stopped["asked"]
+
+    if items:
+        executor.run(items, gather.on_outcome, gather.on_progress, stop_check)
+    rows = tuple(gather.row(t) for t in targets)
+    report = SweepReport(
+        backtest=backtest,
+        workers=executor.workers,
+        threads=executor.threads,
+        seconds=round(time.perf_counter() - started, 3),
+        stopped=stopped["asked"],
+        rows=rows,
+    )
+    runs = tuple((run_name(t.ticker, backtest), gather.runs[t.ticker]) for t in targets if t.ticker in gather.runs)
+    errors = tuple((t.ticker, gather.errors[t.ticker]) for t in targets if t.ticker in gather.errors)
+    return SweepResult(report, runs, errors)

@@ -1,0 +1,228 @@
+"""Executors: the local worker processes, the inline one and a real Dask LocalCluster keep the same promises — a
+killed worker's item runs once more and a second death is its failure while the others finish, a barrier event's
+stop is seen at once, a stop keeps what finished — and a small sweep and search give the same results on Dask as
+in local workers."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import time
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from lstm_desktop.core.codec import to_json
+from lstm_desktop.core.data.sources import load_prices
+from lstm_desktop.core.executors.inline import InlineExecutor
+from lstm_desktop.core.executors.items import DIED_TWICE
+from lstm_desktop.core.executors.local import LocalExecutor
+from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+
+HERE = "tests.core.test_executors"
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """A progress event the parent must handle before the item goes on."""
+
+    barrier: ClassVar[bool] = True
+    n: int
+
+
+def double(payload: dict, report, should_stop) -> int:
+    time.sleep(payload.get("sleep", 0.0))
+    return payload["x"] * 2
+
+
+def die_once(payload: dict, report, should_stop) -> str:
+    """SIGKILLs its own worker the first time (a marker file remembers), then succeeds."""
+    marker = Path(payload["marker"])
+    if not marker.exists():
+        marker.write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return f"survived in {os.getpid()}"
+
+
+def always_die(payload: dict, report, should_stop) -> None:
+    time.sleep(0.1)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def steps(payload: dict, report, should_stop) -> int:
+    """Counts steps, reporting each as a barrier event, until asked to stop (or `most` steps)."""
+    done = 0
+    while done < payload["most"] and not should_stop():
+        time.sleep(payload.get("sleep", 0.0))
+        done += 1
+        report(Step(done))
+    return done
+
+
+def fails(payload: dict, report, should_stop) -> None:
+    raise ValueError("bad item")
+
+
+def collect(executor, items, on_progress=None, should_stop=lambda: False) -> dict:
+    outcomes = {}
+
+    def on_outcome(outcome) -> None:
+        assert outcome.index not in outcomes, "one outcome per item"
+        outcomes[outcome.index] = outcome
+
+    executor.run(items, on_outcome, on_progress, should_stop)
+    assert sorted(outcomes) == list(range(len(items)))
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def local():
+    """Two local worker processes (1 thread each), kept warm for the whole module."""
+    with LocalExecutor(2, 1) as executor:
+        yield executor
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A real Dask LocalCluster of 2 worker processes (1 thread each), allowing one death per item."""
+    pytest.importorskip("distributed")
+    from lstm_desktop.core.executors.cluster import DaskExecutor
+
+    with DaskExecutor(None, workers=2, threads=1) as executor:
+        yield executor
+
+
+@pytest.mark.parametrize("kind", ["local", "dask"])
+def test_a_killed_worker_item_runs_again_and_a_second_death_is_its_failure(kind, tmp_path, request) -> None:
+    executor = request.getfixturevalue(kind if kind == "local" else "cluster")
+    items = [
+        (f"{HERE}:die_once", {"marker": str(tmp_path / "died")}),
+        (f"{HERE}:always_die", {}),
+        (f"{HERE}:double", {"x": 1, "sleep": 0.3}),
+        (f"{HERE}:double", {"x": 2}),
+        (f"{HERE}:fails", {}),
+    ]
+    outcomes = collect(executor, items)
+    assert outcomes[0].ok and outcomes[0].result.startswith("survived in")
+    assert (tmp_path / "died").read_text() not in outcomes[0].result  # a fresh process ran it the second time
+    assert not outcomes[1].ok and str(outcomes[1].error) == DIED_TWICE
+    assert outcomes[2].result == 2 and outcomes[3].result == 4  # the others finish, each once
+    assert isinstance(outcomes[4].error, ValueError) and "bad item" in outcomes[4].trace
+
+
+@pytest.mark.parametrize("kind", ["inline", "local", "dask"])
+def test_a_stop_decided_on_a_barrier_event_ends_the_item_right_there(kind, request) -> None:
+    executor = InlineExecutor() if kind == "inline" else request.getfixturevalue(kind if kind == "local" else "cluster")
+    stop_at = {0: 3, 1: 5}
+
+    def on_progress(index: int, event: Step) -> None:
+        if event.n >= stop_at.get(index, 10**9):
+            executor.stop_item(index)
+
+    items = [(f"{HERE}:steps", {"most": 40, "sleep": 0.002}) for _ in range(3)]
+    outcomes = collect(executor, items, on_progress)
+    assert [outcomes[i].result for i in range(3)] == [3, 5, 40]
+
+
+@pytest.mark.parametrize("kind", ["local", "dask"])
+def test_stop_keeps_what_finished_and_never_starts_the_rest(kind, request) -> None:
+    executor = request.getfixturevalue(kind if kind == "local" else "cluster")
+    items = [(f"{HERE}:double", {"x": 5})] + [(f"{HERE}:steps", {"most": 10**6, "sleep": 0.01})] * 4
+    seen: list[int] = []
+    outcomes = collect(executor, items, lambda i, e: seen.append(i), should_stop=lambda: len(seen) >= 20)
+    assert outcomes[0].result == 10
+    stopped_running = [o for o in outcomes.values() if o.ok and o.index > 0]
+    assert stopped_running and all(o.result < 10**6 for o in stopped_running)  # came back as they were
+    assert all(o.cancelled for o in outcomes.values() if not o.ok)
+    assert sum(o.cancelled for o in outcomes.values()) >= 2  # 2 workers: the others never started
+
+
+def test_workers_are_kept_between_runs_inside_with() -> None:
+    executor = LocalExecutor(1, 1)
+    with executor:
+        first = collect(executor, [(f"{HERE}:pid", {})])
+        second = collect(executor, [(f"{HERE}:pid", {})])
+    assert first[0].result == second[0].result != os.getpid()
+
+
+def pid(payload: dict, report, should_stop) -> int:
+    return os.getpid()
+
+
+SMALL = RunConfig(
+    data=DataRequest(source="sample", tickers=("IBM",), start="2011-01-01"),
+    dataset=DatasetSpec(window=10),
+    model=ModelSpec(layers=1, hidden=4),
+    train=TrainSpec(epochs=3, patience=0, threads=1),
+    forecast_days=3,
+)
+
+
+def without_clocks(runs) -> list[dict]:
+    """Runs' reports as JSON, less what a clock measures."""
+    rows = []
+    for name, finished in runs:
+        report = to_json(finished.report)
+        report.pop("seconds")
+        for epoch in report["history"]:
+            epoch.pop("seconds")
+        if report["backtest"] is not None:
+            report["backtest"].pop("seconds")
+            for fold in report["backtest"]["folds"]:
+                fold.pop("seconds")
+        rows.append({"name": name, "report": report})
+    return rows
+
+
+def test_a_sweep_on_dask_equals_the_local_one(local, cluster) -> None:
+    from lstm_desktop.core.sweep.runner import sweep
+    from lstm_desktop.core.sweep.targets import load_targets
+
+    config = dataclasses.replace(SMALL, data=dataclasses.replace(SMALL.data, tickers=()))
+    targets = load_targets(dataclasses.replace(config.data, tickers=("IBM", "AAPL", "NOPE")))
+    here = sweep(config, targets, executor=local)
+    remote = sweep(config, targets, executor=cluster)
+    assert remote.report.rows[2].error == here.report.rows[2].error and here.report.rows[2].error
+    assert len(here.runs) == 2 and without_clocks(remote.runs) == without_clocks(here.runs)
+
+
+def test_a_search_on_dask_equals_the_local_one(local, cluster, tmp_path) -> None:
+    from lstm_desktop.core.search.runner import search
+    from lstm_desktop.core.search.space import parse_space
+    from lstm_desktop.core.search.spec import SearchSpec
+
+    frames = tuple(load_prices(SMALL.data))
+    space = parse_space("lr=1e-4:1e-1:log,hidden=2:8")
+    spec = SearchSpec(trials=6, batch=3, startup_trials=3, prune_after=2, warmup_epochs=0)
+    here = search(SMALL, space, spec, frames, executor=local, journal=tmp_path / "s.jsonl")
+    remote = search(SMALL, space, spec, frames, executor=cluster, journal=tmp_path / "s.jsonl")
+    rows = [[(t.number, t.state, t.params, t.val_rmse, t.epochs) for t in r.report.trials] for r in (here, remote)]
+    assert rows[0] == rows[1] and any(t.state == "pruned" for t in here.report.trials)
+    assert without_clocks(remote.runs) == without_clocks(here.runs)
+    assert remote.report.best == here.report.best and remote.report.workers == 2
+
+
+def test_cluster_addresses_are_checked_before_connecting() -> None:
+    from lstm_desktop.core.errors import BadInput
+    from lstm_desktop.core.executors.cluster import DaskExecutor, TlsFiles, check_address
+
+    assert check_address("10.0.0.5:8786", None) == "tcp://10.0.0.5:8786"
+    with pytest.raises(BadInput, match="starts with tcp:// or tls://"):
+        DaskExecutor("http://10.0.0.5:8786")
+    with pytest.raises(BadInput, match="needs --tls-ca, --tls-cert and --tls-key"):
+        check_address("tls://10.0.0.5:8786", None)
+    with pytest.raises(BadInput, match="use the tls:// address"):
+        check_address("tcp://10.0.0.5:8786", TlsFiles("ca.pem", "c.pem", "c.key"))
+
+
+def test_an_unreachable_scheduler_is_data_unavailable_in_words(monkeypatch) -> None:
+    pytest.importorskip("distributed")
+    from lstm_desktop.core.executors.cluster import DaskExecutor
+    from lstm_desktop.core.executors.items import ClusterUnavailable
+
+    monkeypatch.setattr("lstm_desktop.core.executors.cluster.CONNECT_SECONDS", 1)
+    unreachable = DaskExecutor("tcp://127.0.0.1:9", threads=1)
+    with pytest.raises(ClusterUnavailable, match="Cannot reach the Dask scheduler at tcp://127.0.0.1:9"), unreachable:
+        pass
