@@ -108,9 +108,21 @@ class AppState:
     def add_run(self, stored: StoredRun) -> None:
         """A run finished (or stopped): it joins the project and becomes current."""
         self.project.runs.append(stored)
-        self.project.current_id = stored.id
-        self.project.loaded = stored.data
-        self.request = stored.report.settings.data
+        self._made_current(stored)
+
+    def add_runs(self, stored: list[StoredRun], current_id: str | None = None) -> None:
+        """Many runs finished at once (a search, a sweep): they join the project, `current_id` (or the last)
+        becomes current; listeners hear of it once."""
+        if not stored:
+            return
+        self.project.runs.extend(stored)
+        current = next((run for run in stored if run.id == current_id), stored[-1])
+        self._made_current(current)
+
+    def _made_current(self, current: StoredRun) -> None:
+        self.project.current_id = current.id
+        self.project.loaded = current.data
+        self.request = current.report.settings.data
         self._changed()
         self._tell(Change.RUNS, Change.DATA, Change.CURRENT, Change.FILE)
 

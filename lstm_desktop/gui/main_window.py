@@ -7,10 +7,10 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -37,10 +37,12 @@ from .backtest_view import BacktestView
 from .data_panel import DataPanel
 from .file_controller import FileController
 from .forecast_table import ForecastTable
+from .many_controller import ManyController
+from .menus import build_menus
 from .metrics_table import MetricsTable
 from .model_panel import ModelPanel
 from .plots import LossPlot, PricePlot
-from .run_controller import RunController
+from .run_controller import STOPPABLE, RunController
 from .run_view import RunView
 from .runs_controller import RunsController
 from .runs_table import RunsTable
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
     projectOpened = Signal()
     projectSaved = Signal()
     backtestFinished = Signal()
+    searchFinished = Signal()
+    sweepFinished = Signal()
     forecastUpdated = Signal()
     errorShown = Signal(str)
 
@@ -76,8 +80,9 @@ class MainWindow(QMainWindow):
         self.files = FileController(self)
         self.training = RunController(self)
         self.runs = RunsController(self)  # before the view: it listens to the state first
+        self.many = ManyController(self)
         self.view = RunView(self, self.state)
-        self._build_menus()
+        build_menus(self)
         self._wire()
         self._restore_settings()
         self.view.show_file()
@@ -99,9 +104,17 @@ class MainWindow(QMainWindow):
             "forecastButton",
             "Forecast the chosen number of days from the trained model, without retraining",
         )
-        buttons = QHBoxLayout()
-        for button in (self.train_button, self.stop_button, self.forecast_button):
-            buttons.addWidget(button)
+        self.search_button = named(
+            QPushButton("Search…"), "searchButton", "Search settings: many trials scored on validation, in workers"
+        )
+        self.sweep_button = named(
+            QPushButton("Sweep…"), "sweepButton", "Run these settings on a list of tickers, one run each, in workers"
+        )
+        buttons = QGridLayout()
+        for index, button in enumerate(
+            (self.train_button, self.stop_button, self.forecast_button, self.search_button, self.sweep_button)
+        ):
+            buttons.addWidget(button, index // 3, index % 3)
         left = QWidget()
         column = QVBoxLayout(left)
         column.addWidget(self.data_panel)
@@ -147,42 +160,6 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("")
         self.statusBar().addPermanentWidget(self.status_label)
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
-        item = QAction(text, self)
-        if shortcut is not None:
-            item.setShortcut(shortcut)
-        if name:
-            item.setObjectName(name)
-        item.triggered.connect(slot)
-        return item
-
-    def _build_menus(self) -> None:
-        keys, files = QKeySequence.StandardKey, self.files
-        menu = self.menuBar().addMenu("&File")
-        menu.addAction(self._action("&New", files.new, keys.New, "newAction"))
-        menu.addAction(self._action("&Open…", files.choose_and_open, keys.Open, "openAction"))
-        self.recent_menu = menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(files.fill_recent_menu)
-        menu.addSeparator()
-        menu.addAction(self._action("&Save", files.save, keys.Save, "saveAction"))
-        menu.addAction(self._action("Save &As…", files.save_as, keys.SaveAs, "saveAsAction"))
-        menu.addSeparator()
-        self.export_csv_action = self._action(
-            "Export &predictions CSV…", files.choose_and_export_predictions, None, "exportCsvAction"
-        )
-        self.export_runs_action = self._action(
-            "Export &runs table CSV…", files.choose_and_export_runs, None, "exportRunsAction"
-        )
-        self.export_image_action = self._action(
-            "Export chart &image…", files.choose_and_export_image, None, "exportImageAction"
-        )
-        for item in (self.export_csv_action, self.export_runs_action, self.export_image_action):
-            menu.addAction(item)
-        menu.addSeparator()
-        menu.addAction(self._action("&Quit", self.close, keys.Quit, "quitAction"))
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&About lstm-desktop", self._on_about, None, "aboutAction"))
-
     def _wire(self) -> None:
         self.data_panel.loadRequested.connect(self.training.load)
         self.data_panel.changed.connect(self._on_settings_edited)
@@ -191,6 +168,8 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(self.training.stop)
         self.forecast_button.clicked.connect(self.training.update_forecast)
         self.backtest_panel.requested.connect(self.training.backtest)
+        self.search_button.clicked.connect(self.many.open_search)
+        self.sweep_button.clicked.connect(self.many.open_sweep)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.notes.textChanged.connect(self._on_notes_edited)
         self.forecast_table.exportRequested.connect(self.files.choose_and_export_forecast)
@@ -239,7 +218,7 @@ class MainWindow(QMainWindow):
         busy = self.tasks.busy()
         problem = self.model_panel.problem_text()
         self.train_button.setEnabled(not busy and problem is None)
-        self.stop_button.setEnabled(busy and self.tasks.name in ("training", "backtest"))
+        self.stop_button.setEnabled(busy and self.tasks.name in STOPPABLE)
         self.backtest_panel.button.setEnabled(not busy and problem is None)
         self.data_panel.load.setEnabled(not busy)
         trained = self.state.current is not None

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 REDRAW_MS = 250  # the loss plot is redrawn at most four times a second while training
 HOW = {"completed": "completed", "early_stopping": "early stopping", "user": "stopped by you", "pruned": "pruned"}
-STOPPABLE = ("training", "backtest")
+STOPPABLE = ("training", "backtest", "search", "sweep")
 
 
 class RunController:
@@ -144,7 +144,12 @@ class RunController:
             self.tasks.request_stop()
             w.stop_button.setEnabled(False)
             w.progress.setFormat("stopping…")
-            w.statusBar().showMessage("Stopping after this batch; the best model so far is kept.")
+            kept = {"search": "finished trials", "sweep": "finished tickers"}.get(self.tasks.name)
+            w.statusBar().showMessage(
+                f"Stopping; the {kept} are kept."
+                if kept
+                else "Stopping after this batch; the best model so far is kept."
+            )
 
     def failed(self, what: str) -> None:
         if what == "Training":

@@ -1,7 +1,8 @@
 """`lstm-desktop --self-test`: a scripted session on a fresh profile, offscreen, with no network.
 
-Loads the bundled sample, trains 2 epochs, forecasts, saves and reopens a project in a temporary folder, and
-prints each check. Exit code 0 only if every check held. The bundle's smoke test relies on it.
+Loads the bundled sample, trains 2 epochs, forecasts, saves and reopens a project in a temporary folder, runs a
+backtest, a 2-ticker sweep and a 2-trial search in worker processes, and prints each check. Exit code 0 only if
+every check held. The bundle's smoke test relies on it.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def _session(home: Path) -> int:
     if _train_in_the_window(window, check):
         _save_and_reopen(window, check, home / "self-test.lstmproj")
     _many_runs_in_worker_processes(check)
+    _sweep_and_search_in_the_window(window, check)
     for error in errors:
         _say(f"     message shown: {error}")
     stopped = window.shutdown_workers()
@@ -150,3 +152,22 @@ def _many_runs_in_worker_processes(check: _Checks) -> None:
         check(f"2-fold backtest in {report.workers} worker processes", report.complete and len(report.folds) == 2)
     except Exception as exc:  # a self-test reports, it does not crash
         check(f"2-fold backtest in worker processes ({type(exc).__name__}: {exc})", False)
+
+
+def _sweep_and_search_in_the_window(window: Any, check: _Checks) -> None:
+    """A 2-ticker sweep and a 2-trial search (Optuna, journal file) from their dialogs, on local workers."""
+    runs = len(window.state.project.runs)
+    sweep = window.many.open_sweep()
+    sweep.tickers.setPlainText("IBM MSFT")
+    sweep.start_button.click()
+    swept = wait_for(window.sweepFinished, window, 300)
+    statuses = [sweep.table.cell_text(t, 1) for t in ("IBM", "MSFT")]
+    check(f"2-ticker sweep in worker processes ({', '.join(statuses)})", swept and statuses == ["done", "done"])
+    sweep.hide()
+    search = window.many.open_search()
+    search.trials_spin.setValue(2)
+    search.start_button.click()
+    searched = wait_for(window.searchFinished, window, 300)
+    check("2-trial search (Optuna) in worker processes", searched and search.trials.table.rowCount() == 2)
+    search.hide()
+    check("the sweep's and the search's runs are in the project", len(window.state.project.runs) == runs + 4)

@@ -1,0 +1,98 @@
+"""The window's tasks that run many trainings at once (a search, a sweep): plain functions over the core, run in a
+worker thread; the trainings themselves run in worker processes (or on a Dask cluster). Every run that finished
+is kept in the project and autosaved before the task returns, so a crash afterwards loses none of them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lstm_desktop.core.specs import BacktestSpec, DataRequest, RunConfig
+
+from .tasks import Report, ShouldStop, Task
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the trainings run: local worker processes (`workers`, 0 = one per core) or a Dask scheduler."""
+
+    workers: int = 0
+    scheduler: str | None = None
+
+    def executor(self, threads: int, items: int) -> Any:
+        from lstm_desktop.core.executors.choose import executor_for
+
+        return executor_for(self.workers, threads, self.scheduler, None, items)
+
+
+@dataclass(frozen=True)
+class ManyDone:
+    """What a search or sweep gave: its result (report and runs), the runs as kept, and which becomes current."""
+
+    result: Any
+    stored: list
+    current_id: str | None
+
+
+@dataclass(frozen=True)
+class TargetsLoaded:
+    """A sweep's tickers were loaded (those that failed carry their error): the table can show every row."""
+
+    targets: list
+
+
+def _keep(result: Any, snapshot: Any, recovery: Any, best_name: str | None) -> ManyDone:
+    stored = [snapshot.add(finished, name) for name, finished in result.runs]
+    current = next((run.id for run in stored if run.name == best_name), None)
+    if stored:
+        try:
+            recovery.autosave(snapshot)
+        except Exception:  # recovery is a safety net: its failure must not lose the runs themselves
+            log.exception("autosave failed")
+    return ManyDone(result, stored, current)
+
+
+def search_task(
+    config: RunConfig, space: Any, spec: Any, frames: tuple | None, journal: Path, place: Place, snapshot: Any,
+    recovery: Any,
+) -> Task:  # fmt: skip
+    """A hyperparameter search around `config`; every complete or pruned trial kept as a run, the best current."""
+
+    def task(report: Report, should_stop: ShouldStop) -> ManyDone:
+        import optuna
+
+        from lstm_desktop.core.search.runner import search
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)  # the dialog tells each trial; no INFO lines on stderr
+        executor = place.executor(config.train.threads or 1, spec.batch)
+        result = search(
+            config, space, spec, frames, executor=executor, journal=journal, on_event=report, should_stop=should_stop
+        )
+        best = result.report.best.run if result.report.best is not None else None
+        return _keep(result, snapshot, recovery, best)
+
+    return task
+
+
+def sweep_task(
+    config: RunConfig, request: DataRequest, backtest: BacktestSpec | None, place: Place, snapshot: Any,
+    recovery: Any,
+) -> Task:  # fmt: skip
+    """`config` on every ticker of `request` (each loaded here, so workers need no network), kept as runs."""
+
+    def task(report: Report, should_stop: ShouldStop) -> ManyDone:
+        from lstm_desktop.core.sweep.runner import sweep
+        from lstm_desktop.core.sweep.targets import load_targets
+
+        targets = load_targets(request)
+        report(TargetsLoaded(targets))
+        executor = place.executor(config.train.threads or 1, max(1, len(targets)))
+        result = sweep(config, targets, backtest, executor=executor, on_event=report, should_stop=should_stop)
+        first = result.runs[0][0] if result.runs else None
+        return _keep(result, snapshot, recovery, first)
+
+    return task

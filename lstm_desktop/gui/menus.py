@@ -1,0 +1,51 @@
+"""The main window's menus: File (new, open, recent, save, exports, quit), Run (search, sweep) and Help."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def action(window: MainWindow, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+    item = QAction(text, window)
+    if shortcut is not None:
+        item.setShortcut(shortcut)
+    if name:
+        item.setObjectName(name)
+    item.triggered.connect(slot)
+    return item
+
+
+def build_menus(window: MainWindow) -> None:
+    keys, files = QKeySequence.StandardKey, window.files
+    menu = window.menuBar().addMenu("&File")
+    menu.addAction(action(window, "&New", files.new, keys.New, "newAction"))
+    menu.addAction(action(window, "&Open…", files.choose_and_open, keys.Open, "openAction"))
+    window.recent_menu = menu.addMenu("Open &Recent")
+    window.recent_menu.aboutToShow.connect(files.fill_recent_menu)
+    menu.addSeparator()
+    menu.addAction(action(window, "&Save", files.save, keys.Save, "saveAction"))
+    menu.addAction(action(window, "Save &As…", files.save_as, keys.SaveAs, "saveAsAction"))
+    menu.addSeparator()
+    window.export_csv_action = action(
+        window, "Export &predictions CSV…", files.choose_and_export_predictions, None, "exportCsvAction"
+    )
+    window.export_runs_action = action(
+        window, "Export &runs table CSV…", files.choose_and_export_runs, None, "exportRunsAction"
+    )
+    window.export_image_action = action(
+        window, "Export chart &image…", files.choose_and_export_image, None, "exportImageAction"
+    )
+    for item in (window.export_csv_action, window.export_runs_action, window.export_image_action):
+        menu.addAction(item)
+    menu.addSeparator()
+    menu.addAction(action(window, "&Quit", window.close, keys.Quit, "quitAction"))
+    runs = window.menuBar().addMenu("&Run")
+    runs.addAction(action(window, "&Search settings…", window.many.open_search, None, "searchAction"))
+    runs.addAction(action(window, "S&weep tickers…", window.many.open_sweep, None, "sweepAction"))
+    help_menu = window.menuBar().addMenu("&Help")
+    help_menu.addAction(action(window, "&About lstm-desktop", window._on_about, None, "aboutAction"))
