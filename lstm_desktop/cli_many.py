@@ -15,7 +15,7 @@ from lstm_desktop.cli_args import (
     run_config,
 )
 from lstm_desktop.core.durations import format_duration
-from lstm_desktop.core.errors import BadInput
+from lstm_desktop.core.errors import BadInput, exit_code_of, failure_text
 from lstm_desktop.core.executors.cluster import SECURITY_NOTE
 from lstm_desktop.core.search.spec import SearchSpec
 from lstm_desktop.core.specs import BacktestSpec
@@ -169,6 +169,7 @@ def _add_runs(project: Any, runs: tuple, best: str | None = None) -> dict[str, s
 
 def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_adding: Any, save_and_print: Any) -> int:
     from lstm_desktop.core.data.sources import load_prices
+    from lstm_desktop.core.runtime import set_threads
     from lstm_desktop.core.search.journal import journal_path
     from lstm_desktop.core.search.runner import search
     from lstm_desktop.core.search.space import parse_space
@@ -183,6 +184,7 @@ def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_a
     frames = load_prices(config.data)
     executor = executor_from(args, config.train.threads or 1, spec.batch)
     _quiet_libraries()
+    set_threads(config.train.threads or 1)  # the best trial is scored here with the threads its worker had
     with ctrl_c_stops() as stop:
         result = search(config, space, spec, frames, executor=executor, journal=journal,
                         on_event=SearchLines(args.quiet, err), should_stop=lambda: stop["asked"])  # fmt: skip
@@ -195,6 +197,9 @@ def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_a
     code = save_and_print(project, args.project, document, search_text(report), args.json)
     if code != EXIT_OK:
         return code
+    if result.failure is not None:
+        err(f"error: the search ended early, keeping the trials that ended before: {report.error}")
+        return exit_code_of(result.failure)
     if report.stopped:
         return EXIT_STOPPED
     if not result.runs:
@@ -250,6 +255,9 @@ def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_ad
     code = save_and_print(project, args.project, document, sweep_text(report), args.json)
     if code != EXIT_OK:
         return code
+    if result.failure is not None:
+        err(f"error: the sweep ended early, keeping the tickers that ended before: {failure_text(result.failure)}")
+        return exit_code_of(result.failure)
     if report.stopped:
         return EXIT_STOPPED
     if not result.runs and result.errors:

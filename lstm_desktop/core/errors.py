@@ -39,3 +39,12 @@ class EmptyRange(DataUnavailable):
 
 class ProjectFileError(BadInput):
     """A project file cannot be opened (corrupt, unsafe, from a newer version)."""
+
+
+def failure_text(error: BaseException) -> str:
+    """What to tell a user of an error: its message when it is one of ours, else its type and message too."""
+    return str(error) if isinstance(error, LstmDesktopError) else f"{type(error).__name__}: {error}"
+
+
+def exit_code_of(error: BaseException) -> int:
+    return error.exit_code if isinstance(error, LstmDesktopError) else 1

@@ -89,9 +89,7 @@ class MainWindow(QMainWindow):
         self.refresh_buttons()
 
     # ----- layout -----
-    def _build(self) -> None:
-        self.data_panel = DataPanel()
-        self.model_panel = ModelPanel()
+    def _buttons(self) -> QGridLayout:
         self.train_button = named(QPushButton("Train"), "trainButton", "Train the model on the loaded data")
         self.stop_button = named(QPushButton("Stop"), "stopButton", "Stop training and keep the best model so far")
         self.progress = named(QProgressBar(), "progressBar", "Training progress")
@@ -115,6 +113,12 @@ class MainWindow(QMainWindow):
             (self.train_button, self.stop_button, self.forecast_button, self.search_button, self.sweep_button)
         ):
             buttons.addWidget(button, index // 3, index % 3)
+        return buttons
+
+    def _build(self) -> None:
+        self.data_panel = DataPanel()
+        self.model_panel = ModelPanel()
+        buttons = self._buttons()
         left = QWidget()
         column = QVBoxLayout(left)
         column.addWidget(self.data_panel)
@@ -261,7 +265,10 @@ class MainWindow(QMainWindow):
         if self.tasks.busy():
             buttons = QMessageBox.StandardButton
             answer = self.ask(
-                "Training is running", "Stop the running task and quit?", buttons.Yes | buttons.No, buttons.No
+                f"{self.tasks.name.capitalize() or 'Work'} is running",
+                "Stop it and quit? What has finished is kept.",
+                buttons.Yes | buttons.No,
+                buttons.No,
             )
             if answer != buttons.Yes:
                 event.ignore()

@@ -7,9 +7,10 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from lstm_desktop.core.durations import format_duration
-from lstm_desktop.core.errors import LstmDesktopError
+from lstm_desktop.core.errors import LstmDesktopError, failure_text
 
 from . import many_tasks
+from .live_table import number_text
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -26,6 +27,7 @@ class ManyController:
         self.tasks = window.tasks
         self.search_dialog: SearchDialog | None = None
         self.sweep_dialog: SweepDialog | None = None
+        self.tasks.started.connect(self._on_task_started)
         self.tasks.finished.connect(self._on_task_finished)
         self.tasks.failed.connect(self._on_task_failed)
 
@@ -50,10 +52,7 @@ class ManyController:
         return self._show(self.sweep_dialog, "sweep")
 
     def _show(self, dialog: Any, name: str) -> Any:
-        running = self.tasks.name == name
-        dialog.set_running(running, can_start=not self.tasks.busy())
-        if self.tasks.busy() and not running:
-            dialog.say(f"Wait until the {self.tasks.name} ends (or stop it) to start.")
+        self._follow(dialog, name)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
@@ -90,6 +89,8 @@ class ManyController:
             space = parse_space(space_text)
             spec.validate()
             config.validate()
+            place = dialog.place.place()
+            place.check()
         except LstmDesktopError as exc:
             dialog.say(str(exc), problem=True)
             return
@@ -97,9 +98,7 @@ class ManyController:
         frames = self.state.frames_for(config.data)
         journal = journal_path(self.state.path)
         snapshot = self.state.snapshot()[0]
-        task = many_tasks.search_task(
-            config, space, spec, frames, journal, dialog.place.place(), snapshot, self.window.recovery
-        )
+        task = many_tasks.search_task(config, space, spec, frames, journal, place, snapshot, self.window.recovery)
         dialog.trials.clear()
         self._begin(dialog, "Search")
         self.tasks.start(task, "search", "Search", self._on_searched, self._on_search_progress)
@@ -128,20 +127,24 @@ class ManyController:
         report = done.result.report
         self.state.add_runs(done.stored, done.current_id)
         counts = {s: sum(t.state == s for t in report.trials) for s in ("complete", "pruned", "failed")}
-        head = (f"{len(report.trials)} trials ({counts['complete']} complete, {counts['pruned']} pruned, "
-                f"{counts['failed']} failed) in {format_duration(report.seconds)}")  # fmt: skip
+        head = (
+            f"{len(report.trials)} trials ended ({counts['complete']} complete, {counts['pruned']} pruned, "
+            f"{counts['failed']} failed) in {format_duration(report.seconds)}, {len(done.stored)} kept as runs"
+        )
         if report.stopped:
-            head = "Stopped by you: kept the " + head
+            head = "Stopped by you. " + head
         if report.best is None:
             dialog.say(head + ". No trial completed, so nothing was scored on the test period.", problem=True)
         else:
             best, test = report.best, report.best.test
             dialog.trials.mark_best(best.number)
-            verdict = test.verdict.text if test.verdict is not None else ""
+            verdict = test.verdict.text if test.verdict is not None else f"skill {number_text(test.skill, '{:+.4f}')}"
             dialog.say(
                 f"{head}. Best: trial {best.number} (validation RMSE {best.val_rmse:.4f}); its test period, scored "
                 f"once after the search: {verdict}"
             )
+        if report.error is not None:
+            dialog.say(f"The search ended early: {report.error}. {dialog.status.text()}", problem=True)
         w.progress.setRange(0, 100)
         w.progress.setValue(100)
         w.progress.setFormat(f"search: {len(report.trials)} trials")
@@ -166,13 +169,13 @@ class ManyController:
             backtest = w.backtest_panel.spec() if with_backtest else None
             if backtest is not None:
                 backtest.validate()
+            place = dialog.place.place()
+            place.check()
         except LstmDesktopError as exc:
             dialog.say(str(exc), problem=True)
             return
         config = dataclasses.replace(config, data=request)
-        task = many_tasks.sweep_task(
-            config, request, backtest, dialog.place.place(), self.state.snapshot()[0], w.recovery
-        )
+        task = many_tasks.sweep_task(config, request, backtest, place, self.state.snapshot()[0], w.recovery)
         dialog.table.clear_rows()
         self._begin(dialog, "Sweep")
         dialog.say("loading the tickers' prices…")
@@ -206,6 +209,8 @@ class ManyController:
         text = (f"{len(report.rows)} tickers, {len(done.stored)} runs kept, {failed} without a run, in "
                 f"{format_duration(report.seconds)} with {report.workers} worker(s)")  # fmt: skip
         dialog.say(("Stopped by you: " if report.stopped else "") + text, problem=not done.stored)
+        if done.result.failure is not None:
+            dialog.say(f"The sweep ended early: {failure_text(done.result.failure)}. {text}", problem=True)
         w.progress.setRange(0, 100)
         w.progress.setValue(100)
         w.progress.setFormat(f"sweep: {len(done.stored)} runs")
@@ -216,10 +221,25 @@ class ManyController:
     def _dialog(self, name: str) -> Any:
         return {"search": self.search_dialog, "sweep": self.sweep_dialog}.get(name)
 
+    def _follow(self, dialog: Any, name: str) -> None:
+        """The dialog's buttons follow the window's one task: Stop while its own runs, no Start while any runs."""
+        running = self.tasks.name == name
+        dialog.set_running(running, can_start=not self.tasks.busy())
+        if self.tasks.busy() and not running:
+            dialog.say(f"Wait until the {self.tasks.name} ends (or stop it) to start.")
+
+    def _on_task_started(self, name: str) -> None:
+        for dialog_name in NAMES:
+            dialog = self._dialog(dialog_name)
+            if dialog is not None:
+                self._follow(dialog, dialog_name)
+
     def _on_task_finished(self, name: str) -> None:
         for dialog in (self.search_dialog, self.sweep_dialog):
             if dialog is not None:
                 dialog.set_running(False, can_start=True)
+                if dialog.status.text().startswith("Wait until"):
+                    dialog.say("")
 
     def _on_task_failed(self, what: str, error: BaseException) -> None:
         for name, label in NAMES.items():

@@ -5,6 +5,7 @@ is kept in the project and autosaved before the task returns, so a crash afterwa
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,27 @@ class Place:
 
     workers: int = 0
     scheduler: str | None = None
+
+    def check(self) -> None:
+        """Refuse, before anything starts, an address Dask would refuse, tls:// (its certificate files are the
+        command line's), and a cluster when Dask is not installed."""
+        import importlib.util
+
+        from lstm_desktop.core.errors import BadInput
+        from lstm_desktop.core.executors.cluster_checks import check_address
+
+        if self.scheduler is None or self.scheduler.strip().lower() == "local":
+            return
+        if self.scheduler.strip().lower().startswith("tls://"):
+            raise BadInput(
+                "A tls:// scheduler needs certificate files: use the command line (--scheduler with --tls-ca, "
+                "--tls-cert and --tls-key)."
+            )
+        check_address(self.scheduler, None)
+        if importlib.util.find_spec("distributed") is None:
+            from lstm_desktop.core.executors.cluster import FROZEN_INSTALL, INSTALL
+
+            raise BadInput(FROZEN_INSTALL if getattr(sys, "frozen", False) else INSTALL)
 
     def executor(self, threads: int, items: int) -> Any:
         from lstm_desktop.core.executors.choose import executor_for
@@ -65,9 +87,11 @@ def search_task(
     def task(report: Report, should_stop: ShouldStop) -> ManyDone:
         import optuna
 
+        from lstm_desktop.core.runtime import set_threads
         from lstm_desktop.core.search.runner import search
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)  # the dialog tells each trial; no INFO lines on stderr
+        set_threads(config.train.threads or 1)  # the best trial is scored here with the threads its worker had
         executor = place.executor(config.train.threads or 1, spec.batch)
         result = search(
             config, space, spec, frames, executor=executor, journal=journal, on_event=report, should_stop=should_stop
@@ -88,7 +112,7 @@ def sweep_task(
         from lstm_desktop.core.sweep.runner import sweep
         from lstm_desktop.core.sweep.targets import load_targets
 
-        targets = load_targets(request)
+        targets = load_targets(request, should_stop=should_stop)
         report(TargetsLoaded(targets))
         executor = place.executor(config.train.threads or 1, max(1, len(targets)))
         result = sweep(config, targets, backtest, executor=executor, on_event=report, should_stop=should_stop)

@@ -28,6 +28,7 @@ HEADERS = {
     "created": "Created",
     "tickers": "Tickers",
     "dates": "Dates",
+    "ended": "Training ended",
     "seconds": "Train s",
     "val_loss": "Best val loss",
     "test_rmse": "Test RMSE",

@@ -84,7 +84,7 @@ class SearchDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.start_button.clicked.connect(self._on_start)
-        self.stop_button.clicked.connect(self.stopRequested)
+        self.stop_button.clicked.connect(self._on_stop)
         self.trials_spin.setValue(SearchSpec().trials)
         self.set_running(False)
 
@@ -127,6 +127,11 @@ class SearchDialog(QDialog):
 
     def _on_start(self) -> None:
         self.startRequested.emit(self.space_text(), self.spec())
+
+    def _on_stop(self) -> None:
+        self.stop_button.setEnabled(False)
+        self.say("Stopping: the trials that finished are kept…")
+        self.stopRequested.emit()
 
     def say(self, text: str, problem: bool = False) -> None:
         self.status.setText(text)

@@ -81,7 +81,7 @@ class SweepDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         self.start_button.clicked.connect(self._on_start)
-        self.stop_button.clicked.connect(self.stopRequested)
+        self.stop_button.clicked.connect(self._on_stop)
         self.set_running(False)
 
     def set_source(self, request: DataRequest) -> None:
@@ -100,6 +100,11 @@ class SweepDialog(QDialog):
 
     def _on_start(self) -> None:
         self.startRequested.emit(self.tickers.toPlainText(), self.backtest.isChecked())
+
+    def _on_stop(self) -> None:
+        self.stop_button.setEnabled(False)
+        self.say("Stopping: the tickers that finished are kept…")
+        self.stopRequested.emit()
 
     def say(self, text: str, problem: bool = False) -> None:
         self.status.setText(text)

@@ -39,13 +39,13 @@ def test_search_json_and_every_trial_kept_in_the_project(capsys, tmp_path: Path)
     assert [t["number"] for t in doc["trials"]] == [0, 1, 2]
     for trial in doc["trials"]:
         assert {"number", "state", "params", "val_loss", "run"} <= set(trial) and trial["state"] == "complete"
-        assert trial["run"] == f"trial {trial['number']}" and trial["run_id"]
+        assert trial["run"] == f"search 1, trial {trial['number']}" and trial["run_id"]  # a fresh journal
     best = doc["best"]
     assert {"number", "params", "val_loss", "test"} <= set(best)
     assert {"model", "persistence", "skill"} <= set(best["test"])
     assert doc["journal"] == str(tmp_path / "p.search.jsonl") and Path(doc["journal"]).is_file()
     kept = load_project(project)
-    assert [r.name for r in kept.runs] == ["trial 0", "trial 1", "trial 2"]
+    assert [r.name for r in kept.runs] == ["search 1, trial 0", "search 1, trial 1", "search 1, trial 2"]
     assert kept.current.name == best["run"] and "test" in kept.current.report.metrics
     assert all("test" not in r.report.metrics for r in kept.runs if r.name != best["run"])
     assert "trial 0 complete" in err
@@ -54,7 +54,7 @@ def test_search_json_and_every_trial_kept_in_the_project(capsys, tmp_path: Path)
 def test_a_bad_space_is_refused_with_exit_code_2(capsys) -> None:
     code, out, err = run_cli(capsys, *SEARCH, "--space", "window=20:200,hiden=4:8")
     assert code == 2 and out == ""
-    assert "--space 'hiden=4:8': unknown setting 'hiden'; settings a search knows: window, hidden, layers" in err
+    assert "Search space 'hiden=4:8': unknown setting 'hiden'; settings a search knows: window, hidden, layers" in err
     code, _, err = run_cli(capsys, *SEARCH, "--space", "hidden=4:8", "--trials", "0")
     assert code == 2 and "Give the search a budget" in err
 

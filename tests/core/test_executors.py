@@ -147,6 +147,16 @@ def test_workers_are_kept_between_runs_inside_with() -> None:
     assert first[0].result == second[0].result != os.getpid()
 
 
+def test_a_worker_killed_between_runs_is_replaced_and_loses_nothing() -> None:
+    executor = LocalExecutor(1, 1)
+    with executor:
+        first = collect(executor, [(f"{HERE}:pid", {})])
+        os.kill(first[0].result, signal.SIGKILL)  # idle, between two batches of a search
+        executor._pool[0].process.join(10)
+        second = collect(executor, [(f"{HERE}:double", {"x": 4})])
+    assert second[0].ok and second[0].result == 8
+
+
 def pid(payload: dict, report, should_stop) -> int:
     return os.getpid()
 
@@ -196,8 +206,8 @@ def test_a_search_on_dask_equals_the_local_one(local, cluster, tmp_path) -> None
     frames = tuple(load_prices(SMALL.data))
     space = parse_space("lr=1e-4:1e-1:log,hidden=2:8")
     spec = SearchSpec(trials=6, batch=3, startup_trials=3, prune_after=2, warmup_epochs=0)
-    here = search(SMALL, space, spec, frames, executor=local, journal=tmp_path / "s.jsonl")
-    remote = search(SMALL, space, spec, frames, executor=cluster, journal=tmp_path / "s.jsonl")
+    here = search(SMALL, space, spec, frames, executor=local, journal=tmp_path / "here.jsonl")
+    remote = search(SMALL, space, spec, frames, executor=cluster, journal=tmp_path / "remote.jsonl")
     rows = [[(t.number, t.state, t.params, t.val_rmse, t.epochs) for t in r.report.trials] for r in (here, remote)]
     assert rows[0] == rows[1] and any(t.state == "pruned" for t in here.report.trials)
     assert without_clocks(remote.runs) == without_clocks(here.runs)

@@ -68,7 +68,7 @@ def comparable(result) -> list[dict]:
         report.pop("seconds")
         for epoch in report["history"]:
             epoch.pop("seconds")
-        rows.append({"name": name, "report": report})
+        rows.append({"name": name.split(", ")[-1], "report": report})  # "search N, trial K": N is the journal's
     return rows
 
 
@@ -217,7 +217,7 @@ def refuse(payload, report, should_stop):
         ("inputs=Close|Clos", "unknown input column 'Clos'"),
         ("window=10:20,window=30:40", "window is given twice"),
         ("hidden=2.5:8", "'2.5' is not a whole number"),
-        ("", "--space is empty"),
+        ("", "The search space is empty"),
     ],
 )
 def test_a_bad_space_is_refused_naming_the_part(text: str, message: str) -> None:
@@ -226,7 +226,7 @@ def test_a_bad_space_is_refused_naming_the_part(text: str, message: str) -> None
 
 
 def test_a_window_range_that_cannot_fit_is_refused_before_training(frames, tmp_path) -> None:
-    with pytest.raises(BadInput, match="--space window up to 500: Too little data for the train split"):
+    with pytest.raises(BadInput, match="Search space window up to 500: Too little data for the train split"):
         search(CONFIG, parse_space("window=10:500"), SearchSpec(trials=2), frames, journal=tmp_path / "s.jsonl")
     assert not (tmp_path / "s.jsonl").exists()
 
@@ -238,3 +238,26 @@ def test_the_journal_sits_beside_the_project_and_survives_a_torn_line(tmp_path) 
     path.write_bytes(b'{"op_code": 0}\n{"op_code": 5, "tri')
     assert drop_torn_tail(path) and path.read_bytes() == b'{"op_code": 0}\n'
     assert not drop_torn_tail(path)
+
+
+class LostOnSecondBatch(InlineExecutor):
+    """The cluster goes away when the second batch is sent."""
+
+    calls = 0
+
+    def run(self, items, on_outcome, on_progress=None, should_stop=lambda: False) -> None:
+        from lstm_desktop.core.executors.items import ClusterUnavailable
+
+        self.calls += 1
+        if self.calls == 2:
+            raise ClusterUnavailable("Cannot reach the Dask scheduler at tcp://10.0.0.9:8786")
+        super().run(items, on_outcome, on_progress, should_stop)
+
+
+def test_a_cluster_lost_midway_keeps_the_trials_that_ended_and_scores_their_best(frames, tmp_path, one_thread):
+    spec = SearchSpec(trials=4, batch=2, startup_trials=2)
+    result = search(CONFIG, SPACE, spec, frames, executor=LostOnSecondBatch(), journal=tmp_path / "j.jsonl")
+    assert [t.number for t in result.report.trials] == [0, 1] and len(result.runs) == 2
+    assert "Cannot reach the Dask scheduler" in result.report.error and result.failure is not None
+    best = result.report.best
+    assert best is not None and "test" in dict(result.runs)[best.run].report.metrics

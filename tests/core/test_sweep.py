@@ -95,3 +95,34 @@ def test_tickers_of_a_long_file_are_found_and_the_failing_one_named() -> None:
     assert isinstance(late[0].error, EmptyRange) and late[1].error is None
     with pytest.raises(BadInput, match="A sweep needs tickers"):
         sweep_tickers(DataRequest(source="yahoo"))
+
+
+class LostAfterOne:
+    """An executor whose cluster goes away once the first item has ended."""
+
+    workers, threads = 1, 1
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def run(self, items, on_outcome, on_progress=None, should_stop=lambda: False) -> None:
+        from lstm_desktop.core.executors.items import ClusterUnavailable
+
+        self.inner.run(items[:1], on_outcome, on_progress, should_stop)
+        raise ClusterUnavailable("Cannot reach the Dask scheduler at tcp://10.0.0.9:8786")
+
+
+def test_a_cluster_lost_midway_keeps_the_finished_tickers_and_says_why_the_rest_did_not_run(local) -> None:
+    targets = load_targets(dataclasses.replace(CONFIG.data, tickers=("IBM", "AAPL")))
+    result = sweep(CONFIG, targets, executor=LostAfterOne(local))
+    assert [name for name, _ in result.runs] == ["sweep IBM"]
+    assert "Cannot reach the Dask scheduler" in str(result.failure)
+    ibm, aapl = result.report.rows
+    assert ibm.error is None and aapl.run is None
+    assert aapl.error == "not run: the sweep ended early (Cannot reach the Dask scheduler at tcp://10.0.0.9:8786)"

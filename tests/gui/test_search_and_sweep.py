@@ -29,12 +29,17 @@ def test_a_search_from_its_dialog_keeps_every_trial_and_scores_only_the_best_on_
     table = dialog.trials.table
     assert texts(table, 0) == ["0", "1", "2"] and set(texts(table, 1)) <= {"complete", "pruned"}
     runs = window.state.project.runs
-    assert [run.name for run in runs] == ["trial 0", "trial 1", "trial 2"]
+    study = runs[0].name.split(",")[0]  # "search N": the journal's next study
+    assert [run.name for run in runs] == [f"{study}, trial {n}" for n in range(3)]
     scored = [run.name for run in runs if "test" in run.report.metrics]
     current = window.state.current
     assert scored == [current.name]  # only the best saw the test split, and it is the run shown
-    assert f"Best: trial {current.name.split()[1]}" in dialog.status.text()
-    assert window.runs_table.table.rowCount() == 3 and window.tabs.currentWidget() is window.runs_table
+    assert f"Best: trial {current.name.split()[-1]}" in dialog.status.text()
+    runs_table = window.runs_table.table
+    assert runs_table.rowCount() == 3 and window.tabs.currentWidget() is window.runs_table
+    headers = [runs_table.horizontalHeaderItem(c).text() for c in range(runs_table.columnCount())]
+    ended = {runs_table.item(r, headers.index("Training ended")).text() for r in range(3)}
+    assert ended <= {"completed", "early stopping", "pruned"}  # a pruned trial says so in the Runs tab
     assert dialog.start_button.isEnabled() and not dialog.stop_button.isEnabled()
 
 

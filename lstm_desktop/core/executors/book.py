@@ -43,6 +43,35 @@ class Executor(Protocol):
         """From a callback: no item that has not started will start; running ones go on."""
 
 
+class Nesting:
+    """What every executor shares: `with` blocks nest (the workers open on the first and close with the last) and
+    the stop of pending items goes to the running run's book."""
+
+    _depth = 0
+    _book: Book | None = None
+
+    def __enter__(self) -> Any:
+        if self._depth == 0:
+            self._open()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._close()
+
+    def _open(self) -> None:
+        """Start the workers (an executor that starts them lazily does nothing here)."""
+
+    def _close(self) -> None:
+        """Stop the workers."""
+
+    def stop_pending(self) -> None:
+        if self._book is not None:
+            self._book.stop_pending()
+
+
 class Book:
     """Items waiting (oldest first; a retry goes to the front), tries, stop requests, cancellations to report."""
 

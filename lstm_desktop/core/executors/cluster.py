@@ -21,32 +21,28 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BadInput
-from .book import RETRIES, Book, Items, OnOutcome, OnProgress
+from .book import RETRIES, Book, Items, Nesting, OnOutcome, OnProgress
+from .cluster_checks import TlsFiles, check_address, preflight
 from .cluster_worker import START, cluster_entry, names
 from .items import DIED_TWICE, NOT_STARTED, ClusterUnavailable, ItemFailed, Outcome
 
-POLL_SECONDS = 0.05
-FIRST_PAUSE = 0.002
+POLL_SECONDS = 0.1
+FIRST_PAUSE = 0.02
 SCHEDULER_FAILURES = 4  # deaths the scheduler allows a task, innocent ones included; ours (RETRIES) come first
 CONNECT_SECONDS = 15
+# glibc's allocator set as core/runtime.tune_allocator sets it, from the environment a worker process starts with
+# (before Dask starts its threads: a thread's own arena ignores mallopt). Dask's default gives its workers
+# MALLOC_TRIM_THRESHOLD_=65536, which hands freed pages back at once: the LSTM's buffers then fault in again on
+# every call, and training in a Dask worker ran at half the speed of a local worker (docs/scaling.md).
+ALLOCATOR_ENV = {"MALLOC_ARENA_MAX": 1, "MALLOC_MMAP_MAX_": 0, "MALLOC_TRIM_THRESHOLD_": 1 << 30}
 INSTALL = 'Dask is not installed: pip install "lstm-desktop[cluster]"'
 SECURITY_NOTE = (
     "A Dask cluster runs any code its clients send: connect only to a cluster you control on a trusted network; "
     "beyond one machine use tls:// with certificates (or an SSH tunnel), never expose its port to the internet."
 )
-
-
-@dataclass(frozen=True)
-class TlsFiles:
-    """The client's side of a TLS connection: the cluster's certificate authority, our certificate and key."""
-
-    ca: str
-    cert: str
-    key: str
 
 
 FROZEN_INSTALL = (
@@ -65,22 +61,7 @@ def import_distributed() -> Any:
     return distributed
 
 
-def check_address(address: str, tls: TlsFiles | None) -> str:
-    """A scheduler address as Dask reads it; refuses schemes it should not use and TLS without its files."""
-    text = address.strip()
-    if "://" not in text:
-        text = "tcp://" + text
-    scheme = text.split("://", 1)[0]
-    if scheme not in ("tcp", "tls"):
-        raise BadInput(f"A scheduler address starts with tcp:// or tls://, not {scheme}:// ({address!r}).")
-    if scheme == "tls" and tls is None:
-        raise BadInput("A tls:// scheduler needs --tls-ca, --tls-cert and --tls-key (the cluster's CA, your cert).")
-    if scheme == "tcp" and tls is not None:
-        raise BadInput("TLS certificates were given for a tcp:// address: use the tls:// address of the scheduler.")
-    return text
-
-
-class DaskExecutor:
+class DaskExecutor(Nesting):
     """Runs items on the Dask scheduler at `address`, or on a local cluster of `workers` processes started here
     (address None). Each item uses `threads` torch threads; run cluster workers with one thread each."""
 
@@ -91,20 +72,8 @@ class DaskExecutor:
         self.threads = max(1, threads)
         self.client: Any = None
         self._cluster: Any = None
-        self._depth = 0
         self._book: Book | None = None
         self._run_id = ""
-
-    def __enter__(self) -> DaskExecutor:
-        if self._depth == 0:
-            self._open()
-        self._depth += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            self._close()
 
     def _open(self) -> None:
         distributed = import_distributed()
@@ -125,6 +94,14 @@ class DaskExecutor:
             raise
 
     def _local_cluster(self, distributed: Any) -> Any:
+        import dask
+
+        environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ")) | ALLOCATOR_ENV
+        quiet = {"distributed.nanny.pre-spawn-environ": environ, "distributed.worker.profile.enabled": False}
+        with dask.config.set(quiet):
+            return self._start_local_cluster(distributed)
+
+    def _start_local_cluster(self, distributed: Any) -> Any:
         return distributed.LocalCluster(
             n_workers=self.workers,
             threads_per_worker=1,
@@ -154,10 +131,6 @@ class DaskExecutor:
     def stop_item(self, index: int) -> None:
         if self._book is not None and not self._book.stop_item(index):
             self._event(names(self._run_id, index)["stop_item"]).set()
-
-    def stop_pending(self) -> None:
-        if self._book is not None:
-            self._book.stop_pending()
 
     def _event(self, name: str) -> Any:
         from distributed import Event
@@ -274,26 +247,3 @@ class _Run:
         if type(error).__name__ == "KilledWorker":
             error = ItemFailed(DIED_TWICE)
         self.on_outcome(Outcome(index, None, error, trace=trace))
-
-
-def preflight(client: Any) -> int:
-    """The cluster's worker slots, after checking its workers run this lstm-desktop, torch and Python."""
-    versions = client.get_versions(packages=["lstm_desktop", "torch"])
-    mine = versions["client"]["packages"]
-    mine_python = versions["client"]["host"].get("python")
-    workers = versions.get("workers") or {}
-    if not workers:
-        raise ClusterUnavailable("The Dask scheduler has no workers: start some (dask worker ADDRESS --nthreads 1).")
-    for address, seen in workers.items():
-        for package in ("lstm_desktop", "torch"):
-            if seen["packages"].get(package) != mine.get(package):
-                found = seen["packages"].get(package) or "not installed"
-                raise ClusterUnavailable(
-                    f"Dask worker {address} has {package} {found}, this app {mine.get(package)}: install the same "
-                    "lstm-desktop and torch on every worker."
-                )
-        if seen["host"].get("python") != mine_python:
-            raise ClusterUnavailable(
-                f"Dask worker {address} runs Python {seen['host'].get('python')}, not {mine_python}."
-            )
-    return max(1, sum(client.nthreads().values()))

@@ -20,7 +20,7 @@ from typing import Any
 from .items import NOT_STARTED, call_item, pin_threads
 
 START = -1  # the sequence number of the message an attempt sends when it begins (the parent counts attempts)
-CHECK_SECONDS = 0.2  # how often a running item asks the scheduler whether it should stop
+CHECK_SECONDS = 0.5  # how often a running item asks the scheduler whether it should stop
 ACK_SECONDS = 600  # a parent silent this long is gone: the item ends with an error
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .book import Book, Items, OnOutcome, OnProgress
+from .book import Book, Items, Nesting, OnOutcome, OnProgress
 from .items import Outcome, call_item, trace_of
 
 
@@ -28,7 +28,7 @@ class _Direct:
         return self.index in self.book.stop_asked or self.should_stop()
 
 
-class InlineExecutor:
+class InlineExecutor(Nesting):
     """The executor interface, with no process of its own: `workers` is 1."""
 
     workers = 1
@@ -37,19 +37,9 @@ class InlineExecutor:
         self.threads = threads
         self._book: Book | None = None
 
-    def __enter__(self) -> InlineExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
     def stop_item(self, index: int) -> None:
         if self._book is not None:
             self._book.stop_item(index)
-
-    def stop_pending(self) -> None:
-        if self._book is not None:
-            self._book.stop_pending()
 
     def run(
         self,

@@ -15,7 +15,7 @@ import multiprocessing.connection as connection
 from collections.abc import Callable
 from typing import Any
 
-from .book import Book, Items, OnOutcome, OnProgress
+from .book import Book, Items, Nesting, OnOutcome, OnProgress
 from .items import NOT_STARTED, Outcome
 from .local_worker import worker_main
 
@@ -38,7 +38,8 @@ class _Worker:
     def give(self, index: int, item: tuple[str, Any]) -> None:
         self.stop_mine.value = 0
         self.index = index
-        self.conn.send((index, item[0], item[1]))
+        with contextlib.suppress(OSError):  # it died just now: the parent sees its end and retries the item
+            self.conn.send((index, item[0], item[1]))
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):  # a dead worker's pipe is closed
@@ -50,7 +51,7 @@ class _Worker:
         self.conn.close()
 
 
-class LocalExecutor:
+class LocalExecutor(Nesting):
     """Runs items (a "module:function" and its payload; the function takes (payload, report, should_stop)) in
     `workers` spawned processes, each with `threads` torch threads."""
 
@@ -60,17 +61,7 @@ class LocalExecutor:
         self._context = multiprocessing.get_context("spawn")
         self._stop_all = self._context.RawValue("b", 0)
         self._pool: list[_Worker] = []
-        self._depth = 0
         self._book: Book | None = None
-
-    def __enter__(self) -> LocalExecutor:
-        self._depth += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            self._close()
 
     def _close(self) -> None:
         for worker in self._pool:
@@ -82,10 +73,6 @@ class LocalExecutor:
             for worker in self._pool:
                 if worker.index == index:
                     worker.stop_mine.value = 1
-
-    def stop_pending(self) -> None:
-        if self._book is not None:
-            self._book.stop_pending()
 
     def run(
         self,
@@ -125,7 +112,11 @@ class LocalExecutor:
                     self._serve(worker, book, on_outcome, on_progress)
 
     def _start_waiting(self, items: Items, book: Book) -> None:
-        """Hand waiting items to idle workers, starting workers (up to `workers`) when needed."""
+        """Hand waiting items to idle workers, starting workers (up to `workers`) when needed. An idle worker that
+        died (killed between items) is replaced first: handing it an item would fail."""
+        for dead in [w for w in self._pool if w.index is None and not w.process.is_alive()]:
+            self._pool.remove(dead)
+            dead.close()
         while book.waiting:
             idle = next((w for w in self._pool if w.index is None), None)
             if idle is None and len(self._pool) < self.workers:

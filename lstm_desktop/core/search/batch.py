@@ -18,15 +18,18 @@ TRIAL = "lstm_desktop.core.search.work:run_trial"
 NOT_RUN = "not run: the search ended before it started"
 
 
-def run_name(number: int) -> str:
-    return f"trial {number}"
+def run_name(study: str, number: int) -> str:
+    """A trial's run in the project: "search 2, trial 7" (names stay apart when a project holds many searches)."""
+    return f"{study}, trial {number}"
 
 
 class Batch:
     """The trials of one batch, from their items to their records and runs."""
 
-    def __init__(self, trials: list[Any], config: RunConfig, frames: tuple, executor: Any, tracker: Any) -> None:
-        self.trials, self.frames, self.executor, self.tracker = trials, frames, executor, tracker
+    def __init__(
+        self, study: str, trials: list[Any], config: RunConfig, frames: tuple, executor: Any, tracker: Any
+    ) -> None:
+        self.study, self.trials, self.frames, self.executor, self.tracker = study, trials, frames, executor, tracker
         self.pruned: set[int] = set()
         self.ends: dict[int, tuple[TrialRecord | None, FinishedRun | None, str]] = {}
         self.items: list[tuple[str, dict]] = []
@@ -51,7 +54,7 @@ class Batch:
         trial = self.trials[position]
         trial.report(event.val_loss, event.epoch)
         self.tracker.epoch(trial.number, event.epoch, event.epochs)
-        if trial.should_prune():
+        if event.epoch < event.epochs and trial.should_prune():  # one that trained every epoch is complete
             self.pruned.add(position)
             self.executor.stop_item(index)
 
@@ -64,7 +67,7 @@ class Batch:
             self._end(position, self._record(position, "failed", None, str(outcome.error)), None, "failed")
             return
         number = self.trials[position].number
-        finished = decode_run(outcome.result, self.frames, run_name(number))
+        finished = decode_run(outcome.result, self.frames, run_name(self.study, number))
         report = finished.report
         loss = _val_rmse(report)
         if position in self.pruned:
@@ -86,7 +89,7 @@ class Batch:
             params=dict(trial.params),
             val_loss=report.best_val_loss if report is not None else None,
             val_rmse=_val_rmse(report) if report is not None else None,
-            run=run_name(trial.number) if finished is not None else None,
+            run=run_name(self.study, trial.number) if finished is not None else None,
             epochs=len(report.history) if report is not None else 0,
             seconds=report.seconds if report is not None else 0.0,
             error=error,
@@ -117,6 +120,12 @@ class Batch:
             if record is not None:
                 kept.append((record, finished))
         return kept
+
+    def ended(self) -> list[tuple[TrialRecord, FinishedRun | None]]:
+        """The trials of this batch that ended, in trial-number order, when the batch could not be told to Optuna
+        (the search stops there: the study keeps them as running, the project keeps their runs)."""
+        ends = sorted(((self.trials[p].number, end) for p, end in self.ends.items()), key=lambda pair: pair[0])
+        return [(record, finished) for _, (record, finished, _) in ends if record is not None]
 
 
 def _val_rmse(report: Any) -> float | None:

@@ -28,7 +28,7 @@ class TrialRecord:
     params: dict[str, Any]
     val_loss: float | None
     val_rmse: float | None
-    run: str | None  # the run's name ("trial 7"); None when the trial failed
+    run: str | None  # the run's name ("search 2, trial 7"); None when the trial failed
     epochs: int
     seconds: float
     error: str | None = None
@@ -60,6 +60,7 @@ class SearchReport:
     stopped: bool  # the user stopped it: trials that had not finished are not kept
     trials: tuple[TrialRecord, ...]
     best: BestTrial | None
+    error: str | None = None  # what ended the search early (the trials that ended before it are kept)
 
     def document(self) -> dict[str, Any]:
         """The `search` key of the `search --json` document (ARCHITECTURE.md)."""
@@ -79,6 +80,7 @@ class SearchReport:
             "threads": self.threads,
             "seconds": self.seconds,
             "stopped": self.stopped,
+            "error": self.error,
             "trials": [to_json(t) for t in self.trials],
             "best": best,
         }
@@ -91,6 +93,7 @@ class SearchResult:
 
     report: SearchReport
     runs: tuple[tuple[str, FinishedRun], ...]
+    failure: BaseException | None = None  # what ended it early; the runs that ended before are kept
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ the same trials whatever order they finish in and however many workers (local or
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
@@ -19,10 +20,10 @@ from lstm_desktop import __version__
 
 from ..codec import to_json
 from ..data.prices import PriceFrame
-from ..errors import BadInput
+from ..errors import BadInput, failure_text
 from ..events import Listener, PricesLoaded, StopCheck, ignore, never
 from ..specs import RunConfig
-from .batch import Batch
+from .batch import Batch, run_name
 from .held_out import score_on_test
 from .journal import journal_path, new_study, open_storage
 from .pruning import SameTargetMedianPruner
@@ -57,7 +58,7 @@ def refuse_what_cannot_fit(config: RunConfig, space: SearchSpace, frames: tuple[
     widest = {d.name: (d.high if not d.choices else max(d.choices)) for d in space.dimensions if d.name == "window"}
     problem = apply(config, widest).dataset.size_problem(rows) if widest else config.dataset.size_problem(rows)
     if problem:
-        where = f"--space window up to {widest['window']}: " if widest else ""
+        where = f"Search space window up to {widest['window']}: " if widest else ""
         raise BadInput(where + problem)
 
 
@@ -71,6 +72,7 @@ class Tracker:
         self.records: list[TrialRecord] = []
         self.running: dict[int, tuple[int, int]] = {}
         self.user_stopped = False
+        self.failure: BaseException | None = None  # what ended the search early, if anything did
 
     def out_of_time(self) -> bool:
         return bool(self.spec.minutes) and time.perf_counter() - self.started >= self.spec.minutes * 60
@@ -133,7 +135,7 @@ def search(
     on_event: Listener = ignore,
     should_stop: StopCheck = never,
 ) -> SearchResult:
-    """Search `space` around `config`; every complete or pruned trial comes back as a run named "trial N"."""
+    """Search `space` around `config`; every complete or pruned trial comes back as a run named "search S, trial N"."""
     import optuna
 
     from ..data.sources import load_prices
@@ -163,9 +165,14 @@ def search(
             )
             trials = [study.ask(distributions(space)) for _ in range(size)]
             tracker.asked += size
-            batch = Batch(trials, config, frames, executor, tracker)
-            batch.run(tracker.stop_check(should_stop, executor))
-            kept += batch.tell(study)
+            batch = Batch(study.study_name, trials, config, frames, executor, tracker)
+            try:
+                batch.run(tracker.stop_check(should_stop, executor))
+                kept += batch.tell(study)
+            except Exception as exc:  # the cluster went away, the journal cannot be written...: keep what ended
+                tracker.failure = exc
+                kept += batch.ended()
+                break
     return _result(study, space, spec, config, path, executor, tracker, kept)
 
 
@@ -177,7 +184,8 @@ def _result(study, space, spec, config, path, executor, tracker, kept) -> Search
     if complete:
         top = min(complete, key=lambda r: (r.val_rmse, r.number))
         runs[top.number] = score_on_test(runs[top.number])
-        study.set_user_attr("test_scored_for_trial", top.number)
+        with contextlib.suppress(Exception):  # a note in the journal; a journal that failed already is said
+            study.set_user_attr("test_scored_for_trial", top.number)
         test = runs[top.number].report.metrics["test"]
         best = BestTrial(top.number, top.params, top.val_loss, top.val_rmse, top.run, test)
     report = SearchReport(
@@ -190,8 +198,9 @@ def _result(study, space, spec, config, path, executor, tracker, kept) -> Search
         threads=executor.threads,
         seconds=round(time.perf_counter() - tracker.started, 3),
         stopped=tracker.user_stopped,
+        error=None if tracker.failure is None else failure_text(tracker.failure),
         trials=tuple(sorted((record for record, _ in kept), key=lambda r: r.number)),
         best=best,
     )
-    named = tuple((f"trial {number}", runs[number]) for number in sorted(runs))
-    return SearchResult(report, named)
+    named = tuple((run_name(study.study_name, number), runs[number]) for number in sorted(runs))
+    return SearchResult(report, named, tracker.failure)

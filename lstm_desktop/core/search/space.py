@@ -78,9 +78,9 @@ def _number(text: str, kind: Any, part: str) -> int | float:
         value = float(text) if kind is float else int(text)
     except ValueError:
         wanted = "a number" if kind is float else "a whole number"
-        raise BadInput(f"--space {part!r}: {text!r} is not {wanted}.") from None
+        raise BadInput(f"Search space {part!r}: {text!r} is not {wanted}.") from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise BadInput(f"--space {part!r}: {text!r} is not a finite number.")
+        raise BadInput(f"Search space {part!r}: {text!r} is not a finite number.")
     return value
 
 
@@ -92,10 +92,10 @@ def _inputs_choice(text: str, part: str) -> str:
     for column in columns:
         if column not in PRICE_COLUMNS:
             raise BadInput(
-                f"--space {part!r}: unknown input column {column!r}; choose from {', '.join(PRICE_COLUMNS)}."
+                f"Search space {part!r}: unknown input column {column!r}; choose from {', '.join(PRICE_COLUMNS)}."
             )
     if len(set(columns)) != len(columns):
-        raise BadInput(f"--space {part!r}: a column is listed twice in {text!r}.")
+        raise BadInput(f"Search space {part!r}: a column is listed twice in {text!r}.")
     return "+".join(columns)
 
 
@@ -103,7 +103,7 @@ def _in_bounds(name: str, value: float, part: str) -> None:
     meta = _meta(name)
     low, high = meta["low"], meta["high"]
     if (low is not None and value < low) or (high is not None and value > high):
-        raise BadInput(f"--space {part!r}: {meta['label']} must be between {low:g} and {high:g}, not {value:g}.")
+        raise BadInput(f"Search space {part!r}: {meta['label']} must be between {low:g} and {high:g}, not {value:g}.")
 
 
 def _choices(name: str, text: str, part: str) -> Dimension:
@@ -116,39 +116,40 @@ def _choices(name: str, text: str, part: str) -> Dimension:
         values = list(raw)
         for value in values:
             if value not in allowed:
-                raise BadInput(f"--space {part!r}: {value!r} is not one of {', '.join(allowed)}.")
+                raise BadInput(f"Search space {part!r}: {value!r} is not one of {', '.join(allowed)}.")
     else:
         values = [_number(c, kind, part) for c in raw]
         for value in values:
             _in_bounds(name, value, part)
     if len(values) < 2 or len(set(values)) != len(values):
-        raise BadInput(f"--space {part!r}: give two or more different choices, separated by |.")
+        raise BadInput(f"Search space {part!r}: give two or more different choices, separated by |.")
     return Dimension(name, choices=tuple(values))
 
 
 def _range(name: str, text: str, part: str) -> Dimension:
     kind = _kind(name)
     if kind not in (int, float):
-        raise BadInput(f"--space {part!r}: {name} takes choices separated by | ({'|'.join(_meta(name)['choices'])}).")
+        choices = "|".join(_meta(name)["choices"])
+        raise BadInput(f"Search space {part!r}: {name} takes choices separated by | ({choices}).")
     pieces = text.split(":")
     if len(pieces) not in (2, 3):
-        raise BadInput(f"--space {part!r}: write a range as low:high, low:high:log or low:high:step.")
+        raise BadInput(f"Search space {part!r}: write a range as low:high, low:high:log or low:high:step.")
     low, high = (_number(p.strip(), kind, part) for p in pieces[:2])
     for value in (low, high):
         _in_bounds(name, value, part)
     if not low < high:
-        raise BadInput(f"--space {part!r}: the low end must be below the high end.")
+        raise BadInput(f"Search space {part!r}: the low end must be below the high end.")
     extra = pieces[2].strip().lower() if len(pieces) == 3 else ""
     if extra == "log":
         if low <= 0:
-            raise BadInput(f"--space {part!r}: a log range must start above 0.")
+            raise BadInput(f"Search space {part!r}: a log range must start above 0.")
         return Dimension(name, low=low, high=high, log=True)
     if extra:
         if kind is not int:
-            raise BadInput(f"--space {part!r}: a step is for whole-number settings; use :log or no third part.")
+            raise BadInput(f"Search space {part!r}: a step is for whole-number settings; use :log or no third part.")
         step = int(_number(extra, int, part))
         if step < 1 or (high - low) % step:
-            raise BadInput(f"--space {part!r}: the step must be at least 1 and divide high - low.")
+            raise BadInput(f"Search space {part!r}: the step must be at least 1 and divide high - low.")
         return Dimension(name, low=low, high=high, step=step)
     return Dimension(name, low=low, high=high)
 
@@ -163,16 +164,17 @@ def parse_space(text: str) -> SearchSpace:
         name, sep, spec = (s.strip() for s in part.partition("="))
         name = ALIASES.get(name, name)
         if not sep or not spec:
-            raise BadInput(f"--space {part!r}: write name=low:high or name=a|b; settings a search knows: {known()}.")
+            known_ones = f"settings a search knows: {known()}"
+            raise BadInput(f"Search space {part!r}: write name=low:high or name=a|b; {known_ones}.")
         if name not in KNOBS:
-            raise BadInput(f"--space {part!r}: unknown setting {name!r}; settings a search knows: {known()}.")
+            raise BadInput(f"Search space {part!r}: unknown setting {name!r}; settings a search knows: {known()}.")
         if name in (d.name for d in dimensions):
-            raise BadInput(f"--space {part!r}: {name} is given twice.")
+            raise BadInput(f"Search space {part!r}: {name} is given twice.")
         if "|" not in spec and ":" not in spec:
-            raise BadInput(f"--space {part!r}: give a range low:high or choices a|b (one value is not a search).")
+            raise BadInput(f"Search space {part!r}: give a range low:high or choices a|b (one value is not a search).")
         dimensions.append(_choices(name, spec, part) if "|" in spec else _range(name, spec, part))
     if not dimensions:
-        raise BadInput(f"--space is empty: name at least one setting to search ({known()}).")
+        raise BadInput(f"The search space is empty: name at least one setting to search ({known()}).")
     return SearchSpace(tuple(dimensions))
 
 

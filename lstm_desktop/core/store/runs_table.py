@@ -11,6 +11,7 @@ from .documents import run_summary
 from .project import DamagedRun, Project, StoredRun
 
 IGNORED = {"train.threads", "train.device"}  # how a run ran, not what it is
+ENDED = {"completed": "completed", "early_stopping": "early stopping", "user": "stopped", "pruned": "pruned"}
 
 
 def flat_settings(run: StoredRun) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def table_rows(project: Project) -> tuple[list[str], list[dict[str, Any]]]:
     good = project.good_runs
     varying = differing(good)
     columns = [
-        "id", "name", "created", "starred", "current", "tickers", "dates", *varying,
+        "id", "name", "created", "starred", "current", "tickers", "dates", "ended", *varying,
         "seconds", "val_loss", "test_rmse", "skill", "backtest_skill_median", "coverage", "problem",
     ]  # fmt: skip
     rows = []
@@ -63,6 +64,7 @@ def table_rows(project: Project) -> tuple[list[str], list[dict[str, Any]]]:
             "current": run.id == project.current_id,
             "tickers": " ".join(data.tickers),
             "dates": f"{data.start}..{data.end}",
+            "ended": ENDED.get(run.report.stopped, run.report.stopped),
             **{name: flat.get(name) for name in varying},
             **run_summary(run),
         }

@@ -67,6 +67,7 @@ class SweepResult:
     report: SweepReport
     runs: tuple[tuple[str, FinishedRun], ...]
     errors: tuple[tuple[str, BaseException], ...]
+    failure: BaseException | None = None  # what ended the sweep early; the tickers that ended before are kept
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import dataclasses
 import time
 from typing import Any
 
+from ..errors import failure_text
 from ..events import Listener, StopCheck, ignore, never
 from ..executors.items import Outcome
 from ..executors.runs import decode_run
@@ -120,8 +121,15 @@ def sweep(
         stopped["asked"] = stopped["asked"] or should_stop()
         return stopped["asked"]
 
+    failure: BaseException | None = None
     if items:
-        executor.run(items, gather.on_outcome, gather.on_progress, stop_check)
+        try:
+            executor.run(items, gather.on_outcome, gather.on_progress, stop_check)
+        except Exception as exc:  # the cluster went away...: the tickers that ended are kept, the others say why
+            failure = exc
+            for target in ready:
+                if target.ticker not in gather.runs and target.ticker not in gather.errors:
+                    gather.errors[target.ticker] = _Stopped(f"not run: the sweep ended early ({failure_text(exc)})")
     rows = tuple(gather.row(t) for t in targets)
     report = SweepReport(
         backtest=backtest,
@@ -133,4 +141,4 @@ def sweep(
     )
     runs = tuple((run_name(t.ticker, backtest), gather.runs[t.ticker]) for t in targets if t.ticker in gather.runs)
     errors = tuple((t.ticker, gather.errors[t.ticker]) for t in targets if t.ticker in gather.errors)
-    return SweepResult(report, runs, errors)
+    return SweepResult(report, runs, errors, failure)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +67,9 @@ def sweep_tickers(request: DataRequest) -> tuple[str, ...]:
     raise BadInput("A sweep needs tickers: --ticker T (repeat it), or --csv FILE (every ticker of the file).")
 
 
-def load_targets(request: DataRequest, tickers: tuple[str, ...] | None = None) -> list[Target]:
+def load_targets(
+    request: DataRequest, tickers: tuple[str, ...] | None = None, should_stop: Callable[[], bool] = lambda: False
+) -> list[Target]:
     """Each ticker's prices as a target of its own. One file is read once when every ticker loads; otherwise each
     ticker alone, so the error belongs to the ticker that caused it."""
     from ..data.sources import load_prices
@@ -84,6 +86,9 @@ def load_targets(request: DataRequest, tickers: tuple[str, ...] | None = None) -
             pass  # find out which ticker it was
     targets = []
     for ticker in tickers:
+        if should_stop():  # a download per ticker can take long: a stop ends the loading too
+            targets.append(Target(ticker, None, LstmDesktopError("not run: stopped before its prices were loaded")))
+            continue
         alone = dataclasses.replace(request, tickers=() if single else (ticker,))
         try:
             targets.append(Target(ticker, tuple(load_prices(alone))))
