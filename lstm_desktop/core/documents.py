@@ -15,13 +15,19 @@ def _scaler_params(info: Scaler) -> dict:
     return {name: {keys[0]: o, keys[1]: s} for name, o, s in zip(info.names, info.offset, info.scale)}
 
 
+def _numbers(values: np.ndarray) -> list:
+    """Plain floats, None where a value is not finite (strict JSON), built by numpy: a report may hold many rows."""
+    array = np.asarray(values, dtype=np.float64)
+    return np.where(np.isfinite(array), array, None).tolist()
+
+
 def _rows(series: Series) -> list[dict]:
     dates = np.datetime_as_string(series.dates.astype("datetime64[D]")).tolist()
-    rows = [{"date": d, "actual": a, "predicted": p} for d, a, p in zip(dates, series.actual, series.predicted)]
+    columns = {"date": dates, "actual": _numbers(series.actual), "predicted": _numbers(series.predicted)}
     if series.lower is not None and series.upper is not None:
-        for row, low, high in zip(rows, series.lower, series.upper):
-            row["lower"], row["upper"] = low, high
-    return to_json(rows)
+        columns |= {"lower": _numbers(series.lower), "upper": _numbers(series.upper)}
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
 def forecast_rows(days: Forecast) -> list[dict]:
