@@ -45,6 +45,13 @@ def main() -> int:
     document["peak_rss_mb"] = gui.peak_rss_mb()
     document["bfloat16"] = training.bfloat16_figures(epochs, threads)
     document["busy_neighbour_seconds_per_epoch"] = training.busy_neighbour_figures(max(3, epochs // 2), threads)
+    from lstm_desktop.bench import backtests, many, saving
+
+    document["backtest"] = backtests.backtest_figures(
+        epochs=epochs if args.quick else None, folds=2 if args.quick else 8
+    )
+    document["save"] = saving.save_figures(10 if args.quick else 100)
+    document["many"] = many.many_figures(rounds=1 if args.quick else 3)
     if not args.quick:
         document["scaling"] = training.scaling_rows(max(2, epochs // 2), threads)
     document["bench_seconds"] = time.perf_counter() - started
@@ -94,6 +101,11 @@ def table(doc: dict) -> str:
             f"{name.replace('_', ' ')} {value:.3f}" for name, value in doc["busy_neighbour_seconds_per_epoch"].items()
         ),
     ]
+    from lstm_desktop.bench.backtests import backtest_lines
+    from lstm_desktop.bench.many import many_lines
+    from lstm_desktop.bench.saving import save_lines
+
+    lines += backtest_lines(doc["backtest"]) + save_lines(doc["save"]) + many_lines(doc["many"])
     if "scaling" in doc:
         lines.append("scaling (one setting varied from the reference):")
         lines.append(f"  {'vary':9} {'value':>6} {'s/epoch':>9} {'GFLOP':>8}")

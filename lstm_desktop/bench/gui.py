@@ -53,28 +53,42 @@ def peak_rss_mb() -> float:
     return int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
+class LatenessProbe:
+    """A 10 ms timer on the GUI thread that records how late each tick came (how long the thread was held)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.lateness: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, (now - self._last) * 1000 - 10))
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return self.lateness
+
+
 def _train_in_window(window: object, with_timer: bool) -> list[float]:
     """Press Train and wait for the end; with a 10 ms timer in the GUI thread, return how late each tick was."""
-    from PySide6.QtCore import QTimer
-
     from lstm_desktop.gui.self_test import wait_for
 
-    lateness: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        lateness.append(max(0.0, (now - last[0]) * 1000 - 10))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
+    probe = LatenessProbe()
     window.train_button.click()
     if with_timer:
-        timer.start()
+        probe.start()
     finished = wait_for(window.trainingFinished, window, 3600)
-    timer.stop()
+    lateness = probe.stop()
     if not finished:
         raise RuntimeError("training in the window did not finish")
     return lateness

@@ -161,14 +161,13 @@ class FileController:
             recovery.forget(found[0])  # the others, if any, are offered one at a time at the next starts
 
     # ----- export -----
+    def _ask_path(self, title: str, name: str, kind: str = "CSV files (*.csv)") -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self.window, title, str(Path(self._folder()) / name), kind)
+        return Path(path) if path else None
+
     def choose_and_export_predictions(self) -> None:
-        if self.state.current is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export predictions", str(Path(self._folder()) / "predictions.csv"), "CSV files (*.csv)"
-        )
-        if path:
-            self.export_predictions(Path(path))
+        if self.state.current is not None and (path := self._ask_path("Export predictions", "predictions.csv")):
+            self.export_predictions(path)
 
     def export_predictions(self, path: Path) -> bool:
         from lstm_desktop.core.store.export import predictions_csv
@@ -176,13 +175,8 @@ class FileController:
         return self._write(path, predictions_csv(self.state.current.report))
 
     def choose_and_export_forecast(self) -> None:
-        if self.state.current is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export forecast", str(Path(self._folder()) / "forecast.csv"), "CSV files (*.csv)"
-        )
-        if path:
-            self.export_forecast(Path(path))
+        if self.state.current is not None and (path := self._ask_path("Export forecast", "forecast.csv")):
+            self.export_forecast(path)
 
     def export_forecast(self, path: Path) -> bool:
         from lstm_desktop.core.store.export import forecast_csv
@@ -190,13 +184,10 @@ class FileController:
         return self._write(path, forecast_csv(self.state.current.report))
 
     def choose_and_export_runs(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export runs table", str(Path(self._folder()) / "runs.csv"), "CSV files (*.csv)"
-        )
-        if path:
-            from lstm_desktop.core.store.runs_table import runs_csv
+        from lstm_desktop.core.store.runs_table import runs_csv
 
-            self._write(Path(path), runs_csv(self.state.project))
+        if path := self._ask_path("Export runs table", "runs.csv"):
+            self._write(path, runs_csv(self.state.project))
 
     def _write(self, path: Path, text: str) -> bool:
         from lstm_desktop.core.store.atomic import write_bytes_atomic
@@ -210,8 +201,6 @@ class FileController:
         return True
 
     def choose_and_export_image(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export chart image", str(Path(self._folder()) / "chart.png"), "PNG images (*.png)"
-        )
-        if path and not self.window.price_plot.grab().save(path):
+        path = self._ask_path("Export chart image", "chart.png", "PNG images (*.png)")
+        if path and not self.window.price_plot.grab().save(str(path)):
             self.window.tell("Export failed", f"Could not write the image {path}.")
