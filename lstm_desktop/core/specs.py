@@ -245,7 +245,8 @@ class BacktestSpec:
     warm_start: bool = setting(
         False,
         label="Warm start",
-        help="start each fold's training from the previous fold's weights instead of fresh ones (faster)",
+        help="start each fold's training from the previous fold's weights instead of fresh ones (faster: its early "
+        "stopping waits at most 3 epochs without gain)",
     )
     train_days: int = setting(
         0,

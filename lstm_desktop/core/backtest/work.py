@@ -10,6 +10,7 @@ from ..codec import to_json
 from ..events import EpochEnded
 from ..report import FoldReport, RunReport
 from ..run import FinishedRun, reassess, run
+from ..specs import RunConfig
 from .plan import Fold
 
 
@@ -22,6 +23,16 @@ class FoldEpoch:
     epochs: int
     seconds: float
     eta_seconds: float
+
+
+WARM_PATIENCE = 3  # a warm-started fold starts near a good model: it stops after this many epochs without gain
+
+
+def warm_config(config: RunConfig) -> RunConfig:
+    """A warm-started fold's settings: fine-tuning stops sooner than training from fresh weights (unless the user
+    turned early stopping off: patience 0 stays 0)."""
+    patience = min(config.train.patience, WARM_PATIENCE)
+    return dataclasses.replace(config, train=dataclasses.replace(config.train, patience=patience))
 
 
 def fold_report(fold: Fold, report: RunReport, trained: bool) -> FoldReport:
@@ -56,7 +67,10 @@ def run_chain(payload: dict, report: Any, should_stop: Any) -> dict:
                     report(FoldEpoch(number, event.epoch, event.epochs, event.seconds, event.eta_seconds))
 
             initial = previous.weights if warm and previous is not None else None
-            finished = run(config, frames, on_event=on_event, should_stop=should_stop, rows=fold.rows, initial=initial)
+            fold_config = warm_config(config) if initial is not None else config
+            finished = run(
+                fold_config, frames, on_event=on_event, should_stop=should_stop, rows=fold.rows, initial=initial
+            )
             if finished.report.stopped == "user":
                 break  # not finished: not kept
             trained = True
