@@ -38,7 +38,8 @@ def write_csv(tmp_path: Path, frame: pd.DataFrame) -> Path:
 def test_a_split_adjusted_in_adj_close_is_reported_with_a_hint_to_predict_adj_close() -> None:
     frame = read_price_csv(sample_path(), "AAPL")
     split = [r for r in frame.repairs if r.startswith("stock split")]
-    assert len(split) == 1 and "2005-02-28 (×0.5, a 2:1 split?)" in split[0] and "Predict Adj Close" in split[0]
+    assert len(split) == 1 and "2005-02-28 (×0.5, a 2:1 split?)" in split[0]
+    assert "Adj Close (the default target) is adjusted" in split[0]
     assert frame.frame.loc["2005-02-28", "Close"] == pytest.approx(44.86)  # kept as it is
 
 

@@ -93,7 +93,8 @@ def _split_notes(frame: pd.DataFrame, spikes: dict[int, float]) -> list[str]:
     if adjusted_days:
         notes.append(
             f"stock split{'s' if len(adjusted_days) > 1 else ''} on {_listed(adjusted_days)}: Close jumps by that "
-            "factor more than Adj Close does; kept as is. Predict Adj Close, which is adjusted for splits"
+            "factor more than Adj Close does; kept as is. Adj Close (the default target) is adjusted for them; a model "
+            "of Close would see a crash that never happened"
         )
     if jump_days:
         notes.append(
