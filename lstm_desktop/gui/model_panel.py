@@ -40,6 +40,14 @@ from .widgets import named
 DEFAULT = RunConfig()
 MODE_LABELS = {"log_return": "Log return", "price": "Price (relative)", "price_level": "Price level (old projects)"}
 PRECISION_LABELS = {"bfloat16": "bfloat16 (mixed)"}
+# what the measurements say of the targets other than the default (docs/performance.md, "Target modes")
+MODE_NOTES = {
+    "price": "Measured in 8-period walk-forward backtests on AAPL and the S&P 500, the relative price path did no "
+    "better than log return (neither beat tomorrow = today; docs/performance.md). Prefer log return unless your "
+    "own backtest says otherwise.",
+    "price_level": "The price level is scaled on the training range and cannot reach prices above it; it is kept "
+    "for projects made before version 0.2. Log return is the default.",
+}
 
 
 class ModelPanel(QGroupBox):
@@ -77,6 +85,8 @@ class ModelPanel(QGroupBox):
             box = named(QCheckBox(column), f"feature{column.replace(' ', '')}Check", f"Use {column} as an input")
             self.features[column] = box
             grid.addWidget(box, index // 3, index % 3)
+        self.mode_note = named(QLabel(""), "targetModeNote", "What the measurements say of this target mode")
+        self.mode_note.setWordWrap(True)
         self.kept = named(QLabel(""), "keptSettingsLabel", "Settings without a widget here, kept as they are")
         self.kept.setWordWrap(True)
         self.kept.setStyleSheet("color: #888888;")
@@ -114,6 +124,7 @@ class ModelPanel(QGroupBox):
         target_row.addWidget(self.target)
         target_row.addWidget(self.mode)
         form.addRow("Target", target_row)
+        form.addRow("", self.mode_note)
         form.addRow("Inputs", grid)
         form.addRow("Forecast days", self.forecast_days)
         form.addRow("Precision", self.precision)
@@ -233,6 +244,9 @@ class ModelPanel(QGroupBox):
         problem = self.problem_text()
         self.problem.setText(problem or "")
         self.problem.setVisible(bool(problem))
+        note = MODE_NOTES.get(self.mode.currentData(), "")
+        self.mode_note.setText(note)
+        self.mode_note.setVisible(bool(note))
         kept = self._kept_text()
         self.kept.setText(kept)
         self.kept.setVisible(bool(kept))

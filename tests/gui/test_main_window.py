@@ -256,3 +256,14 @@ def test_yahoo_in_the_window_replayed(qtbot, window, dialogs, yahoo_replay, monk
     with qtbot.waitSignal(window.dataLoaded, timeout=30_000):
         panel.load.click()
     assert "IBM: 1511 rows, 2005-01-03 to 2010-12-31 (downloaded)" in panel.info.text()
+
+
+def test_a_target_mode_other_than_the_default_says_what_the_measurements_found(window) -> None:
+    panel = window.model_panel
+    assert not panel.mode_note.isVisibleTo(window)  # log return, the default: nothing to say
+    panel.mode.setCurrentIndex(panel.mode.findData("price"))
+    assert panel.mode_note.isVisibleTo(window) and "log return" in panel.mode_note.text()
+    panel.mode.setCurrentIndex(panel.mode.findData("price_level"))
+    assert "cannot reach prices above it" in panel.mode_note.text()
+    panel.mode.setCurrentIndex(panel.mode.findData("log_return"))
+    assert not panel.mode_note.isVisibleTo(window)
