@@ -147,3 +147,13 @@ def test_a_project_keeps_the_backtest(finished, tmp_path) -> None:
     assert comparable(back.backtest.folds) == comparable(finished.report.backtest.folds)
     assert back.backtest.aggregate == finished.report.backtest.aggregate
     assert json.dumps(back.document()["backtest"], allow_nan=False)
+
+
+def test_the_pooled_coverage_error_is_never_smaller_than_the_folds_disagree() -> None:
+    from lstm_desktop.core.backtest.aggregate import pooled_error
+    from lstm_desktop.core.report import Coverage
+
+    apart = [Coverage(0.6, (0.6,), 20, 0.001, (20,)), Coverage(1.0, (1.0,), 20, 0.001, (20,))]
+    assert abs(pooled_error(apart, 40) - 0.2) < 1e-12  # std 0.283 between the two folds, over sqrt(2)
+    alike = [Coverage(0.9, (0.9,), 20, 0.05, (20,)), Coverage(0.9, (0.9,), 20, 0.05, (20,))]
+    assert abs(pooled_error(alike, 40) - 0.05 / 2**0.5) < 1e-12  # their own errors, combined

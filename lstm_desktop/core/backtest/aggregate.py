@@ -39,14 +39,26 @@ def pooled_coverage(folds: list[FoldReport]) -> Coverage | None:
         known[: len(count)] += count
     by_step = tuple(float(i / k) if k else math.nan for i, k in zip(inside, known))
     origins = sum(c.origins for c in covers)
-    spread = math.sqrt(sum((c.origins * c.sampling_error) ** 2 for c in covers if math.isfinite(c.sampling_error)))
     return Coverage(
         overall=float(inside.sum() / known.sum()) if known.sum() else math.nan,
         by_step=by_step,
         origins=origins,
-        sampling_error=spread / origins if origins else math.nan,
+        sampling_error=pooled_error(covers, origins),
         known=tuple(int(k) for k in known),
     )
+
+
+def pooled_error(covers: list, origins: int) -> float:
+    """The pooled coverage's standard error: the larger of the folds' own errors combined (as if independent) and
+    the spread of the folds' coverages between them. A fold's 21 or so origins share most of their days, so its
+    own bootstrap error understates; how much folds differ is the honest measure once there are several."""
+    if not origins:
+        return math.nan
+    within = math.sqrt(sum((c.origins * c.sampling_error) ** 2 for c in covers if math.isfinite(c.sampling_error)))
+    within /= origins
+    rates = np.array([c.overall for c in covers if math.isfinite(c.overall)], dtype=np.float64)
+    between = float(rates.std(ddof=1) / math.sqrt(len(rates))) if len(rates) > 1 else 0.0
+    return max(within, between)
 
 
 def aggregate(folds: list[FoldReport], dates: np.ndarray, prices: np.ndarray, planned: int) -> BacktestAggregate:
