@@ -236,3 +236,18 @@ def test_an_unreachable_scheduler_is_data_unavailable_in_words(monkeypatch) -> N
     unreachable = DaskExecutor("tcp://127.0.0.1:9", threads=1)
     with pytest.raises(ClusterUnavailable, match="Cannot reach the Dask scheduler at tcp://127.0.0.1:9"), unreachable:
         pass
+
+
+def test_events_cross_to_the_parent_as_json_and_only_dataclasses_come_back() -> None:
+    import json
+
+    from lstm_desktop.core.executors.items import ItemFailed
+    from lstm_desktop.core.executors.wire import event_from_wire, event_to_wire
+    from lstm_desktop.core.search.report import TrialEpoch
+
+    event = TrialEpoch(3, 2, 10, 0.25, 0.5, 1.5)
+    text = event_to_wire(event)
+    assert json.loads(text)["type"] == "lstm_desktop.core.search.report:TrialEpoch"
+    assert event_from_wire(text) == event
+    with pytest.raises(ItemFailed, match="unknown kind"):
+        event_from_wire(json.dumps({"type": "os:system", "fields": {}}))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import time
 import traceback
 import uuid
@@ -28,6 +27,7 @@ from .book import RETRIES, Book, Items, Nesting, OnOutcome, OnProgress
 from .cluster_checks import TlsFiles, check_address, preflight
 from .cluster_worker import START, cluster_entry, names
 from .items import DIED_TWICE, NOT_STARTED, ClusterUnavailable, ItemFailed, Outcome
+from .wire import event_from_wire
 
 POLL_SECONDS = 0.1
 FIRST_PAUSE = 0.02
@@ -217,7 +217,7 @@ class _Run:
                 if len(self.attempts[index]) > RETRIES + 1:
                     self.died_twice.add(index)
             elif self.on_progress is not None:
-                self.on_progress(index, pickle.loads(blob))
+                self.on_progress(index, event_from_wire(blob))
             if seq:
                 stop = index in self.book.stop_asked or index in self.died_twice or self.stopped
                 self._ack(index).put([token, seq, stop])

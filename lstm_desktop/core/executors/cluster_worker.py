@@ -2,22 +2,22 @@
 to the parent through named scheduler objects (a progress queue per run, an acknowledgement queue per item, stop
 events).
 
-Events travel pickled inside the message (the scheduler passes bytes on without reading them). The per-item and
-per-run stop events are looked at a few times a second, not at every batch: each look is a round trip to the
-scheduler. Each attempt announces itself first, so the parent counts the attempts that really began (a task
-queued on a worker that died did not): a third is told to stop, and the item is reported failed, as locally.
-A stop the parent decides on a barrier event comes back with the acknowledgement, so it is seen at
-once: a pruned trial stops after the same epoch on a cluster as in local workers.
+Events travel as JSON inside the message (wire.py: the class by name, the fields through the typed codec).
+The per-item and per-run stop events are looked at a few times a second, not at every batch: each look is a
+round trip to the scheduler. Each attempt announces itself first, so the parent counts the attempts that
+really began (a task queued on a worker that died did not): a third is told to stop, and the item is reported
+failed, as locally. A stop the parent decides on a barrier event comes back with the acknowledgement, so it is
+seen at once: a pruned trial stops after the same epoch on a cluster as in local workers.
 """
 
 from __future__ import annotations
 
-import pickle
 import time
 import uuid
 from typing import Any
 
 from .items import NOT_STARTED, call_item, pin_threads
+from .wire import event_to_wire
 
 START = -1  # the sequence number of the message an attempt sends when it begins (the parent counts attempts)
 CHECK_SECONDS = 0.5  # how often a running item asks the scheduler whether it should stop
@@ -47,7 +47,7 @@ class ClusterChannel:
         self.last = False
 
     def send(self, index: int, seq: int, event: Any) -> None:
-        self.progress.put([index, self.token, seq, pickle.dumps(event)])
+        self.progress.put([index, self.token, seq, None if event is None else event_to_wire(event)])
 
     def wait(self, index: int, seq: int) -> None:
         while True:

@@ -10,9 +10,9 @@ trial) is seen by the very next `should_stop()`: the item then stops at the same
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
-import pickle
 import sys
 import traceback
 from collections.abc import Callable
@@ -86,9 +86,13 @@ def call_item(fn: str, index: int, payload: Any, channel: Channel) -> Any:
 
 
 def portable_error(exc: BaseException) -> BaseException:
-    """`exc` if it survives a trip between processes, else an ItemFailed saying what it was."""
+    """`exc` if it can be rebuilt from its class and arguments (what a trip between processes does; deepcopy uses
+    the same protocol) and its class can be found by name, else an ItemFailed saying what it was."""
     try:
-        pickle.loads(pickle.dumps(exc))
+        module = sys.modules.get(type(exc).__module__)
+        if getattr(module, type(exc).__qualname__, None) is not type(exc):
+            raise TypeError("its class cannot be found by name")
+        copy.deepcopy(exc)
         return exc
     except Exception:
         return ItemFailed(f"{type(exc).__name__}: {exc}")
