@@ -190,23 +190,35 @@ def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_a
                         on_event=SearchLines(args.quiet, err), should_stop=lambda: stop["asked"])  # fmt: skip
     report = result.report
     document = {"search": report.document()}
-    if project is not None and result.runs:
-        ids = _add_runs(project, result.runs, report.best.run if report.best else None)
-        for trial in document["search"]["trials"]:
-            trial["run_id"] = ids.get(trial["run"])
-    code = save_and_print(project, args.project, document, search_text(report), args.json)
-    if code != EXIT_OK:
-        return code
-    if result.failure is not None:
-        err(f"error: the search ended early, keeping the trials that ended before: {report.error}")
-        return exit_code_of(result.failure)
-    if report.stopped:
-        return EXIT_STOPPED
+    best = report.best.run if report.best else None
+    kept = _keep_and_tell(args, err, save_and_print, project, result, document, document["search"]["trials"],
+                          search_text(report), "search", best)  # fmt: skip
+    if kept is not None:
+        return kept
     if not result.runs:
         first = next((t.error for t in report.trials if t.error), "no trial ran")
         err(f"error: no trial finished ({first})")
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _keep_and_tell(
+    args: argparse.Namespace, err: Any, save_and_print: Any, project: Any, result: Any, document: dict,
+    rows: list[dict], text: str, what: str, best: str | None = None,
+) -> int | None:  # fmt: skip
+    """Add the finished runs to the project (each row gets its run's id), save and print. The exit code when the
+    save failed, the work ended early or the user stopped it; None when it ran to its end."""
+    if project is not None and result.runs:
+        ids = _add_runs(project, result.runs, best)
+        for row in rows:
+            row["run_id"] = ids.get(row["run"])
+    code = save_and_print(project, args.project, document, text, args.json)
+    if code != EXIT_OK:
+        return code
+    if result.failure is not None:
+        err(f"error: the {what} ended early, keeping what ended before it: {failure_text(result.failure)}")
+        return exit_code_of(result.failure)
+    return EXIT_STOPPED if result.report.stopped else None
 
 
 def _project_path(path: str | None) -> str | None:
@@ -248,18 +260,10 @@ def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_ad
                        should_stop=lambda: stop["asked"])  # fmt: skip
     report = result.report
     document = report.document()
-    if project is not None and result.runs:
-        ids = _add_runs(project, result.runs)
-        for row in document["sweep"]:
-            row["run_id"] = ids.get(row["run"])
-    code = save_and_print(project, args.project, document, sweep_text(report), args.json)
-    if code != EXIT_OK:
-        return code
-    if result.failure is not None:
-        err(f"error: the sweep ended early, keeping the tickers that ended before: {failure_text(result.failure)}")
-        return exit_code_of(result.failure)
-    if report.stopped:
-        return EXIT_STOPPED
+    kept = _keep_and_tell(args, err, save_and_print, project, result, document, document["sweep"],
+                          sweep_text(report), "sweep")  # fmt: skip
+    if kept is not None:
+        return kept
     if not result.runs and result.errors:
         error = result.errors[0][1]
         return getattr(error, "exit_code", EXIT_BAD_INPUT) or EXIT_BAD_INPUT
