@@ -148,6 +148,7 @@ class ManyController:
         w.progress.setRange(0, 100)
         w.progress.setValue(100)
         w.progress.setFormat(f"search: {len(report.trials)} trials")
+        w.statusBar().showMessage(f"Search ended: {head}.", 30_000)
         w.tabs.setCurrentWidget(w.runs_table)
         self.tasks.announce(w.searchFinished)
 
@@ -214,6 +215,7 @@ class ManyController:
         w.progress.setRange(0, 100)
         w.progress.setValue(100)
         w.progress.setFormat(f"sweep: {len(done.stored)} runs")
+        w.statusBar().showMessage(f"Sweep ended: {text}.", 30_000)
         w.tabs.setCurrentWidget(w.runs_table)
         self.tasks.announce(w.sweepFinished)
 

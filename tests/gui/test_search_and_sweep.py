@@ -71,6 +71,7 @@ def test_a_sweep_shows_a_row_per_ticker_failures_included_and_keeps_the_runs(qtb
     assert table.item(0, 2).text() == f"{skill:+.4f}"
     assert [run.name for run in window.state.project.runs] == ["sweep MSFT", "sweep IBM"]
     assert "3 tickers, 2 runs kept, 1 without a run" in dialog.status.text()
+    assert window.statusBar().currentMessage().startswith("Sweep ended: 3 tickers")  # not "running" any more
 
 
 def test_a_sweep_of_yahoo_tickers_needs_tickers_and_says_so(qtbot, window) -> None:
