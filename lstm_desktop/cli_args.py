@@ -87,7 +87,9 @@ def add_settings_args(parser: argparse.ArgumentParser) -> None:
         for field in dataclasses.fields(cls):
             _add_field(group, cls, field)
     group = parser.add_argument_group("forecast")
-    _add_field(group, RunConfig, next(f for f in dataclasses.fields(RunConfig) if f.name == "forecast_days"))
+    for field in dataclasses.fields(RunConfig):
+        if field.name in ("forecast_days", "forecast_path"):
+            _add_field(group, RunConfig, field)
 
 
 def add_backtest_args(parser: argparse.ArgumentParser) -> None:
@@ -138,6 +140,7 @@ def run_config(args: argparse.Namespace) -> RunConfig:
         model=ModelSpec(**_values(ModelSpec, args)),
         train=TrainSpec(**_values(TrainSpec, args)),
         forecast_days=args.forecast_days,
+        forecast_path=args.forecast_path,
     )
     config.validate()
     return config

@@ -7,7 +7,7 @@ import numpy as np
 
 from .codec import to_json
 from .learn.scaling import Scaler
-from .report import BacktestReport, FoldReport, Forecast, RunReport, Series, SplitScores
+from .report import BacktestReport, Coverage, FoldReport, Forecast, RunReport, Series, SplitScores
 
 
 def _scaler_params(info: Scaler) -> dict:
@@ -30,12 +30,22 @@ def _rows(series: Series) -> list[dict]:
     return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
+def fan_key(level: float, side: str) -> str:
+    """The column of one side of one fan level: lower_50, upper_95, ..."""
+    return f"{side}_{round(level * 100):d}"
+
+
 def forecast_rows(days: Forecast) -> list[dict]:
+    """One row per forecast day: date, value, the main band (lower, upper), and every fan level's bounds."""
     dates = np.datetime_as_string(days.dates.astype("datetime64[D]")).tolist()
     rows = [
         {"date": d, "value": v, "lower": lo, "upper": hi}
         for d, v, lo, hi in zip(dates, days.value, days.lower, days.upper)
     ]
+    for fan in days.fan:
+        for row, low, high in zip(rows, fan.lower, fan.upper):
+            row[fan_key(fan.level, "lower")] = low
+            row[fan_key(fan.level, "upper")] = high
     return to_json(rows)
 
 
@@ -93,8 +103,23 @@ def _fold(fold: FoldReport) -> dict:
         "metrics": scores,
         "coverage": to_json(fold.coverage.overall) if fold.coverage else None,
         "coverage_by_step": to_json(fold.coverage.by_step) if fold.coverage else None,
+        "band": _fold_band(fold),
         "predictions": _rows(fold.predictions),
     }
+
+
+def _fold_band(fold: FoldReport) -> dict | None:
+    """A fold's model band and random-walk band: coverage, width and interval score per step, calm/turbulent."""
+    if fold.coverage is None or fold.coverage.width is None:
+        return None
+
+    def part(cover: Coverage | None) -> dict | None:
+        if cover is None:
+            return None
+        keys = ("overall", "by_step", "width", "winkler", "calm", "turbulent")
+        return {key: to_json(getattr(cover, key)) for key in keys}
+
+    return {"model": part(fold.coverage), "baseline": part(fold.baseline_coverage)}
 
 
 def backtest_document(report: BacktestReport) -> dict:
@@ -115,6 +140,7 @@ def backtest_document(report: BacktestReport) -> dict:
             "skill_max": to_json(a.skill_max),
             "pooled": to_json(a.pooled),
             "coverage": to_json(a.coverage) if a.coverage else None,
+            "band": to_json(a.band) if a.band else None,
             "verdict": a.verdict,
         }
     return {

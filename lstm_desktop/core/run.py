@@ -80,7 +80,9 @@ def assess(
     """Score the trained model on each split against the baselines, calibrate the band, forecast."""
     from .assess.assessment import assess as assess_model
 
-    measured = assess_model(dataset, trained.model, config.forecast_days, score_test)
+    measured = assess_model(
+        dataset, trained.model, config.forecast_days, score_test, raw_path=config.forecast_path == "raw"
+    )
     splits = tuple(measured.predictions)
     return RunReport(
         settings=config,

@@ -19,6 +19,7 @@ TARGET_COLUMNS = ("Adj Close", "Close")
 TARGET_MODES = ("log_return", "price", "price_level")
 SCALERS = ("minmax", "standard")
 PRECISIONS = ("float32", "bfloat16")
+FORECAST_PATHS = ("blend", "raw")
 MIN_WINDOWS = {"train": 20, "val": 5, "test": 5}  # fewer windows than this in a split cannot be trained/scored
 SEED_MAX = 2**31 - 1  # what every front-end can hold (a Qt spin box is a 32-bit int)
 
@@ -208,6 +209,14 @@ class RunConfig:
     train: TrainSpec = field(default_factory=TrainSpec)
     forecast_days: int = setting(
         30, label="Forecast days", help="trading days to forecast past the last date", low=0, high=1000, unit="days"
+    )
+    forecast_path: str = setting(
+        "blend",
+        label="Drawn path",
+        help="the forecast path drawn and banded: the model's path blended per day with the flat last price, by "
+        "weights fitted on the errors known so far (never worse than flat on them; default), or the model's raw "
+        "path",
+        choices=FORECAST_PATHS,
     )
 
     def validate(self) -> None:

@@ -22,13 +22,28 @@ from .widgets import named
 COLUMNS = ("Date", "Forecast", "Lower", "Upper")
 
 
+def forecast_columns(days: object) -> list[str]:
+    """The headers: date and forecast, then the lower and upper bound of every level of the fan (or of the one
+    band of a run made before the fan)."""
+    if not days.fan:
+        return list(COLUMNS)
+    names = ["Date", "Forecast"]
+    for fan in days.fan:
+        names += [f"{fan.level:.0%} low", f"{fan.level:.0%} high"]
+    return names
+
+
 def forecast_lines(days: object) -> list[list[str]]:
-    """Rows of text: date, value, lower, upper (4 decimals)."""
+    """Rows of text in the order of forecast_columns (4 decimals)."""
     dates = np.datetime_as_string(days.dates)
-    return [
-        [str(d), f"{v:.4f}", f"{lo:.4f}", f"{hi:.4f}"]
-        for d, v, lo, hi in zip(dates, days.value, days.lower, days.upper)
-    ]
+    bounds = [(f.lower, f.upper) for f in days.fan] or [(days.lower, days.upper)]
+    rows = []
+    for at, (day, value) in enumerate(zip(dates, days.value)):
+        row = [str(day), f"{value:.4f}"]
+        for low, high in bounds:
+            row += [f"{low[at]:.4f}", f"{high[at]:.4f}"]
+        rows.append(row)
+    return rows
 
 
 class ForecastTable(QWidget):
@@ -68,6 +83,10 @@ class ForecastTable(QWidget):
         self.export_button.setEnabled(False)
 
     def show_forecast(self, days: object, caption: str) -> None:
+        headers = forecast_columns(days)
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         rows = forecast_lines(days)
         self.table.setRowCount(len(rows))
         for row, values in enumerate(rows):
@@ -84,9 +103,11 @@ class ForecastTable(QWidget):
         """Tab-separated text of the selected rows (all rows when none is selected), with the header."""
         rows = sorted({index.row() for index in self.table.selectedIndexes()}) if selected_only else []
         rows = rows or list(range(self.table.rowCount()))
-        lines = ["\t".join(COLUMNS)]
+        count = self.table.columnCount()
+        headers = [self.table.horizontalHeaderItem(col).text() for col in range(count)]
+        lines = ["\t".join(headers)]
         for row in rows:
-            lines.append("\t".join(self.table.item(row, col).text() for col in range(len(COLUMNS))))
+            lines.append("\t".join(self.table.item(row, col).text() for col in range(count)))
         return "\n".join(lines) + "\n"
 
     def copy(self) -> None:

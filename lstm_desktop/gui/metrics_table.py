@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .band_plot import BandPlot
 from .widgets import named
 
 COLUMNS = ("Split", "Predictor", "RMSE", "MAE", "MAPE %", "Direction", "Skill")
@@ -34,23 +36,32 @@ def _fmt(value: float | None, pattern: str) -> str:
 
 
 def band_text(report: object) -> str:
-    """Coverage of the band in words, and the multi-day forecast's error against the flat last-price line."""
+    """Coverage of the band in words (and its verdict against the random-walk band), and the multi-day forecast's
+    error against the flat last-price line: the model's path and the drawn path."""
     from lstm_desktop.core.assess.band import coverage_words
 
     parts = []
-    cover = report.band.coverage.get("test")
-    if cover is not None:
-        parts.append(coverage_words(cover, report.band.level))
+    band = report.band
+    cover = band.coverage.get("test")
+    if band.verdict is not None:
+        parts.append(band.verdict.text)
+    elif cover is not None:
+        parts.append(coverage_words(cover, band.level) + " (the band of an earlier method, calibrated once on the "
+                     "validation period)")  # fmt: skip
     test = report.metrics.get("test")
     steps = test.multistep if test is not None else None
     if steps is not None and steps.model_rmse:
         last = steps.steps - 1
         ratio = steps.model_rmse[last] / steps.flat_rmse[last] if steps.flat_rmse[last] > 0 else math.nan
-        parts.append(
+        text = (
             f"{steps.steps}-day forecasts from {steps.origins} test origins: RMSE at day {steps.steps} "
-            f"{_fmt(steps.model_rmse[last], '{:.3f}')} against {_fmt(steps.flat_rmse[last], '{:.3f}')} for the flat "
-            f"last price ({_fmt(ratio, '{:.2f}')}×)."
+            f"{_fmt(steps.model_rmse[last], '{:.3f}')} for the model's path against "
+            f"{_fmt(steps.flat_rmse[last], '{:.3f}')} for the flat last price ({_fmt(ratio, '{:.2f}')}×)"
         )
+        if steps.blend_rmse:
+            blend = steps.blend_rmse[last] / steps.flat_rmse[last] if steps.flat_rmse[last] > 0 else math.nan
+            text += f"; the drawn path {_fmt(steps.blend_rmse[last], '{:.3f}')} ({_fmt(blend, '{:.2f}')}×)"
+        parts.append(text + ".")
     return " ".join(parts)
 
 
@@ -76,21 +87,28 @@ class MetricsTable(QWidget):
         self.summary.setWordWrap(True)
         self.band = named(QLabel(""), "coverageLabel", "How often the forecast band held the actual price")
         self.band.setWordWrap(True)
+        self.coverage = BandPlot()
+        self.coverage.setMinimumWidth(220)
+        row = QHBoxLayout()
+        row.addWidget(self.table, 3)
+        row.addWidget(self.coverage, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.band)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(row, 1)
 
     def clear(self) -> None:
         self.table.setRowCount(0)
         self.summary.setText("")
         self.band.setText("")
+        self.coverage.clear()
 
     def show_run(self, report: object) -> None:
         """The scores, the verdict, and what the band and the multi-day forecast did on the test period."""
         self.show_metrics(report.metrics)
         self.band.setText(band_text(report))
+        self.coverage.show_band(report.band)
 
     def show_metrics(self, metrics: dict) -> None:
         """metrics: split -> SplitScores (core.report)."""

@@ -40,6 +40,7 @@ from .widgets import named
 DEFAULT = RunConfig()
 MODE_LABELS = {"log_return": "Log return", "price": "Price (relative)", "price_level": "Price level (old projects)"}
 PRECISION_LABELS = {"bfloat16": "bfloat16 (mixed)"}
+PATH_LABELS = {"blend": "path never worse than flat", "raw": "the model's raw path"}
 # what the measurements say of the targets other than the default (docs/performance.md, "Target modes")
 MODE_NOTES = {
     "price": "Measured in 8-period walk-forward backtests on AAPL and the S&P 500, the relative price path did no "
@@ -76,6 +77,7 @@ class ModelPanel(QGroupBox):
         self.target = combo_for(DatasetSpec, "target", "targetCombo")
         self.mode = combo_for(DatasetSpec, "target_mode", "targetModeCombo", MODE_LABELS)
         self.forecast_days = spin_for(RunConfig, "forecast_days", "forecastDaysSpin")
+        self.forecast_path = combo_for(RunConfig, "forecast_path", "forecastPathCombo", PATH_LABELS)
         self.precision = combo_for(TrainSpec, "precision", "precisionCombo", PRECISION_LABELS)
         self.threads = spin_for(TrainSpec, "threads", "threadsSpin")
         self.threads.setSpecialValueText("automatic")
@@ -126,7 +128,10 @@ class ModelPanel(QGroupBox):
         form.addRow("Target", target_row)
         form.addRow("", self.mode_note)
         form.addRow("Inputs", grid)
-        form.addRow("Forecast days", self.forecast_days)
+        days_row = QHBoxLayout()
+        days_row.addWidget(self.forecast_days)
+        days_row.addWidget(self.forecast_path)
+        form.addRow("Forecast days", days_row)
         form.addRow("Precision", self.precision)
         form.addRow("Threads", self.threads)
         presets = QHBoxLayout()
@@ -157,6 +162,7 @@ class ModelPanel(QGroupBox):
             (self.epochs, "train", "epochs"), (self.batch, "train", "batch_size"), (self.lr, "train", "lr"),
             (self.patience, "train", "patience"), (self.seed, "train", "seed"), (self.threads, "train", "threads"),
             (self.precision, "train", "precision"), (self.forecast_days, "", "forecast_days"),
+            (self.forecast_path, "", "forecast_path"),
         )  # fmt: skip
 
     # ----- RunConfig in and out -----

@@ -17,6 +17,7 @@ from .widgets import named
 SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
 SPLIT_NAMES = {"train": "training", "val": "validation", "test": "test"}
 FORECAST_COLOUR = "#d9534f"
+FAN_EXTRA = (0.5, 0.8, 0.95)  # fan levels shaded besides the main 90 % band
 RECENT_DAYS = 183  # after training the price plot shows about six months before the forecast
 
 
@@ -147,7 +148,10 @@ class PricePlot(QWidget):
         band_colour.setAlpha(60)
         self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=band_colour)
         self.plot.addItem(self.band, ignoreBounds=True)
-        self.forecast = self.plot.plot([], [], pen=pg.mkPen(FORECAST_COLOUR, width=2), name="forecast (90 % band)")
+        self.fan = {level: self._fan_fill() for level in FAN_EXTRA}  # the other levels, shaded over the 90 % band
+        self.forecast = self.plot.plot(
+            [], [], pen=pg.mkPen(FORECAST_COLOUR, width=2), name="forecast (shaded: 50, 80, 90, 95 % bands)"
+        )
         self.cross_v = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", width=1))
         self.cross_v.hide()
         self.plot.addItem(self.cross_v, ignoreBounds=True)
@@ -173,8 +177,19 @@ class PricePlot(QWidget):
         self.extras: list = []
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
+    def _fan_fill(self) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+        low, high = pg.PlotDataItem([], [], pen=pg.mkPen(None)), pg.PlotDataItem([], [], pen=pg.mkPen(None))
+        colour = QColor(FORECAST_COLOUR)
+        colour.setAlpha(40)
+        self.plot.addItem(pg.FillBetweenItem(low, high, brush=colour), ignoreBounds=True)
+        return low, high
+
+    def _fan_curves(self) -> list[pg.PlotDataItem]:
+        return [curve for pair in self.fan.values() for curve in pair]
+
     def clear(self) -> None:
-        for curve in (self.actual, *self.predicted.values(), self.forecast, self.band_low, self.band_high):
+        curves = (self.actual, *self.predicted.values(), self.forecast, self.band_low, self.band_high)
+        for curve in (*curves, *self._fan_curves()):
             curve.setData([], [])
         for region in self.regions.values():
             region.hide()
@@ -211,6 +226,11 @@ class PricePlot(QWidget):
             self.forecast.setData(x, days.value)
             self.band_low.setData(x, days.lower)
             self.band_high.setData(x, days.upper)
+            for fan in days.fan:
+                pair = next((p for level, p in self.fan.items() if abs(level - fan.level) < 1e-9), None)
+                if pair is not None:
+                    pair[0].setData(x, fan.lower)
+                    pair[1].setData(x, fan.upper)
             self._series["forecast"] = (x, days.value)
         self.refresh_legend()
         self._frame()
@@ -223,7 +243,8 @@ class PricePlot(QWidget):
             self.plot.enableAutoRange()
             return
         start = max(actual[0][0], actual[0][-1] - RECENT_DAYS * 86400)
-        band = [(c.xData, c.yData) for c in (self.band_low, self.band_high) if c.xData is not None]
+        curves = (self.band_low, self.band_high, *self._fan_curves())
+        band = [(c.xData, c.yData) for c in curves if c.xData is not None and len(c.xData)]
         self.show_range(start, forecast[0][-1], band)
 
     def add_extra(self, item: object, name: str = "", series: tuple | None = None) -> None:

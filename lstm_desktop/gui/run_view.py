@@ -33,10 +33,18 @@ def forecast_caption(report: object) -> str:
     days = report.forecast
     if not len(days):
         return "No forecast: Forecast days is 0."
+    band = report.band
+    if band.calibrated_on == "sequential":
+        path = "the model's raw path" if report.settings.forecast_path == "raw" else (
+            "the model's path blended per day with the flat last price (weights fitted on the errors known so far, "
+            "0 where the model did not help)"
+        )  # fmt: skip
+        method = f"the drawn value is {path}; bands at {', '.join(f'{v:.0%}' for v in band.levels)}: {band.method}"
+    else:
+        method = f"{band.level:.0%} band of an earlier method: {band.method}"
     return (
         f"{len(days)} trading days ({report.data.calendar} calendar) after {report.data.end}, "
-        f"{report.data.ticker} {report.data.price_column}; {report.band.level:.0%} band: {report.band.method}. "
-        f"{report.future_inputs}"
+        f"{report.data.ticker} {report.data.price_column}; {method}. {report.future_inputs}"
     )
 
 

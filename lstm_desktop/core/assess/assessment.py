@@ -1,5 +1,7 @@
 """Everything measured about a trained model: its scores and the baselines' on each split, the band calibrated
-on validation and its coverage on test, the multi-day accuracy on test, and the forecast past the last date."""
+sequentially over the validation and test origins and its coverage on test (beside the random-walk band's), the
+multi-day accuracy of the model's path, the drawn path and the flat line on test, and the forecast past the last
+date."""
 
 from __future__ import annotations
 
@@ -11,10 +13,9 @@ from torch import nn
 
 from ..learn.dataset import Dataset
 from ..report import Band, Forecast, MultiStep, Series, SplitScores
-from .band import BAND_LEVEL, calibrate, coverage
+from .calibrated import Calibrated, calibrated_band
 from .evaluation import evaluate
 from .forecast import forecast
-from .paths import origin_errors, recursive_paths, split_origins
 
 MAX_STEPS = 30  # days of multi-day forecasts scored and calibrated; beyond, the band widens by sqrt(step)
 
@@ -33,8 +34,9 @@ def scored_steps(forecast_days: int, dataset: Dataset) -> int:
     return max(1, min(max(forecast_days, 1), MAX_STEPS, shortest - 1))
 
 
-def multistep(dataset: Dataset, paths: np.ndarray, anchors: np.ndarray, limit: int) -> MultiStep:
-    """RMSE per step of the recursive forecast and of the flat last-price forecast, over the split's origins."""
+def multistep(dataset: Dataset, paths: np.ndarray, drawn: np.ndarray, anchors: np.ndarray, limit: int) -> MultiStep:
+    """RMSE per step of the model's recursive forecast, of the drawn (blended) path and of the flat last-price
+    forecast, over the split's origins."""
     steps = paths.shape[1]
     targets = anchors[:, None] + np.arange(1, steps + 1)
     known = targets < limit
@@ -46,34 +48,42 @@ def multistep(dataset: Dataset, paths: np.ndarray, anchors: np.ndarray, limit: i
         return tuple(float(np.sqrt(np.nanmean(squared[:, s]))) for s in range(steps))
 
     return MultiStep(
-        steps=steps, origins=len(anchors), model_rmse=rmse(paths), flat_rmse=rmse(np.broadcast_to(flat, paths.shape))
+        steps=steps,
+        origins=len(anchors),
+        model_rmse=rmse(paths),
+        flat_rmse=rmse(np.broadcast_to(flat, paths.shape)),
+        blend_rmse=rmse(drawn),
     )
 
 
-def with_band(series: Series, band: Band) -> Series:
-    """One-step predictions with the band's first step around them."""
-    low, high = band.offsets(1)
-    return dataclasses.replace(
-        series, lower=series.predicted * np.exp(low[0]), upper=series.predicted * np.exp(high[0])
-    )
+def with_band(series: Series, dataset: Dataset, split: str, band: Calibrated) -> Series:
+    """One-step predictions with the band issued at each origin for the next day, around the drawn path's
+    first step (the band a user would have seen that day)."""
+    index = dataset.anchors[split] - band.anchors[0]
+    ok = (index >= 0) & (index < len(band.anchors))
+    at = np.clip(index, 0, len(band.anchors) - 1)
+    drawn = band.drawn[at, 0]
+    lower = np.where(ok, drawn * np.exp(band.lower[at, 0]), np.nan)
+    upper = np.where(ok, drawn * np.exp(band.upper[at, 0]), np.nan)
+    return dataclasses.replace(series, lower=lower, upper=upper)
 
 
-def assess(dataset: Dataset, model: nn.Module, forecast_days: int, score_test: bool = True) -> Assessment:
+def assess(
+    dataset: Dataset, model: nn.Module, forecast_days: int, score_test: bool = True, raw_path: bool = False
+) -> Assessment:
     """Scores, band, coverage and forecast of a trained model. With score_test False the test split is never
-    looked at (a search must not tune on it)."""
+    looked at (a search must not tune on it): no test error reaches the band either. raw_path draws the model's
+    own path instead of its blend with the flat line."""
     splits = ("train", "val", "test") if score_test else ("train", "val")
     metrics, predictions = evaluate(dataset, model, splits)
     steps = scored_steps(forecast_days, dataset)
-    origins, limit = split_origins(dataset, "val")
-    errors, known = origin_errors(dataset, recursive_paths(dataset, model, origins, steps), origins, limit)
-    band = calibrate(errors, known, BAND_LEVEL)
+    band = calibrated_band(dataset, model, steps, score_test, raw_path)
     if score_test:
-        origins, limit = split_origins(dataset, "test")
-        paths = recursive_paths(dataset, model, origins, steps)
-        errors, known = origin_errors(dataset, paths, origins, limit)
-        band = dataclasses.replace(band, coverage={"test": coverage(errors, known, band)})
-        metrics["test"] = dataclasses.replace(metrics["test"], multistep=multistep(dataset, paths, origins, limit))
+        rows = dataset.rows
+        test = slice(rows.test_at - rows.val_at, rows.end - rows.val_at)
+        scored = multistep(dataset, band.paths[test], band.drawn[test], band.anchors[test], rows.end)
+        metrics["test"] = dataclasses.replace(metrics["test"], multistep=scored)
     for split in ("val", "test"):
         if split in predictions:
-            predictions[split] = with_band(predictions[split], band)
-    return Assessment(metrics, predictions, band, forecast(dataset, model, forecast_days, band))
+            predictions[split] = with_band(predictions[split], dataset, split, band)
+    return Assessment(metrics, predictions, band.band, forecast(dataset, model, forecast_days, band.band))

@@ -1,4 +1,7 @@
-"""The forecast band, calibrated per step on the model's own recursive forecasts from every validation origin
+"""Band helpers shared by every method, and the one-block method of versions before 0.3 (kept to reopen old runs
+unchanged and to compare against: tools/band_methods.py).
+
+The one-block band, calibrated per step on the model's own recursive forecasts from every validation origin
 (split conformal, with the finite-sample correction), and its coverage measured on the test origins.
 
 For step h, the errors log(actual / predicted) of the h-day-ahead forecasts from the n validation origins give
@@ -13,7 +16,7 @@ import math
 
 import numpy as np
 
-from ..report import Band, Coverage, Forecast
+from ..report import Band, Coverage, FanPrices, Forecast
 
 BAND_LEVEL = 0.90
 METHOD = "split conformal per step on the recursive forecasts from every validation origin (finite-sample corrected)"
@@ -81,9 +84,13 @@ def block_bootstrap_error(values: np.ndarray, block: int, draws: int = 400, seed
 
 
 def apply_band(dates: np.ndarray, values: np.ndarray, band: Band) -> Forecast:
-    """The forecast `values` on `dates` with the band's lower and upper prices."""
+    """The forecast `values` on `dates` with the band's lower and upper prices, and every level of its fan."""
     low, high = band.offsets(len(values))
-    return Forecast(dates=dates, value=values, lower=values * np.exp(low), upper=values * np.exp(high))
+    fan = tuple(
+        FanPrices(level=level, lower=values * np.exp(a), upper=values * np.exp(b))
+        for level, a, b in band.fan_offsets(len(values))
+    ) if band.fan else ()  # fmt: skip
+    return Forecast(dates=dates, value=values, lower=values * np.exp(low), upper=values * np.exp(high), fan=fan)
 
 
 def coverage_words(cover: Coverage, level: float) -> str:

@@ -1,5 +1,6 @@
 """Forecast past the last date on the exchange's trading days: the recursive forecast of assess/paths.py from
-the last day (inputs that cannot be known in the future held at their last value: report.FUTURE_INPUTS)."""
+the last day (inputs that cannot be known in the future held at their last value: report.FUTURE_INPUTS), drawn as
+the band's blend of that path with the flat last price (assess/drawn_path.py), with the fan of every level."""
 
 from __future__ import annotations
 
@@ -25,5 +26,7 @@ def forecast(dataset: Dataset, model: nn.Module, days: int, band: Band) -> Forec
     if days <= 0:
         empty = np.zeros(0)
         return Forecast(dates=np.zeros(0, dtype="datetime64[D]"), value=empty, lower=empty, upper=empty)
+    last = float(dataset.prices[-1])
     values = recursive_paths(dataset, model, np.array([len(dataset.prices) - 1]), days)[0]
-    return apply_band(future_dates(dataset.dates[-1], days, dataset.calendar), values, band)
+    drawn = last * np.exp(band.weights(days) * np.log(values / last))
+    return apply_band(future_dates(dataset.dates[-1], days, dataset.calendar), drawn, band)

@@ -29,7 +29,13 @@ def diebold_mariano(errors_a: np.ndarray, errors_b: np.ndarray, horizon: int = 1
     error, with the Harvey–Leybourne–Newbold small-sample correction. A negative statistic means a's error is
     smaller. Lags: at least horizon - 1 (overlapping forecasts), and n^(1/3) for autocorrelated errors."""
     a, b = np.asarray(errors_a, dtype=np.float64), np.asarray(errors_b, dtype=np.float64)
-    d = a**2 - b**2
+    return diebold_mariano_losses(a**2, b**2, horizon)
+
+
+def diebold_mariano_losses(loss_a: np.ndarray, loss_b: np.ndarray, horizon: int = 1) -> tuple[float, float]:
+    """The Diebold–Mariano test on any losses of two forecasts on the same days (squared errors, interval
+    scores): (statistic, two-sided p-value); negative means a's loss is smaller."""
+    d = np.asarray(loss_a, dtype=np.float64) - np.asarray(loss_b, dtype=np.float64)
     n = len(d)
     if n < 3:
         return math.nan, math.nan

@@ -11,6 +11,7 @@ import numpy as np
 from ..assess.evaluation import score, skill
 from ..assess.verdict import verdict
 from ..report import BacktestAggregate, Coverage, FoldReport, PooledScores
+from .pooled_band import pooled_band
 
 
 def pooled_scores(folds: list[FoldReport], dates: np.ndarray, prices: np.ndarray) -> PooledScores:
@@ -89,4 +90,5 @@ def aggregate(folds: list[FoldReport], dates: np.ndarray, prices: np.ndarray, pl
         pooled=pooled,
         coverage=cover,
         verdict=text,
+        band=pooled_band(folds, cover),
     )

@@ -49,6 +49,7 @@ def fold_report(fold: Fold, report: RunReport, trained: bool) -> FoldReport:
         metrics=report.metrics["test"],
         predictions=report.predictions["test"],
         coverage=report.band.coverage.get("test"),
+        baseline_coverage=report.band.baseline.coverage.get("test") if report.band.baseline else None,
     )
 
 

@@ -17,7 +17,9 @@ def score_on_test(finished: FinishedRun) -> FinishedRun:
 
     report = finished.report
     dataset, model = restore(report, finished.frames, finished.weights)
-    measured = assess(dataset, model, report.settings.forecast_days, score_test=True)
+    measured = assess(
+        dataset, model, report.settings.forecast_days, score_test=True, raw_path=report.settings.forecast_path == "raw"
+    )
     scored = dataclasses.replace(
         report,
         split={k: v for k, v in dataset.split_dates().items() if k in measured.predictions},

@@ -27,9 +27,16 @@ def predictions_csv(report: RunReport) -> str:
 
 
 def forecast_csv(report: RunReport) -> str:
-    """The forecast alone: date, value, lower, upper."""
+    """The forecast alone: date, value, lower, upper (the main band), then each level of the fan's bounds."""
+    from ..documents import fan_key
+
     days = report.forecast
-    lines = ["date,value,lower,upper"]
-    for date, value, low, high in zip(np.datetime_as_string(days.dates), days.value, days.lower, days.upper):
-        lines.append(f"{date},{_cell(value)},{_cell(low)},{_cell(high)}")
+    fans = list(days.fan)
+    header = ["date", "value", "lower", "upper"]
+    header += [fan_key(f.level, side) for f in fans for side in ("lower", "upper")]
+    lines = [",".join(header)]
+    for at, date in enumerate(np.datetime_as_string(days.dates)):
+        cells = [date, _cell(days.value[at]), _cell(days.lower[at]), _cell(days.upper[at])]
+        cells += [_cell(getattr(f, side)[at]) for f in fans for side in ("lower", "upper")]
+        lines.append(",".join(cells))
     return "\n".join(lines) + "\n"

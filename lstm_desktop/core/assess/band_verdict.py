@@ -1,0 +1,59 @@
+"""The band's verdict in one sentence: is it sharper than, as sharp as, or wider than the random-walk band, by a
+Diebold–Mariano test of the interval scores on the same origins, and did it hold its level?"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..report import BandVerdict, Coverage
+from .significance import diebold_mariano_losses
+
+SIGNIFICANCE = 0.05
+
+
+HELD_WITHIN = 0.03  # a band "held its level" when its coverage is within 3 points of it (87-93 % for 90 %)
+
+
+def held_level(cover: Coverage, level: float) -> bool | None:
+    """Whether the coverage is within HELD_WITHIN of the level (None when it could not be measured)."""
+    if not math.isfinite(cover.overall):
+        return None
+    return abs(cover.overall - level) <= HELD_WITHIN
+
+
+def band_verdict(model: np.ndarray, baseline: np.ndarray, cover: Coverage, level: float, steps: int) -> BandVerdict:
+    """From the per-origin mean interval scores of the model's band and the random-walk band (same origins)."""
+    both = np.isfinite(model) & np.isfinite(baseline)
+    held = held_level(cover, level)
+    if both.sum() < 10:
+        return BandVerdict("unknown", None, "Too few test origins to compare the band with the random-walk band.", held)
+    a, b = model[both], baseline[both]
+    if np.array_equal(a, b):
+        statistic, p = 0.0, 1.0
+    else:
+        statistic, p = diebold_mariano_losses(a, b, horizon=steps)
+    ratio = float(a.mean() / b.mean()) if b.mean() > 0 else math.nan
+    kind = ("sharper" if statistic < 0 else "wider") if math.isfinite(p) and p < SIGNIFICANCE else "same"
+    words = {
+        "sharper": "sharper than the random-walk band",
+        "wider": "wider (worse) than the random-walk band",
+        "same": "as sharp as the random-walk band (no measurable difference)",
+    }[kind]
+    p_text = f"p = {p:.2g}" if math.isfinite(p) else "p unknown"
+    score = f"interval score {ratio:.3f}× the random walk's, {p_text}" if math.isfinite(ratio) else p_text
+    if held is None:
+        holds = "its level could not be checked"
+    elif held:
+        holds = "it held its level"
+    elif cover.overall < level:
+        holds = "it was too narrow: expect prices outside it more often than promised"
+    else:
+        holds = "it was wider than it needed to be"
+    error = f" ± {cover.sampling_error:.1%}" if math.isfinite(cover.sampling_error) else ""
+    text = (
+        f"The {level:.0%} band is {words} ({score}); {holds} "
+        f"({cover.overall:.1%}{error} of the prices of {cover.origins} test origins inside)."
+    )
+    return BandVerdict(kind, float(p) if math.isfinite(p) else None, text, held)

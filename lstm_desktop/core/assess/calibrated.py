@@ -1,0 +1,124 @@
+"""The model's band and the random-walk band, calibrated sequentially over every validation and test origin and
+at the forecast origin, with the drawn path blended towards the flat line; measured on the test origins.
+
+One computation serves the single split, each backtest fold (its own validation and test block) and the
+forecast: origins are the anchors val_at - 1 .. end - 1 (the last is the forecast origin of a run on all the
+data); an error is known only when its actual day lies before `limit` (the end of the test split, or of the
+validation split when the test split may not be looked at).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from torch import nn
+
+from ..learn.dataset import Dataset
+from ..report import Band, FanLevel
+from .band_measure import measured
+from .band_verdict import band_verdict
+from .drawn_path import blend_weights
+from .paths import recursive_paths
+from .sequential import MAIN_LEVEL, Bands, Calibration, sequential_bands
+from .volatility import horizon_scale, log_returns
+
+METHOD = (
+    "sequential conformal per step from the drawn path's last {window} errors known at each origin, scaled by a "
+    "mean-reverting volatility forecast, with an adaptive level (ACI)"
+)
+DEFAULT = Calibration()
+BASELINE_METHOD = "the same sequential calibration around tomorrow = today (the random walk)"
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """The band (with its baseline and verdict), and what the assessment needs besides."""
+
+    band: Band
+    anchors: np.ndarray  # origin rows, val_at - 1 .. end - 1
+    paths: np.ndarray  # (origins, steps) the model's price paths
+    drawn: np.ndarray  # (origins, steps) the drawn path's prices
+    lower: np.ndarray  # (origins, steps) the main level's log offsets issued at each origin
+    upper: np.ndarray
+
+
+def calibrated_band(
+    dataset: Dataset, model: nn.Module, steps: int, score_test: bool, raw_path: bool = False,
+    calibration: Calibration = DEFAULT,
+) -> Calibrated:  # fmt: skip
+    """Sequential bands of the model's drawn path and of the random walk over the validation and test origins."""
+    rows = dataset.rows
+    limit = rows.end if score_test else rows.test_at
+    anchors = np.arange(rows.val_at - 1, rows.end)
+    paths = recursive_paths(dataset, model, anchors, steps)
+    last = dataset.prices[anchors].astype(np.float64)
+    targets = anchors[:, None] + np.arange(1, steps + 1)
+    known = targets < limit
+    actual = dataset.prices[np.minimum(targets, len(dataset.prices) - 1)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        walk = np.where(known, np.log(actual / last[:, None]), np.nan)  # the random walk's errors
+        moves = np.log(paths / last[:, None])
+    weights = np.ones_like(moves) if raw_path else blend_weights(moves, walk, calibration.window)
+    drawn_moves = weights * moves
+    errors = walk - drawn_moves
+    scale = horizon_scale(log_returns(dataset.prices), steps)[anchors]
+    model_bands = sequential_bands(errors, scale, calibration)
+    walk_bands = sequential_bands(walk, scale, calibration)
+    band = Band(
+        level=MAIN_LEVEL,
+        method=METHOD.format(window=calibration.window),
+        calibrated_on="sequential",
+        **_at_final(model_bands),
+        blend=tuple(float(w) for w in weights[-1]),
+    )
+    baseline = Band(level=MAIN_LEVEL, method=BASELINE_METHOD, calibrated_on="sequential", **_at_final(walk_bands))
+    if score_test:
+        test = slice(rows.test_at - rows.val_at, rows.end - rows.val_at)  # origins test_at - 1 .. end - 2
+        volatility = scale[test, 0]
+        cover = measured(errors[test], _rows(model_bands, test), volatility, MAIN_LEVEL)
+        walk_cover = measured(walk[test], _rows(walk_bands, test), volatility, MAIN_LEVEL)
+        verdict = band_verdict(cover.detail.winkler, walk_cover.detail.winkler, cover, MAIN_LEVEL, steps)
+        baseline = _with(baseline, coverage={"test": walk_cover})
+        band = _with(band, coverage={"test": cover}, baseline=baseline, verdict=verdict)
+    else:
+        band = _with(band, baseline=baseline)
+    main = model_bands.level_index(MAIN_LEVEL)
+    drawn = last[:, None] * np.exp(drawn_moves)
+    return Calibrated(band, anchors, paths, drawn, model_bands.lower[main], model_bands.upper[main])
+
+
+def _rows(bands: Bands, rows: slice) -> Bands:
+    return Bands(bands.levels, bands.lower[:, rows], bands.upper[:, rows])
+
+
+def _with(band: Band, **changes: object) -> Band:
+    import dataclasses
+
+    return dataclasses.replace(band, **changes)
+
+
+def _at_final(bands: Bands) -> dict:
+    """The offsets issued at the last origin (the forecast's), for every level; a step with too few known errors
+    takes the widest offsets issued for it at any origin (or, failing that, the previous step's)."""
+    fan = []
+    for at, level in enumerate(bands.levels):
+        low = _filled(bands.lower[at], np.nanmin)
+        high = _filled(bands.upper[at], np.nanmax)
+        fan.append(FanLevel(level=level, lower=low, upper=high))
+    main = next(f for f in fan if math.isclose(f.level, MAIN_LEVEL))
+    return {"lower": main.lower, "upper": main.upper, "levels": tuple(bands.levels), "fan": tuple(fan)}
+
+
+def _filled(offsets: np.ndarray, widest: object) -> tuple[float, ...]:
+    final = offsets[-1].copy()
+    for step in range(len(final)):
+        if not math.isfinite(final[step]):
+            column = offsets[:, step]
+            finite = column[np.isfinite(column)]
+            if len(finite):
+                final[step] = float(widest(finite))  # type: ignore[operator]
+            else:
+                final[step] = final[step - 1] if step else 0.0
+    return tuple(float(v) for v in final)

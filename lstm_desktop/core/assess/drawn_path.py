@@ -1,0 +1,59 @@
+"""The drawn path: per step, the model's path blended with the flat last price, so it is never worse than flat on
+the errors known so far.
+
+For daily prices the model's path rarely beats "tomorrow = today" for long, and a drifting path drawn as if it
+were information misleads. At each origin t and step h the weight w on the model's move d = log(model / last)
+is the least-squares fit of the actual move r = log(actual / last) on d over the last `window` origins whose
+outcome was known at t (i <= t - h), kept only where it lowers the known squared error clearly (a t-statistic of
+2 allowing for the overlap of h-day moves), and clipped to [0, 1]: 0 where the model did not help, 1 where it
+did fully. Sequential and leak-free like the band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+WINDOW = 750  # origins of known errors the weight is fitted on
+MIN_KNOWN = 60  # fewer known pairs than this: weight 0 (the flat line)
+MIN_GAIN = 4.0  # the fit must explain this many times the noise of its slope (a t-statistic of 2, overlap allowed)
+
+
+def blend_weights(model_moves: np.ndarray, actual_moves: np.ndarray, window: int = WINDOW) -> np.ndarray:
+    """(origins, steps) weights in [0, 1] known at each origin, from d = model_moves and r = actual_moves
+    (log moves from each origin's last price; r is NaN where its outcome is never known)."""
+    d = np.asarray(model_moves, dtype=np.float64)
+    r = np.asarray(actual_moves, dtype=np.float64)
+    n, steps = d.shape
+    weights = np.zeros((n, steps))
+    known = np.isfinite(d) & np.isfinite(r)
+    dr = np.where(known, d * r, 0.0)
+    dd = np.where(known, d * d, 0.0)
+    rr = np.where(known, r * r, 0.0)
+    count = known.astype(np.float64)
+    for h in range(steps):
+        step = h + 1
+        sums = [_trailing(x[:, h], step, window) for x in (dr, dd, rr, count)]
+        s_dr, s_dd, s_rr, s_n = sums
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.where(s_dd > 0, s_dr / s_dd, 0.0)
+            gain = np.where(s_dd > 0, s_dr * s_dr / s_dd, 0.0)  # the fall in squared error at the fitted w
+            noise = (s_rr - gain) / np.maximum(s_n - 1, 1)  # residual variance per pair
+        # neighbouring origins share step - 1 of their days: about s_n / step independent pairs
+        clear = (s_n >= MIN_KNOWN) & (gain > MIN_GAIN * step * noise)
+        weights[:, h] = np.where(clear, np.clip(w, 0.0, 1.0), 0.0)
+    return weights
+
+
+def _trailing(values: np.ndarray, step: int, window: int) -> np.ndarray:
+    """sum over origins i in (t - step - window, t - step] of values[i], for every t."""
+    total = np.concatenate([[0.0], np.cumsum(values)])
+    n = len(values)
+    t = np.arange(n)
+    high = np.clip(t - step + 1, 0, n)
+    low = np.clip(t - step - window + 1, 0, n)
+    return total[high] - total[low]
+
+
+def drawn_moves(model_moves: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The drawn path's log moves from the last price: the weighted model moves."""
+    return weights * model_moves

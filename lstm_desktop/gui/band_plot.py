@@ -1,0 +1,86 @@
+"""The band's coverage per forecast step beside the nominal level: the model's band and the random-walk band on
+the test origins, with the calm and turbulent halves and the verdict in words underneath."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from .widgets import named
+
+MODEL_COLOUR, BASELINE_COLOUR, NOMINAL_COLOUR = "#d9534f", "#aaaaaa", "#5cb85c"
+
+
+def band_figures(band: object) -> str:
+    """Calm and turbulent coverage of both bands, and each fan level's, in one line."""
+    cover = band.coverage.get("test")
+    if cover is None or cover.calm is None:
+        return ""
+    base = band.baseline.coverage.get("test") if band.baseline is not None else None
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None or not math.isfinite(value) else f"{value:.1%}"
+
+    text = f"Calm half {pct(cover.calm)}, turbulent half {pct(cover.turbulent)}"
+    if base is not None:
+        text += f" (random walk {pct(base.calm)}, {pct(base.turbulent)})"
+    if cover.by_level:
+        text += "; levels " + ", ".join(f"{float(k):.0%}: {pct(v)}" for k, v in cover.by_level.items())
+    return text + "."
+
+
+class BandPlot(QWidget):
+    """Coverage by step of the test origins (the model's band, the random walk's) and the nominal line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        plot = pg.PlotWidget()
+        self.plot = named(plot, "coveragePlot", "How often the band held the actual price, per forecast step")
+        self.plot.setTitle("Band coverage by step (test)")
+        self.plot.setLabel("bottom", "trading days ahead")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setYRange(0.5, 1.0)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.addLegend(offset=(10, -10))
+        self.model = self.plot.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=2), name="model band")
+        self.baseline = self.plot.plot(
+            [], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine), name="random walk"
+        )
+        self.nominal = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(NOMINAL_COLOUR, width=1))
+        self.plot.addItem(self.nominal)
+        self.figures = named(QLabel(""), "bandFiguresLabel", "Coverage in calm and turbulent times, per level")
+        self.figures.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.figures)
+        self.clear()
+
+    def clear(self) -> None:
+        self.model.setData([], [])
+        self.baseline.setData([], [])
+        self.nominal.setValue(0.9)
+        self.figures.setText("")
+
+    def show_band(self, band: object) -> None:
+        """A core Band: its test coverage per step, its baseline's, its level."""
+        self.clear()
+        self.nominal.setValue(band.level)
+        cover = band.coverage.get("test")
+        if cover is None:
+            self.figures.setText("No test coverage for this run.")
+            return
+        steps = np.arange(1, len(cover.by_step) + 1, dtype=np.float64)
+        self.model.setData(steps, np.asarray(cover.by_step, dtype=np.float64))
+        base = band.baseline.coverage.get("test") if band.baseline is not None else None
+        if base is not None:
+            self.baseline.setData(steps, np.asarray(base.by_step, dtype=np.float64))
+        low = min(0.5, float(np.nanmin(cover.by_step)) - 0.02) if len(cover.by_step) else 0.5
+        self.plot.setYRange(low, 1.0)
+        self.plot.setXRange(1, max(2, len(steps)))
+        self.figures.setText(band_figures(band) or "This run's band was made by an earlier method: no per-step "
+                             "comparison with the random walk.")  # fmt: skip
