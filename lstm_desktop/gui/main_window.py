@@ -47,6 +47,8 @@ from .run_view import RunView
 from .runs_controller import RunsController
 from .runs_table import RunsTable
 from .settings import WindowSettings
+from .strategy.controller import StrategyController
+from .strategy.view import StrategyView
 from .task_runner import TaskRunner
 from .widgets import named
 
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.runs = RunsController(self)  # before the view: it listens to the state first
         self.many = ManyController(self)
         self.view = RunView(self, self.state)
+        self.strategy = StrategyController(self.state, self.strategy_view)
         build_menus(self)
         self._wire()
         self._restore_settings()
@@ -145,6 +148,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.metrics, "Scores")
         self.tabs.addTab(self.forecast_table, "Forecast")
         self.tabs.addTab(self.backtest_view, "Backtest")
+        self.strategy_view = StrategyView()
+        self.tabs.addTab(self.strategy_view, "Strategy")
         self.tabs.addTab(self.runs_table, "Runs")
         self.tabs.addTab(self.notes, "Notes")
         bottom = QSplitter(Qt.Orientation.Horizontal)
