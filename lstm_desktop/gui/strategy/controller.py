@@ -1,6 +1,6 @@
 """The Strategy tab's work: recompute the check from the current run's stored predictions whenever the run or a
 setting changes, and keep the settings in the project. No retraining, and no thread: it is numpy over at most a
-few thousand days (about 10 ms for a 500-day test split, 80 ms for 3000 days, measured: docs/strategy.md)."""
+few thousand days (25-45 ms for a 490-day test split, 80 ms for 3000 days, measured: docs/strategy.md)."""
 
 from __future__ import annotations
 

@@ -51,10 +51,13 @@ class StrategyPanel(QGroupBox):
                 labels = SHORT_RULES if name == "rule" else SIGNAL_LABELS
                 widget = combo_for(StrategySpec, name, OBJECT_NAMES[name], labels)
                 widget.currentIndexChanged.connect(self._on_edited)
+                if name != "rule":
+                    widget.setMaximumWidth(104)
             else:
                 widget = double_for(StrategySpec, name, OBJECT_NAMES[name])
                 widget.setSuffix(f" {meta['unit']}" if meta["unit"] else "")
                 widget.valueChanged.connect(self._on_edited)
+                widget.setMaximumWidth(104)  # room for the plot beside the box
             self.widgets[name] = widget
             row, column = PLACES[name]
             grid.addWidget(QLabel(meta["label"]), row, column * 2)
