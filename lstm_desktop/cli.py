@@ -209,6 +209,12 @@ def cmd_strategy(args: argparse.Namespace) -> int:
     return strategy(args, chosen_run, print_json)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_strategy import cmd_report as report
+
+    return report(args, chosen_run, err)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
     from lstm_desktop.core.errors import BadInput
@@ -289,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "search": cmd_search,
         "sweep": cmd_sweep,
         "strategy": cmd_strategy,
+        "report": cmd_report,
     }
     try:
         return handlers[args.command](args)

@@ -1,11 +1,13 @@
-"""`strategy` on the command line: would a stored run's forecasts have made money? Flags come from the strategy's
-declaration (core/strategy/spec.py); a flag left out takes the value saved in the project (or the default)."""
+"""`strategy` and `report` on the command line: would a stored run's forecasts have made money, and a
+self-contained HTML report of a run. Flags come from the strategy's declaration (core/strategy/spec.py); a flag
+left out takes the value saved in the project (or the default)."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import typing
+from pathlib import Path
 from typing import Any
 
 from lstm_desktop.cli_args import flag_of
@@ -45,6 +47,11 @@ def register(sub: Any) -> None:
     strategy.add_argument("--run", metavar="ID", help="which run of the project (default: the current one)")
     add_strategy_args(strategy)
     strategy.add_argument("--json", action="store_true", help="print one JSON document")
+    report = sub.add_parser("report", help="write a self-contained HTML report of a stored run (no network needed)")
+    report.add_argument("project", metavar="PROJECT")
+    report.add_argument("--run", metavar="ID", help="which run of the project (default: the current one)")
+    report.add_argument("--html", metavar="FILE", required=True, help="the HTML file to write")
+    add_strategy_args(report)
 
 
 def strategy_spec(args: argparse.Namespace, saved: StrategySpec) -> StrategySpec:
@@ -77,4 +84,22 @@ def cmd_strategy(args: argparse.Namespace, chosen_run: Any, print_json: Any) -> 
         print_json(strategy_document(report))
     else:
         print(strategy_text(report))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, chosen_run: Any, err: Any) -> int:
+    from lstm_desktop.core.htmlreport.page import run_report_html
+    from lstm_desktop.core.store.atomic import write_bytes_atomic
+
+    project, run = _stored_run(args, chosen_run)
+    spec = strategy_spec(args, project.strategy)
+    target = Path(args.html)
+    if target.is_dir():
+        raise BadInput(f"Cannot write the report to {target}: it is a folder; give a file name.")
+    html = run_report_html(run, spec, notes=project.notes)
+    try:
+        write_bytes_atomic(target, html.encode("utf-8"))
+    except OSError as exc:
+        raise BadInput(f"Cannot write the report to {target}: {exc.strerror or exc}.") from exc
+    err(f"wrote {target}")
     return 0

@@ -42,6 +42,7 @@ from .menus import build_menus
 from .metrics_table import MetricsTable
 from .model_panel import ModelPanel
 from .plots import LossPlot, PricePlot
+from .report_export import ReportExport
 from .run_controller import STOPPABLE, RunController
 from .run_view import RunView
 from .runs_controller import RunsController
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.many = ManyController(self)
         self.view = RunView(self, self.state)
         self.strategy = StrategyController(self.state, self.strategy_view)
+        self.report_export = ReportExport(self.state, self)
         build_menus(self)
         self._wire()
         self._restore_settings()
@@ -233,6 +235,7 @@ class MainWindow(QMainWindow):
         trained = self.state.current is not None
         self.forecast_button.setEnabled(trained and not busy)
         self.export_csv_action.setEnabled(trained)
+        self.export_report_action.setEnabled(trained)
         self.export_runs_action.setEnabled(bool(self.state.project.runs))
         self.export_image_action.setEnabled(self.state.loaded is not None or trained)
 

@@ -119,3 +119,28 @@ def test_a_run_without_test_predictions_or_a_missing_file_exit_2(capsys, project
     assert code == 2 and "no test predictions" in err
     code, _, err = run_cli(capsys, "strategy", str(tmp_path / "none.lstmproj"))
     assert code == 2 and "Project file not found" in err
+
+
+def test_report_writes_one_self_contained_page(capsys, project: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    code, out, err = run_cli(capsys, "report", str(project), "--html", str(target), "--rule", "long_short")
+    assert code == 0 and f"wrote {target}" in err and out == ""
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 3 and "<script" not in html
+    assert "Rule long_short" in html and "AAPL" in html
+
+
+@pytest.mark.parametrize(
+    ("where", "flags", "message"),
+    [
+        ("missing/report.html", [], "Cannot write the report to"),
+        (".", [], "it is a folder"),
+        ("r.html", ["--cost-bps", "-3"], "Commission must be between 0 and 500 bp"),
+        ("r.html", ["--run", "nope"], "has no run 'nope'"),
+    ],
+)
+def test_report_bad_inputs_exit_2(capsys, project: Path, tmp_path: Path, where: str, flags: list, message: str) -> None:
+    target = tmp_path / where
+    code, out, err = run_cli_exit(capsys, "report", str(project), "--html", str(target), *flags)
+    assert code == 2 and message in err and out == ""
+    assert not (tmp_path / "r.html").exists()

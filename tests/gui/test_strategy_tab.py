@@ -108,3 +108,16 @@ def test_the_widgets_agree_with_the_declaration(window) -> None:
             assert [widget.itemData(i) for i in range(widget.count())] == list(meta["choices"])
         else:
             assert (widget.minimum(), widget.maximum()) == (meta["low"], meta["high"])
+
+
+def test_file_export_report_writes_the_current_run(window, finished, dialogs, tmp_path: Path) -> None:
+    assert not window.export_report_action.isEnabled()
+    opened(window, finished, StrategySpec(rule="long_short"))
+    window.refresh_buttons()
+    assert window.export_report_action.isEnabled()
+    target = tmp_path / "run.html"
+    assert window.report_export.export_to(target)
+    html = target.read_text(encoding="utf-8")
+    assert "Rule long_short" in html and html.count("<svg") == 3 and dialogs.told == []
+    assert not window.report_export.export_to(tmp_path / "missing" / "run.html")
+    assert dialogs.told[-1][0] == "Export failed" and "missing" in dialogs.told[-1][1]
