@@ -100,3 +100,28 @@ def test_the_project_keeps_the_strategy_settings(finished, tmp_path: Path) -> No
 def test_an_older_file_without_strategy_settings_opens_with_the_defaults() -> None:
     project = load_project(DATA / "project_v1.lstmproj")
     assert project.strategy == StrategySpec()
+
+
+@pytest.mark.parametrize(
+    ("stored", "message"),
+    [
+        ({"rule": "long_flat", "cost_bps": -5.0}, "strategy settings that cannot be used: Commission must be"),
+        ({"rule": "yolo"}, "strategy settings that cannot be used: Rule must be"),
+        ({"leverage": 10}, "strategy has an unknown field 'leverage'"),
+        ("cheap", "strategy"),
+    ],
+)
+def test_unusable_strategy_settings_in_a_file_are_refused_by_name(finished, tmp_path: Path, stored, message) -> None:
+    from lstm_desktop.core.errors import ProjectFileError
+    from lstm_desktop.core.store.container_read import unpack_entries
+    from lstm_desktop.core.store.project_io import project_from_contents
+
+    project = Project()
+    project.add(finished)
+    meta, entries = unpack_entries(save_project(project, tmp_path / "p.lstmproj"))
+    assert meta["strategy"] == {**vars(StrategySpec())}
+    meta["strategy"] = stored
+    with pytest.raises((ProjectFileError, BadInput), match=message):
+        project_from_contents(meta, entries)
+    del meta["strategy"]
+    assert project_from_contents(meta, entries).strategy == StrategySpec()
