@@ -7,11 +7,15 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import math
+import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from lstm_desktop.core.assess.volatility import horizon_scale, log_returns
 from lstm_desktop.core.errors import BadInput
@@ -20,6 +24,11 @@ from lstm_desktop.core.strategy.bootstrap import sharpe_difference
 from lstm_desktop.core.strategy.positions import Predictions, Prices, trades
 from lstm_desktop.core.strategy.result import evaluate
 from lstm_desktop.core.strategy.spec import RULES, StrategySpec
+
+# Hypothesis caches what it reads of the source (.hypothesis/) in the working folder even without a database:
+# keep the repository clean (the same folder as tests/core/test_data_fuzz_csv.py)
+if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lstm-desktop-hypothesis")
 
 FREE = {"cost_bps": 0.0, "slippage_bps": 0.0, "dead_band": 0.0}
 
@@ -186,7 +195,7 @@ def test_the_same_inputs_give_bit_identical_reports() -> None:
 NUMBERS = [f for f in fields_of(StrategySpec).values() if f.metadata["low"] is not None]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)  # nothing written, same every run
 @given(
     field=st.sampled_from(NUMBERS),
     where=st.sampled_from(["low", "high", "inside", "below", "above", "nan", "inf"]),

@@ -38,6 +38,7 @@ class StrategyController:
         self.recompute()
 
     def recompute(self) -> None:
+        """The check under the project's settings (what is saved is what is shown)."""
         run = self.state.current
         if run is None:
             self.shown = None
@@ -46,7 +47,7 @@ class StrategyController:
             )
             return
         try:
-            self.shown = strategy_of_run(run.report, run.data.frames, self.view.panel.spec())
+            self.shown = strategy_of_run(run.report, run.data.frames, self.state.project.strategy)
         except LstmDesktopError as exc:
             self.shown = None
             self.view.clear(str(exc))
