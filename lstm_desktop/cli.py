@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lstm_desktop.cli_many import register
 
     register(sub, add_output_args)
+    from lstm_desktop.cli_strategy import register as register_strategy
+
+    register_strategy(sub)
 
     show = sub.add_parser("show", help="print a saved project's run")
     show.add_argument("project", metavar="PROJECT")
@@ -200,6 +203,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return sweep(args, err, ctrl_c_stops, open_for_adding, save_and_print)
 
 
+def cmd_strategy(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_strategy import cmd_strategy as strategy
+
+    return strategy(args, chosen_run, print_json)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_strategy import cmd_report as report
+
+    return report(args, chosen_run, err)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
     from lstm_desktop.core.errors import BadInput
@@ -279,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backtest": cmd_backtest,
         "search": cmd_search,
         "sweep": cmd_sweep,
+        "strategy": cmd_strategy,
+        "report": cmd_report,
     }
     try:
         return handlers[args.command](args)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .data.prices import PriceFrame
 from .specs import DataRequest, RunConfig
 from .store.project import DataSet, Project, StoredRun
+from .strategy.spec import StrategySpec
 
 
 class Change(Enum):
@@ -94,6 +95,12 @@ class AppState:
     def set_notes(self, notes: str) -> None:
         if notes != self.project.notes:
             self.project.notes = notes
+            self.mark_dirty()
+
+    def set_strategy(self, spec: StrategySpec) -> None:
+        """The strategy check's rule and costs (kept in the project; the check is recomputed, never stored)."""
+        if spec != self.project.strategy:
+            self.project.strategy = spec
             self.mark_dirty()
 
     def use_loaded(self, request: DataRequest, data: DataSet) -> None:

@@ -42,11 +42,14 @@ from .menus import build_menus
 from .metrics_table import MetricsTable
 from .model_panel import ModelPanel
 from .plots import LossPlot, PricePlot
+from .report_export import ReportExport
 from .run_controller import STOPPABLE, RunController
 from .run_view import RunView
 from .runs_controller import RunsController
 from .runs_table import RunsTable
 from .settings import WindowSettings
+from .strategy.controller import StrategyController
+from .strategy.view import StrategyView
 from .task_runner import TaskRunner
 from .widgets import named
 
@@ -82,6 +85,8 @@ class MainWindow(QMainWindow):
         self.runs = RunsController(self)  # before the view: it listens to the state first
         self.many = ManyController(self)
         self.view = RunView(self, self.state)
+        self.strategy = StrategyController(self.state, self.strategy_view)
+        self.report_export = ReportExport(self.state, self)
         build_menus(self)
         self._wire()
         self._restore_settings()
@@ -145,6 +150,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.metrics, "Scores")
         self.tabs.addTab(self.forecast_table, "Forecast")
         self.tabs.addTab(self.backtest_view, "Backtest")
+        self.strategy_view = StrategyView()
+        self.tabs.addTab(self.strategy_view, "Strategy")
         self.tabs.addTab(self.runs_table, "Runs")
         self.tabs.addTab(self.notes, "Notes")
         bottom = QSplitter(Qt.Orientation.Horizontal)
@@ -228,6 +235,7 @@ class MainWindow(QMainWindow):
         trained = self.state.current is not None
         self.forecast_button.setEnabled(trained and not busy)
         self.export_csv_action.setEnabled(trained)
+        self.export_report_action.setEnabled(trained)
         self.export_runs_action.setEnabled(bool(self.state.project.runs))
         self.export_image_action.setEnabled(self.state.loaded is not None or trained)
 

@@ -40,7 +40,11 @@ def build_menus(window: MainWindow) -> None:
     window.export_image_action = action(
         window, "Export chart &image…", files.choose_and_export_image, None, "exportImageAction"
     )
-    for item in (window.export_csv_action, window.export_runs_action, window.export_image_action):
+    window.export_report_action = action(
+        window, "Export r&eport (HTML)…", window.report_export.choose_and_export, None, "exportReportAction"
+    )
+    exports = (window.export_csv_action, window.export_runs_action, window.export_image_action)
+    for item in (*exports, window.export_report_action):
         menu.addAction(item)
     menu.addSeparator()
     menu.addAction(action(window, "&Quit", window.close, keys.Quit, "quitAction"))

@@ -20,6 +20,7 @@ from ..data.prices import PriceFrame
 from ..errors import BadInput, ProjectFileError
 from ..report import RunReport
 from ..specs import RunConfig
+from ..strategy.spec import StrategySpec
 from .legacy import content_id
 from .prices_csv import frames_to_csv, ticker_entries
 
@@ -120,6 +121,7 @@ class Project:
     created: str = field(default_factory=now)
     modified: str = field(default_factory=now)
     saved_with: dict = field(default_factory=dict)  # app and library versions that wrote the file
+    strategy: StrategySpec = field(default_factory=StrategySpec)  # the strategy check's rule and costs
 
     # ----- runs -----
     @property

@@ -16,6 +16,7 @@ from ..codec import FieldError, from_json, to_json
 from ..errors import BadInput, ProjectFileError
 from ..report import RunReport
 from ..specs import RunConfig
+from ..strategy.spec import StrategySpec
 from ..versions import library_versions
 from . import project_file
 from .prices_csv import frames_from_csv
@@ -51,6 +52,7 @@ def project_to_bytes(project: Project) -> bytes:
         "data": {d.id: d.entry() for d in data_sets} | _damaged_data(project),
         "loaded": project.loaded.id if project.loaded else None,
         "current_run": project.current_id,
+        "strategy": to_json(project.strategy),  # optional: files written before it lack it (defaults then)
     }
     runs = [r.entry() if isinstance(r, StoredRun) else json.dumps(r.raw, separators=(",", ":")) for r in project.runs]
     return project_file.pack_encoded(head, "runs", "[" + ",".join(runs) + "]", entries)
@@ -81,6 +83,7 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
     try:
         settings = refuse_unusable_settings(from_json(RunConfig, meta.get("settings"), "settings"), "settings")
         notes = from_json(str, meta.get("notes", ""), "notes")
+        strategy = _read_strategy(meta.get("strategy"))
         data_sets = _read_data_sets(meta.get("data"), entries)
         runs = meta.get("runs", [])
         if not isinstance(runs, list):
@@ -89,7 +92,7 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
         raise exc if isinstance(exc, ProjectFileError) else _damaged(exc) from exc
     if len(notes) > MAX_NOTES:
         raise ProjectFileError(f"The project's notes are {len(notes):,} characters long; at most {MAX_NOTES:,} open.")
-    project = Project(settings=settings, notes=notes)
+    project = Project(settings=settings, notes=notes, strategy=strategy)
     project.created = str(meta.get("created") or now())
     project.modified = str(meta.get("modified") or now())
     project.saved_with = {"app": meta.get("app"), "libraries": meta.get("libraries")}
@@ -103,6 +106,18 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
         project.loaded = project.current.data
         project.settings = project.current.report.settings
     return project
+
+
+def _read_strategy(data: object) -> StrategySpec:
+    """The strategy settings, or the defaults for a file saved before they were kept."""
+    if data is None:
+        return StrategySpec()
+    spec = from_json(StrategySpec, data, "strategy")
+    try:
+        spec.validate()
+    except BadInput as exc:
+        raise ProjectFileError(f"The project file holds strategy settings that cannot be used: {exc}") from exc
+    return spec
 
 
 def _unique(runs: list[StoredRun | DamagedRun]) -> list[StoredRun | DamagedRun]:

@@ -1,0 +1,111 @@
+"""The Strategy tab's view: the settings beside the verdict, the equity curves and drawdowns of the strategy and
+buy-and-hold (`strategyPlot`), and the figures of both and of cash (`strategyTable`). It shows; it decides
+nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lstm_desktop.core.strategy.metrics import drawdown
+from lstm_desktop.core.strategy.text import ROWS, figure
+
+from ..plots import seconds
+from ..widgets import named
+from .panel import StrategyPanel
+
+MODEL_COLOUR, HOLD_COLOUR = "#4e9af1", "#aaaaaa"
+COLUMNS = ("Strategy", "Buy and hold", "Cash")
+
+
+class StrategyView(QWidget):
+    """Empty (with the reason in words) until the current run has out-of-sample predictions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = StrategyPanel()
+        self.verdict = named(QLabel(""), "strategyVerdictLabel", "What the strategy would have earned, in words")
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plot = named(
+            pg.GraphicsLayoutWidget(), "strategyPlot", "Equity of the strategy and of buy-and-hold, and their drawdowns"
+        )
+        self.equity = self.plot.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.equity.setLabel("left", "equity")
+        self.equity.showGrid(x=True, y=True, alpha=0.2)
+        self.equity.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170))
+        self.falls = self.plot.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.falls.setLabel("left", "drawdown %")
+        self.falls.showGrid(x=True, y=True, alpha=0.2)
+        self.falls.setXLink(self.equity)
+        self.plot.ci.layout.setRowStretchFactor(0, 3)
+        self.plot.ci.layout.setRowStretchFactor(1, 1)
+        for plot in (self.equity, self.falls):
+            plot.getAxis("left").setWidth(52)
+            plot.getAxis("left").enableAutoSIPrefix(False)
+        self.model_curve = self.equity.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=2), name="strategy")
+        self.hold_curve = self.equity.plot([], [], pen=pg.mkPen(HOLD_COLOUR, width=1.5), name="buy and hold")
+        self.equity.addItem(pg.InfiniteLine(pos=1.0, angle=0, pen=pg.mkPen("#666666", style=Qt.PenStyle.DashLine)))
+        self.model_fall = self.falls.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=1.5))
+        self.hold_fall = self.falls.plot([], [], pen=pg.mkPen(HOLD_COLOUR, width=1))
+        self.table = named(
+            QTableWidget(len(ROWS), len(COLUMNS)),
+            "strategyTable",
+            "The strategy's figures beside buy-and-hold and cash",
+        )
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setVerticalHeaderLabels([label for label, _, _ in ROWS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.panel)
+        column.addWidget(self.table, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(side)
+        split.addWidget(self.plot)
+        split.setStretchFactor(1, 1)
+        split.setSizes([280, 560])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.verdict)
+        layout.addWidget(split, 1)
+        self.clear("No run yet: train a model (or backtest it), then see what its forecasts would have earned.")
+
+    def clear(self, reason: str) -> None:
+        self.verdict.setText(reason)
+        for curve in (self.model_curve, self.hold_curve, self.model_fall, self.hold_fall):
+            curve.setData([], [])
+        for row in range(self.table.rowCount()):
+            for column in range(len(COLUMNS)):
+                self.table.setItem(row, column, QTableWidgetItem(""))
+
+    def show_strategy(self, report: object) -> None:
+        """A core StrategyReport: curves, drawdowns, figures and the verdict."""
+        x = seconds(report.dates)
+        source = "walk-forward backtest" if report.source == "backtest" else "test split"
+        self.verdict.setText(f"{report.verdict} ({report.days} days of the {source}; {report.spec.costs_text()}.)")
+        self.model_curve.setData(x, np.asarray(report.model_equity))
+        self.hold_curve.setData(x, np.asarray(report.buy_and_hold_equity))
+        self.model_fall.setData(x, 100 * drawdown(np.asarray(report.model_equity)))
+        self.hold_fall.setData(x, 100 * drawdown(np.asarray(report.buy_and_hold_equity)))
+        for plot in (self.equity, self.falls):
+            plot.enableAutoRange()
+        for row, (_, key, pattern) in enumerate(ROWS):
+            for column, figures in enumerate((report.model, report.buy_and_hold, None)):
+                item = QTableWidgetItem(figure(figures, key, pattern))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)

@@ -1,0 +1,123 @@
+"""The Strategy tab: the check of the current run from its stored predictions, recomputed on every change of a
+setting (no retraining), the settings kept in the project, and widgets that agree with the declaration."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QTableWidget
+
+from lstm_desktop.core.setting_fields import fields_of
+from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+from lstm_desktop.core.store.project import Project
+from lstm_desktop.core.strategy.result import strategy_of_run
+from lstm_desktop.core.strategy.spec import StrategySpec
+from lstm_desktop.core.strategy.text import ROWS, figure
+
+CONFIG = RunConfig(
+    data=DataRequest(source="sample", tickers=("MSFT",), start="2010-01-01"),
+    dataset=DatasetSpec(window=10),
+    model=ModelSpec(layers=1, hidden=4),
+    train=TrainSpec(epochs=2, patience=0, threads=1),
+    forecast_days=3,
+)
+
+
+@pytest.fixture(scope="module")
+def finished():
+    import torch
+
+    from lstm_desktop.core.run import run
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield run(CONFIG)
+    finally:
+        torch.set_num_threads(before)
+
+
+def opened(window, finished, strategy: StrategySpec | None = None) -> Project:
+    project = Project()
+    project.add(finished)
+    if strategy is not None:
+        project.strategy = strategy
+    window.state.adopt(project, Path("strategy.lstmproj"))
+    window.tabs.setCurrentWidget(window.strategy_view)
+    return project
+
+
+def column(table: QTableWidget, index: int) -> list[str]:
+    return [table.item(row, index).text() for row in range(table.rowCount())]
+
+
+def test_the_tab_shows_the_check_of_the_current_run(window, finished) -> None:
+    opened(window, finished)
+    table = window.findChild(QTableWidget, "strategyTable")
+    assert window.findChild(object, "strategyPlot") is window.strategy_view.plot
+    expected = strategy_of_run(finished.report, finished.frames, StrategySpec())
+    assert column(table, 0) == [figure(expected.model, key, pattern) for _, key, pattern in ROWS]
+    assert column(table, 1) == [figure(expected.buy_and_hold, key, pattern) for _, key, pattern in ROWS]
+    assert window.strategy_view.verdict.text().startswith(expected.verdict)
+    x, y = window.strategy_view.hold_curve.getData()
+    assert len(x) == expected.days + 1 and y[0] == 1.0
+
+
+def test_a_changed_setting_recomputes_at_once_and_is_kept_in_the_project(window, finished) -> None:
+    opened(window, finished)
+    runs = len(window.state.project.runs)
+    panel = window.strategy_view.panel
+    assert not window.state.dirty
+    panel.widgets["rule"].setCurrentIndex(panel.widgets["rule"].findData("long_short"))
+    panel.widgets["cost_bps"].setValue(0.0)
+    panel.widgets["dead_band"].setValue(0.0)
+    wanted = StrategySpec(rule="long_short", cost_bps=0.0, dead_band=0.0)
+    assert window.state.project.strategy == wanted and window.state.dirty
+    assert window.strategy.shown.spec == wanted and len(window.state.project.runs) == runs  # nothing retrained
+    expected = strategy_of_run(finished.report, finished.frames, wanted)
+    assert column(window.strategy_view.table, 0)[0] == figure(expected.model, "total_return", "{:+.1%}")
+    assert panel.widgets["full_at"].isEnabled() is False
+    panel.widgets["rule"].setCurrentIndex(panel.widgets["rule"].findData("scaled"))
+    assert panel.widgets["full_at"].isEnabled() and window.strategy.shown.spec.rule == "scaled"
+
+
+def test_an_opened_project_shows_its_saved_settings(window, finished) -> None:
+    saved = StrategySpec(rule="scaled", cost_bps=1.5, slippage_bps=0.5, cap=2.0, signals="test")
+    opened(window, finished, saved)
+    assert window.strategy_view.panel.spec() == saved and window.strategy.shown.spec == saved
+    assert not window.state.dirty  # showing the saved settings is no edit
+
+
+def test_a_run_without_predictions_to_trade_says_why(window, finished) -> None:
+    report = finished.report
+    untested = dataclasses.replace(report, predictions={"val": report.predictions["val"]})
+    opened(window, dataclasses.replace(finished, report=untested))
+    assert window.strategy.shown is None
+    assert "no out-of-sample predictions" in window.strategy_view.verdict.text()
+    window.state.new()
+    assert "No run yet" in window.strategy_view.verdict.text()
+
+
+def test_the_widgets_agree_with_the_declaration(window) -> None:
+    for name, widget in window.strategy_view.panel.widgets.items():
+        meta = fields_of(StrategySpec)[name].metadata
+        assert widget.toolTip() == meta["help"]
+        if meta["choices"]:
+            assert [widget.itemData(i) for i in range(widget.count())] == list(meta["choices"])
+        else:
+            assert (widget.minimum(), widget.maximum()) == (meta["low"], meta["high"])
+
+
+def test_file_export_report_writes_the_current_run(window, finished, dialogs, tmp_path: Path) -> None:
+    assert not window.export_report_action.isEnabled()
+    opened(window, finished, StrategySpec(rule="long_short"))
+    window.refresh_buttons()
+    assert window.export_report_action.isEnabled()
+    target = tmp_path / "run.html"
+    assert window.report_export.export_to(target)
+    html = target.read_text(encoding="utf-8")
+    assert "Rule long_short" in html and html.count("<svg") == 3 and dialogs.told == []
+    assert not window.report_export.export_to(tmp_path / "missing" / "run.html")
+    assert dialogs.told[-1][0] == "Export failed" and "missing" in dialogs.told[-1][1]
