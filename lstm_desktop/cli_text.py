@@ -43,10 +43,25 @@ def run_text(report: RunReport) -> str:
         verdict = entry.verdict.text if entry.verdict else ""
         lines.append(f"{split:6} skill {number(entry.skill, '{:+.3f}')}: {verdict}")
     coverage = report.band.coverage.get("test")
-    if coverage is not None:
+    if report.band.verdict is not None:
+        lines.append(f"band: {report.band.verdict.text}")
+        if coverage.calm is not None:
+            lines.append(
+                f"band: calm half {number(coverage.calm, '{:.1%}')}, turbulent half "
+                f"{number(coverage.turbulent, '{:.1%}')}; levels "
+                + ", ".join(f"{float(k):.0%} {number(v, '{:.1%}')}" for k, v in (coverage.by_level or {}).items())
+            )
+    elif coverage is not None:
         lines.append(
             f"band: {report.band.level:.0%} nominal, covered {number(coverage.overall, '{:.1%}')} "
-            f"± {number(coverage.sampling_error, '{:.1%}')} of test days ({coverage.origins} origins)"
+            f"± {number(coverage.sampling_error, '{:.1%}')} of test days ({coverage.origins} origins; "
+            "an earlier method, calibrated once on validation)"
+        )
+    steps = report.metrics["test"].multistep if "test" in report.metrics else None
+    if steps is not None and steps.blend_rmse:
+        lines.append(
+            f"day {steps.steps} RMSE: model's path {number(steps.model_rmse[-1], '{:.3f}')}, drawn path "
+            f"{number(steps.blend_rmse[-1], '{:.3f}')}, flat last price {number(steps.flat_rmse[-1], '{:.3f}')}"
         )
     if len(report.forecast):
         lines.append(forecast_line(report.forecast))
@@ -89,4 +104,10 @@ def backtest_text(backtest: object) -> str:
             f"to {number(a.skill_max, '{:+.4f}')}"
         )
         lines.append(a.verdict)
+        if a.band is not None:
+            lines.append(
+                f"band over every fold: held {number(a.band.model.overall, '{:.1%}')} (calm "
+                f"{number(a.band.model.calm, '{:.1%}')}, turbulent {number(a.band.model.turbulent, '{:.1%}')}); "
+                f"random-walk band {number(a.band.baseline.overall, '{:.1%}')}. {a.band.verdict.text}"
+            )
     return "\n".join(lines)

@@ -22,11 +22,23 @@ from .axes import EpochAxis
 from .metrics_table import BAD, GOOD
 from .widgets import named
 
-COLUMNS = ("Fold", "Test period", "Epochs", "Skill", "RMSE model", "RMSE tomorrow = today", "Band held")
+COLUMNS = (
+    "Fold", "Test period", "Epochs", "Skill", "RMSE model", "RMSE tomorrow = today", "Band held",
+    "Random-walk band held", "Interval score (model / random walk)",
+)  # fmt: skip
 
 
 def _text(value: float | None, pattern: str) -> str:
     return "—" if value is None or not math.isfinite(value) else pattern.format(value)
+
+
+def score_ratio(fold: object) -> float | None:
+    """The fold's mean interval score of the model's band over the random-walk band's (below 1: sharper)."""
+    model, walk = fold.coverage, fold.baseline_coverage
+    if model is None or walk is None or not model.winkler or not walk.winkler:
+        return None
+    a, b = np.nanmean(model.winkler), np.nanmean(walk.winkler)
+    return float(a / b) if b > 0 else None
 
 
 class BacktestView(QWidget):
@@ -66,7 +78,11 @@ class BacktestView(QWidget):
 
     def show_backtest(self, backtest: object) -> None:
         folds = backtest.folds
-        self.verdict.setText(backtest.aggregate.verdict if backtest.aggregate else "No fold finished.")
+        aggregate = backtest.aggregate
+        text = aggregate.verdict if aggregate else "No fold finished."
+        if aggregate is not None and aggregate.band is not None:
+            text += f" Over every fold: {aggregate.band.verdict.text}"
+        self.verdict.setText(text)
         skills = np.array([f.metrics.skill for f in folds], dtype=np.float64)
         shown = np.nan_to_num(skills)
         brushes = [GOOD if s > 0 else BAD for s in shown]
@@ -75,6 +91,7 @@ class BacktestView(QWidget):
         self.table.setRowCount(len(folds))
         for row, fold in enumerate(folds):
             cover = fold.coverage.overall if fold.coverage is not None else None
+            walk = fold.baseline_coverage
             cells = (
                 str(fold.fold),
                 f"{fold.test[0]} .. {fold.test[1]}",
@@ -83,6 +100,8 @@ class BacktestView(QWidget):
                 _text(fold.metrics.model.rmse, "{:.4f}"),
                 _text(fold.metrics.persistence.rmse, "{:.4f}"),
                 _text(cover, "{:.0%}"),
+                _text(walk.overall if walk is not None else None, "{:.0%}"),
+                _text(score_ratio(fold), "{:.3f}"),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -274,6 +274,29 @@ def test_migration_from_the_schema_1_fixture() -> None:
     np.testing.assert_allclose(again.value, run1.report.forecast.value[:5], rtol=1e-5)
     np.testing.assert_allclose(again.lower, run1.report.forecast.lower[:5], rtol=1e-5)  # the old band, derived
     assert project_document(project)["project"]["schema_version"] == SCHEMA_VERSION
+    band = run1.report.band  # kept as it was, labelled as the earlier method: no fan, no blend, no baseline
+    assert band.calibrated_on == "val" and band.fan == () and band.blend == () and band.baseline is None
+    assert again.fan == () and np.array_equal(band.weights(5), np.ones(5))  # the raw path, as it was drawn
+
+
+def test_an_old_run_reopens_with_its_stored_band_unchanged(trained: Project, tmp_path: Path) -> None:
+    """A run saved before sequential bands (its band and coverage without the new fields) reopens with exactly
+    that band, and its document still says which method made it."""
+    import dataclasses
+
+    from lstm_desktop.core.codec import to_json
+    from lstm_desktop.core.documents import run_document
+    from lstm_desktop.core.report import Band, RunReport
+
+    report = trained.current.report
+    old = Band(level=0.9, method="split conformal (the earlier method)", calibrated_on="val",
+               lower=(-0.02, -0.03), upper=(0.021, 0.031))  # fmt: skip
+    stored = to_json(dataclasses.replace(report, band=old))
+    for key in ("levels", "fan", "blend", "baseline", "verdict"):
+        del stored["band"][key]  # what a file written before them holds
+    again = RunReport.from_json(stored)
+    assert again.band == old
+    assert run_document(again)["band"]["calibrated_on"] == "val"
 
 
 def test_failed_saves_leave_the_previous_file_intact(trained: Project, saved: Path, monkeypatch) -> None:
