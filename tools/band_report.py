@@ -27,14 +27,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from band_series import names, request  # noqa: E402
+from band_series import names, request
 
-from lstm_desktop.core.assess.band import calibrate  # noqa: E402
-from lstm_desktop.core.assess.paths import origin_errors, recursive_paths, split_origins  # noqa: E402
-from lstm_desktop.core.assess.sequential import interval_scores  # noqa: E402
-from lstm_desktop.core.run import restore, run  # noqa: E402
-from lstm_desktop.core.runtime import tune_allocator  # noqa: E402
-from lstm_desktop.core.specs import RunConfig, TrainSpec  # noqa: E402
+from lstm_desktop.core.assess.band import calibrate
+from lstm_desktop.core.assess.paths import origin_errors, recursive_paths, split_origins
+from lstm_desktop.core.assess.sequential import interval_scores
+from lstm_desktop.core.run import restore, run
+from lstm_desktop.core.runtime import tune_allocator
+from lstm_desktop.core.specs import RunConfig, TrainSpec
 
 GROUPS = {"1": (0, 1), "2-5": (1, 5), "6-15": (5, 15), "16-30": (15, 30)}
 

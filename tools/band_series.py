@@ -32,8 +32,25 @@ if SPY.exists():
 
 
 def request(name: str) -> DataRequest | None:
-    """The data request of a series the app can load itself (TSLA comes from a chart body, not a request)."""
+    """The data request of a series, for the app to load (TSLA's chart body is written out as a CSV first)."""
+    if name == "TSLA" and TSLA.exists():
+        return DataRequest(source="csv", csv_path=str(tsla_csv()))
     return REQUESTS.get(name)
+
+
+def tsla_csv() -> Path:
+    """TSLA's recorded chart body as a Yahoo-style CSV (Date, Close, Adj Close) in the temporary folder."""
+    import tempfile
+
+    body = json.loads(TSLA.read_text())["chart"]["result"][0]
+    dates = np.array(body["timestamp"], dtype="datetime64[s]").astype("datetime64[D]")
+    close = body["indicators"]["quote"][0]["close"]
+    adjusted = body["indicators"]["adjclose"][0]["adjclose"]
+    path = Path(tempfile.gettempdir()) / "lstm-desktop-band-TSLA.csv"
+    lines = ["Date,Close,Adj Close"]
+    lines += [f"{d},{c!r},{a!r}" for d, c, a in zip(dates, close, adjusted) if c is not None and a is not None]
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def names() -> list[str]:

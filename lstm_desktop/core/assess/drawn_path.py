@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-WINDOW = 750  # origins of known errors the weight is fitted on
+WINDOW = 1500  # origins of known errors the weight is fitted on (the band's window)
 MIN_KNOWN = 60  # fewer known pairs than this: weight 0 (the flat line)
 MIN_GAIN = 4.0  # the fit must explain this many times the noise of its slope (a t-statistic of 2, overlap allowed)
 

@@ -31,7 +31,7 @@ class Calibration:
     """How bands are calibrated; the defaults were chosen by measurement (docs/performance.md)."""
 
     levels: tuple[float, ...] = LEVELS
-    window: int = 750  # recent known errors per step (about three years of origins)
+    window: int = 1500  # recent known errors per step (about six years of origins; measured)
     gamma: float = 0.005  # ACI's step (divided by the horizon): how fast the level adapts to misses
     min_known: int = 30  # errors needed before a band is issued
 
