@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lstm_desktop.cli_many import register
 
     register(sub, add_output_args)
+    from lstm_desktop.cli_compare import register as register_compare
+
+    register_compare(sub, add_output_args)
 
     show = sub.add_parser("show", help="print a saved project's run")
     show.add_argument("project", metavar="PROJECT")
@@ -200,6 +203,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return sweep(args, err, ctrl_c_stops, open_for_adding, save_and_print)
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_compare import cmd_compare as compare
+
+    return compare(args, err, ctrl_c_stops, open_for_adding, save_and_print)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
     from lstm_desktop.core.errors import BadInput
@@ -279,6 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backtest": cmd_backtest,
         "search": cmd_search,
         "sweep": cmd_sweep,
+        "compare": cmd_compare,
     }
     try:
         return handlers[args.command](args)
