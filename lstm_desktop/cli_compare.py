@@ -23,11 +23,10 @@ def register(sub: Any, add_output_args: Any) -> None:
     add_data_args(parser)
     add_settings_args(parser)
     group = parser.add_argument_group("comparison")
-    group.add_argument(
-        "--cells", default=",".join(CELLS), help=f"cells to compare, comma-separated (default {','.join(CELLS)})"
-    )
-    drop = next(f for f in dataclasses.fields(CompareSpec) if f.name == "drop_inputs")
-    _add_field(group, CompareSpec, drop)
+    fields = {f.name: f for f in dataclasses.fields(CompareSpec)}
+    cells = f"{fields['cells'].metadata['help']}; comma-separated (default {','.join(CELLS)})"
+    group.add_argument("--cells", default=",".join(CELLS), help=cells)
+    _add_field(group, CompareSpec, fields["drop_inputs"])
     group.add_argument("--backtest", action="store_true", help="also backtest each variant (with the flags below)")
     for field in dataclasses.fields(BacktestSpec):
         if field.name != "workers":

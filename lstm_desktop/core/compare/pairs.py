@@ -75,9 +75,10 @@ def pair_rows(rows: Sequence[VariantRow], series: dict[str, Series]) -> tuple[Pa
     ran = [r for r in rows if r.name in series]
     cells = [r for r in ran if r.dropped is None]
     tests: list[tuple[VariantRow, VariantRow]] = [(a, b) for i, a in enumerate(cells) for b in cells[i + 1 :]]
-    full = next((c for c in cells if ran and c.cell == ran[0].cell), None)
-    if full is not None:
-        tests += [(full, r) for r in ran if r.dropped is not None and r.cell == full.cell]
+    for dropped in (r for r in ran if r.dropped is not None):
+        full = next((c for c in cells if c.cell == dropped.cell), None)  # the same cell with every input
+        if full is not None:
+            tests.append((full, dropped))
     measured = []
     for a, b in tests:
         errors_a, errors_b = common_errors(series[a.name], series[b.name])
