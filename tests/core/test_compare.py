@@ -197,3 +197,10 @@ def test_with_a_backtest_every_variant_has_the_same_folds_and_a_pooled_skill(fra
     assert [r.pooled_skill for r in rows] == [r.aggregate.pooled.skill for r in reports]
     assert all(math.isfinite(r.pooled_skill) for r in rows)
     assert result.report.document()["variants"][0]["backtest"] == {"pooled_skill": rows[0].pooled_skill}
+
+
+def test_a_stop_before_anything_ran_leaves_every_row_saying_so(frames) -> None:
+    result = compare(CONFIG, frames, CELLS_ONLY, executor=InlineExecutor(), should_stop=lambda: True)
+    report = result.report
+    assert report.stopped and result.runs == () and report.pairs == ()
+    assert [r.error for r in report.variants] == ["stopped before it finished"] * 2
