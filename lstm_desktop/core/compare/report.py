@@ -86,7 +86,7 @@ class CompareReport:
                     "dropped": row.dropped,
                     "run": row.run,
                     "test": to_json(test),
-                    "backtest": to_json({"pooled_skill": row.pooled_skill}) if self.backtest is not None else None,
+                    "backtest": {"pooled_skill": to_json(row.pooled_skill)},  # null without folds
                     "parameters": row.parameters,
                     "seconds_per_epoch": to_json(row.seconds_per_epoch),
                     "error": row.error,
