@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lstm_desktop.cli_strategy import register as register_strategy
 
     register_strategy(sub)
+    from lstm_desktop.cli_compare import register as register_compare
+
+    register_compare(sub, add_output_args)
 
     show = sub.add_parser("show", help="print a saved project's run")
     show.add_argument("project", metavar="PROJECT")
@@ -215,6 +218,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     return report(args, chosen_run, err)
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_compare import cmd_compare as compare
+
+    return compare(args, err, ctrl_c_stops, open_for_adding, save_and_print)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
     from lstm_desktop.core.errors import BadInput
@@ -296,6 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sweep": cmd_sweep,
         "strategy": cmd_strategy,
         "report": cmd_report,
+        "compare": cmd_compare,
     }
     try:
         return handlers[args.command](args)

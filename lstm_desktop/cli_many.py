@@ -24,8 +24,8 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_STOPPED = 0, 2, 130
 SPACE_HELP = (
     "settings to search, comma-separated: NAME=LOW:HIGH (whole numbers or decimals), NAME=LOW:HIGH:log, "
     "NAME=LOW:HIGH:STEP or NAME=A|B|C; e.g. window=20:200,hidden=16:128,lr=1e-4:1e-2:log,target_mode=price|log_return"
-    ". Known: window, hidden, layers, dropout, lr, batch_size, target_mode, inputs (column sets A+B, e.g. "
-    "inputs=Close|Close+Volume)"
+    ". Known: window, hidden, layers, dropout, cell (lstm|gru|rnn), lr, batch_size, target_mode, inputs (column sets "
+    "A+B, e.g. inputs=Close|Close+Volume)"
 )
 
 

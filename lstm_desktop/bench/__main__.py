@@ -52,6 +52,9 @@ def main() -> int:
     )
     document["save"] = saving.save_figures(10 if args.quick else 100)
     document["many"] = many.many_figures(rounds=1 if args.quick else 3)
+    from lstm_desktop.bench.cells import cell_figures
+
+    document["cells"] = cell_figures(epochs, threads)
     if not args.quick:
         document["scaling"] = training.scaling_rows(max(2, epochs // 2), threads)
     document["bench_seconds"] = time.perf_counter() - started
@@ -106,6 +109,9 @@ def table(doc: dict) -> str:
     from lstm_desktop.bench.saving import save_lines
 
     lines += backtest_lines(doc["backtest"]) + save_lines(doc["save"]) + many_lines(doc["many"])
+    from lstm_desktop.bench.cells import cell_lines
+
+    lines += cell_lines(doc["cells"])
     if "scaling" in doc:
         lines.append("scaling (one setting varied from the reference):")
         lines.append(f"  {'vary':9} {'value':>6} {'s/epoch':>9} {'GFLOP':>8}")

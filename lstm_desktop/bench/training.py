@@ -28,13 +28,16 @@ def reference_dataset(window: int = 100) -> Dataset:
     return build_dataset(load_prices(REFERENCE_DATA), DatasetSpec(window=window))
 
 
-def lstm_flops_per_window(window: int, features: int, hidden: int, layers: int) -> float:
-    """Forward FLOPs of one window: per time step and layer, 4 gates each do an input matmul (2·in·H), a hidden
-    matmul (2·H·H) and two bias adds (2·H); the head adds 2·H. Element-wise gate maths is left out (small)."""
+def lstm_flops_per_window(window: int, features: int, hidden: int, layers: int, cell: str = "lstm") -> float:
+    """Forward FLOPs of one window: per time step and layer, each gate block (LSTM 4, GRU 3, plain RNN 1) does an
+    input matmul (2·in·H), a hidden matmul (2·H·H) and two bias adds (2·H); the head adds 2·H. Element-wise gate
+    maths is left out (small)."""
+    from lstm_desktop.core.learn.model import GATES
+
     total = 0.0
     for layer in range(layers):
         inputs = features if layer == 0 else hidden
-        total += 4 * (2 * inputs * hidden + 2 * hidden * hidden + 2 * hidden) * window
+        total += GATES[cell] * (2 * inputs * hidden + 2 * hidden * hidden + 2 * hidden) * window
     return total + 2 * hidden
 
 
@@ -42,7 +45,7 @@ def flops_per_epoch(dataset: Dataset, model: ModelSpec) -> float:
     """Training windows × forward FLOPs × 3 (the backward pass costs about twice the forward), plus one forward
     pass over the validation windows. Reference: 6.12 MFLOP × 2,190 × 3 + 6.12 MFLOP × 490 ≈ 43.2 GFLOP."""
     window, features = dataset.spec.window, dataset.n_features
-    per_window = lstm_flops_per_window(window, features, model.hidden, model.layers)
+    per_window = lstm_flops_per_window(window, features, model.hidden, model.layers, model.cell)
     return per_window * (3 * len(dataset.x["train"]) + len(dataset.x["val"]))
 
 
@@ -72,7 +75,7 @@ def kernel_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, thread
     from lstm_desktop.core.learn.training import build_model
 
     set_threads(threads)
-    lstm = build_model(dataset, model, seed=0).lstm
+    lstm = build_model(dataset, model, seed=0).recurrent
     x_train, x_val = torch.as_tensor(dataset.x["train"]), torch.as_tensor(dataset.x["val"])
     batch = TrainSpec().batch_size
     seconds = []

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from .data.cache import PriceCache
     from .learn.dataset import Dataset, SplitRows
-    from .learn.model import LSTMForecaster
+    from .learn.model import Forecaster
     from .learn.training import TrainResult
 
 
@@ -132,28 +132,28 @@ def data_summary(frames: tuple[PriceFrame, ...], dataset: Dataset) -> DataSummar
 def reassess(previous: FinishedRun, config: RunConfig, rows: SplitRows) -> FinishedRun:
     """A trained run's model, held, scored on other rows (its scalers as they were: nothing is refitted)."""
     from .learn.dataset import build_dataset
-    from .learn.model import LSTMForecaster
+    from .learn.model import Forecaster
     from .learn.training import TrainResult
 
     started = time.perf_counter()
     report = previous.report
     scalers = (report.feature_scaler, report.target_scaler)
     dataset = build_dataset(list(previous.frames), config.dataset, rows, scalers=scalers)
-    model = LSTMForecaster(dataset.n_features, dataset.spec.horizon, config.model)
+    model = Forecaster(dataset.n_features, dataset.spec.horizon, config.model)
     model.load_state_dict(previous.weights, strict=True)
     held = TrainResult(model=model.eval(), best_epoch=None, stopped="held", device="cpu", threads=report.threads)
     fresh = assess(config, previous.frames, dataset, held, time.perf_counter() - started)
     return FinishedRun(fresh, previous.weights, previous.frames)
 
 
-def restore(report: RunReport, frames: tuple[PriceFrame, ...], weights: dict) -> tuple[Dataset, LSTMForecaster]:
+def restore(report: RunReport, frames: tuple[PriceFrame, ...], weights: dict) -> tuple[Dataset, Forecaster]:
     """The dataset and model of a stored run, rebuilt from its prices and weights (no training, no network)."""
     from .learn.dataset import build_dataset
-    from .learn.model import LSTMForecaster
+    from .learn.model import Forecaster
 
     scalers = (report.feature_scaler, report.target_scaler)
     dataset = build_dataset(list(frames), report.settings.dataset, scalers=scalers)
-    model = LSTMForecaster(dataset.n_features, dataset.spec.horizon, report.settings.model)
+    model = Forecaster(dataset.n_features, dataset.spec.horizon, report.settings.model)
     try:
         model.load_state_dict(weights, strict=True)
     except RuntimeError as exc:

@@ -20,6 +20,7 @@ TARGET_MODES = ("log_return", "price", "price_level")
 SCALERS = ("minmax", "standard")
 PRECISIONS = ("float32", "bfloat16")
 FORECAST_PATHS = ("blend", "raw")
+CELLS = ("lstm", "gru", "rnn")  # the recurrent layer: LSTM, GRU, or a plain tanh RNN
 MIN_WINDOWS = {"train": 20, "val": 5, "test": 5}  # fewer windows than this in a split cannot be trained/scored
 SEED_MAX = 2**31 - 1  # what every front-end can hold (a Qt spin box is a 32-bit int)
 
@@ -129,12 +130,18 @@ class DatasetSpec:
 class ModelSpec:
     """Network shape; defaults are the reference setup (2 stacked LSTM layers of 50 units)."""
 
-    layers: int = setting(2, label="Layers", help="stacked LSTM layers", low=1, high=8)
-    hidden: int = setting(50, label="Hidden size", help="units per LSTM layer", low=1, high=2048)
+    cell: str = setting(
+        "lstm",
+        label="Cell",
+        help="the recurrent layer: lstm (4 gate blocks), gru (3) or rnn (a plain tanh RNN, 1)",
+        choices=CELLS,
+    )
+    layers: int = setting(2, label="Layers", help="stacked recurrent layers", low=1, high=8)
+    hidden: int = setting(50, label="Hidden size", help="units per recurrent layer", low=1, high=2048)
     dropout: float = setting(
         0.0,
         label="Dropout",
-        help="dropout between LSTM layers (needs 2 or more) and before the head",
+        help="dropout between recurrent layers (needs 2 or more) and before the head",
         low=0.0,
         high=0.9,
         step=0.05,

@@ -34,6 +34,7 @@ from lstm_desktop.core.store.workspace import RecentProjects, Recovery
 from .about import about_text
 from .backtest_panel import BacktestPanel
 from .backtest_view import BacktestView
+from .compare.controller import CompareController
 from .data_panel import DataPanel
 from .file_controller import FileController
 from .forecast_table import ForecastTable
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
     backtestFinished = Signal()
     searchFinished = Signal()
     sweepFinished = Signal()
+    compareFinished = Signal()
     forecastUpdated = Signal()
     errorShown = Signal(str)
 
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         self.training = RunController(self)
         self.runs = RunsController(self)  # before the view: it listens to the state first
         self.many = ManyController(self)
+        self.compare = CompareController(
+            self.state, self.tasks, self.recovery, self, self.current_config, self.model_panel.problem_text
+        )
         self.view = RunView(self, self.state)
         self.strategy = StrategyController(self.state, self.strategy_view)
         self.report_export = ReportExport(self.state, self)
@@ -113,10 +118,16 @@ class MainWindow(QMainWindow):
         self.sweep_button = named(
             QPushButton("Sweep…"), "sweepButton", "Run these settings on a list of tickers, one run each, in workers"
         )
+        self.compare_button = named(
+            QPushButton("Compare models…"),
+            "compareModelsButton",
+            "Train LSTM, GRU and a plain RNN (and inputs left out) on the same data; test every pair",
+        )
         buttons = QGridLayout()
         for index, button in enumerate(
-            (self.train_button, self.stop_button, self.forecast_button, self.search_button, self.sweep_button)
-        ):
+            (self.train_button, self.stop_button, self.forecast_button, self.search_button, self.sweep_button,
+             self.compare_button)
+        ):  # fmt: skip
             buttons.addWidget(button, index // 3, index % 3)
         return buttons
 
@@ -181,6 +192,8 @@ class MainWindow(QMainWindow):
         self.backtest_panel.requested.connect(self.training.backtest)
         self.search_button.clicked.connect(self.many.open_search)
         self.sweep_button.clicked.connect(self.many.open_sweep)
+        self.compare_button.clicked.connect(self.compare.open)
+        self.compare.compareFinished.connect(self.compareFinished)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.notes.textChanged.connect(self._on_notes_edited)
         self.forecast_table.exportRequested.connect(self.files.choose_and_export_forecast)

@@ -1,4 +1,4 @@
-"""The main window's menus: File (new, open, recent, save, exports, quit), Run (search, sweep) and Help."""
+"""The main window's menus: File (new, open, recent, save, exports, quit), Run (search, sweep, compare) and Help."""
 
 from __future__ import annotations
 
@@ -51,5 +51,6 @@ def build_menus(window: MainWindow) -> None:
     runs = window.menuBar().addMenu("&Run")
     runs.addAction(action(window, "&Search settings…", window.many.open_search, None, "searchAction"))
     runs.addAction(action(window, "S&weep tickers…", window.many.open_sweep, None, "sweepAction"))
+    runs.addAction(action(window, "&Compare models…", window.compare.open, None, "compareModelsAction"))
     help_menu = window.menuBar().addMenu("&Help")
     help_menu.addAction(action(window, "&About lstm-desktop", window._on_about, None, "aboutAction"))

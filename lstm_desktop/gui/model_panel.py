@@ -41,6 +41,7 @@ DEFAULT = RunConfig()
 MODE_LABELS = {"log_return": "Log return", "price": "Price (relative)", "price_level": "Price level (old projects)"}
 PRECISION_LABELS = {"bfloat16": "bfloat16 (mixed)"}
 PATH_LABELS = {"blend": "path never worse than flat", "raw": "the model's raw path"}
+CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "rnn": "Plain RNN (tanh)"}
 # what the measurements say of the targets other than the default (docs/performance.md, "Target modes")
 MODE_NOTES = {
     "price": "Measured in 8-period walk-forward backtests on AAPL and the S&P 500, the relative price path did no "
@@ -64,6 +65,7 @@ class ModelPanel(QGroupBox):
         self._shown: dict = {}
         self.window = spin_for(DatasetSpec, "window", "windowSpin")
         self.horizon = spin_for(DatasetSpec, "horizon", "horizonSpin")
+        self.cell = combo_for(ModelSpec, "cell", "cellCombo", CELL_LABELS)
         self.layers = spin_for(ModelSpec, "layers", "layersSpin")
         self.hidden = spin_for(ModelSpec, "hidden", "hiddenSpin")
         self.dropout = double_for(ModelSpec, "dropout", "dropoutSpin")
@@ -122,6 +124,7 @@ class ModelPanel(QGroupBox):
                 pairs.addWidget(QLabel(label), row, col * 2)
                 pairs.addWidget(widget, row, col * 2 + 1)
         form.addRow(pairs)
+        form.addRow("Cell", self.cell)
         target_row = QHBoxLayout()
         target_row.addWidget(self.target)
         target_row.addWidget(self.mode)
@@ -158,7 +161,8 @@ class ModelPanel(QGroupBox):
             (self.window, "dataset", "window"), (self.horizon, "dataset", "horizon"),
             (self.val_frac, "dataset", "val_frac"), (self.test_frac, "dataset", "test_frac"),
             (self.target, "dataset", "target"), (self.mode, "dataset", "target_mode"),
-            (self.layers, "model", "layers"), (self.hidden, "model", "hidden"), (self.dropout, "model", "dropout"),
+            (self.cell, "model", "cell"), (self.layers, "model", "layers"), (self.hidden, "model", "hidden"),
+            (self.dropout, "model", "dropout"),
             (self.epochs, "train", "epochs"), (self.batch, "train", "batch_size"), (self.lr, "train", "lr"),
             (self.patience, "train", "patience"), (self.seed, "train", "seed"), (self.threads, "train", "threads"),
             (self.precision, "train", "precision"), (self.forecast_days, "", "forecast_days"),

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 REDRAW_MS = 250  # the loss plot is redrawn at most four times a second while training
 HOW = {"completed": "completed", "early_stopping": "early stopping", "user": "stopped by you", "pruned": "pruned"}
-STOPPABLE = ("training", "backtest", "search", "sweep")
+STOPPABLE = ("training", "backtest", "search", "sweep", "compare")
 
 
 class RunController:
@@ -144,7 +144,9 @@ class RunController:
             self.tasks.request_stop()
             w.stop_button.setEnabled(False)
             w.progress.setFormat("stopping…")
-            kept = {"search": "finished trials", "sweep": "finished tickers"}.get(self.tasks.name)
+            kept = {"search": "finished trials", "sweep": "finished tickers", "compare": "finished variants"}.get(
+                self.tasks.name
+            )
             w.statusBar().showMessage(
                 f"Stopping; the {kept} are kept."
                 if kept

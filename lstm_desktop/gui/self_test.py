@@ -1,7 +1,8 @@
 """`lstm-desktop --self-test`: a scripted session on a fresh profile, offscreen, with no network.
 
 Loads the bundled sample, trains 2 epochs, forecasts, saves and reopens a project in a temporary folder, runs a
-backtest, a 2-ticker sweep and a 2-trial search in worker processes, and prints each check. Exit code 0 only if
+backtest, a 2-ticker sweep, a 2-trial search and a comparison of two cells in worker processes, and prints each
+check. Exit code 0 only if
 every check held. The bundle's smoke test relies on it.
 """
 
@@ -92,6 +93,7 @@ def _session(home: Path) -> int:
         _save_and_reopen(window, check, home / "self-test.lstmproj")
     _many_runs_in_worker_processes(check)
     _sweep_and_search_in_the_window(window, check)
+    _compare_two_cells_in_the_window(window, check)
     for error in errors:
         _say(f"     message shown: {error}")
     stopped = window.shutdown_workers()
@@ -171,3 +173,21 @@ def _sweep_and_search_in_the_window(window: Any, check: _Checks) -> None:
     check("2-trial search (Optuna) in worker processes", searched and search.trials.table.rowCount() == 2)
     search.hide()
     check("the sweep's and the search's runs are in the project", len(window.state.project.runs) == runs + 4)
+
+
+def _compare_two_cells_in_the_window(window: Any, check: _Checks) -> None:
+    """LSTM against GRU from Run ▸ Compare models… (each a run, their pair tested), on local workers."""
+    runs = len(window.state.project.runs)
+    window.model_panel.window.setValue(20)
+    window.model_panel.hidden.setValue(8)
+    dialog = window.compare.open()
+    dialog.cells["rnn"].setChecked(False)
+    dialog.start_button.click()
+    compared = wait_for(window.compareFinished, window, 300)
+    statuses = [dialog.table.cell_text(name, 1) for name in ("LSTM", "GRU")]
+    pair = dialog.pairs.value("LSTM", "GRU")
+    check(f"LSTM and GRU compared in worker processes ({', '.join(statuses)}; adjusted p {pair or '?'})",
+          compared and statuses == ["done", "done"] and bool(pair))  # fmt: skip
+    cells = [run.report.settings.model.cell for run in window.state.project.runs[runs:]]
+    check("both cells are runs of the project", cells == ["lstm", "gru"])
+    dialog.hide()

@@ -40,6 +40,8 @@ NAMES = [
     "metricsTable",
     "forecastDaysSpin",
     "precisionCombo",
+    "cellCombo",
+    "compareModelsButton",
 ]
 
 

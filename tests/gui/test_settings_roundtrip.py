@@ -30,6 +30,7 @@ CHOICES = {
     "targetCombo": (DatasetSpec, "target"),
     "targetModeCombo": (DatasetSpec, "target_mode"),
     "precisionCombo": (TrainSpec, "precision"),
+    "cellCombo": (ModelSpec, "cell"),
 }
 
 UNUSUAL = RunConfig(
@@ -46,7 +47,7 @@ UNUSUAL = RunConfig(
         test_start="2011-01-03",
         scaler="standard",
     ),
-    model=ModelSpec(layers=3, hidden=33, dropout=0.125),  # more decimals than the spin box shows
+    model=ModelSpec(cell="gru", layers=3, hidden=33, dropout=0.125),  # more decimals than the spin box shows
     train=TrainSpec(
         epochs=7,
         batch_size=48,

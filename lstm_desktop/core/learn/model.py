@@ -1,4 +1,6 @@
-"""The LSTM forecaster: stacked LSTM layers and a linear head with one output per horizon step."""
+"""The forecaster: stacked recurrent layers of a chosen cell (LSTM, GRU or a plain tanh RNN) and a linear head with
+one output per horizon step. The recurrent layer is registered under the cell's name, so an LSTM's weights keep
+the names every earlier project stored (`lstm.weight_ih_l0`, ...) and a file says which cell it holds."""
 
 from __future__ import annotations
 
@@ -7,37 +9,60 @@ from torch import nn
 
 from ..specs import ModelSpec
 
+LAYERS: dict[str, type[nn.RNNBase]] = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks per layer: input, forget, cell, output / reset, update, new
 
-class LSTMForecaster(nn.Module):
+
+class Forecaster(nn.Module):
     """x: (batch, window, n_features) -> (batch, horizon), scaled target values."""
 
     def __init__(self, n_features: int, horizon: int, spec: ModelSpec) -> None:
         super().__init__()
-        self.lstm = nn.LSTM(
+        self.cell = spec.cell
+        layer = LAYERS[spec.cell](
             input_size=n_features,
             hidden_size=spec.hidden,
             num_layers=spec.layers,
             dropout=spec.dropout if spec.layers > 1 else 0.0,
             batch_first=True,
         )
+        self.add_module(spec.cell, layer)
         self.dropout = nn.Dropout(spec.dropout)
         self.head = nn.Linear(spec.hidden, horizon)
 
+    @property
+    def recurrent(self) -> nn.RNNBase:
+        return self.get_submodule(self.cell)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        output, _ = self.lstm(x)  # (batch, window, hidden)
+        output, _ = self.recurrent(x)  # (batch, window, hidden)
         return self.head(self.dropout(output[:, -1, :]))
+
+
+LSTMForecaster = Forecaster  # the name it had when the cell was always an LSTM
 
 
 def expected_shapes(n_inputs: int, horizon: int, spec: ModelSpec) -> dict[str, tuple[int, ...]]:
     """The weight shapes a model of these settings has, without building it (to check stored weights first)."""
-    gates = 4 * spec.hidden
+    gates = GATES[spec.cell] * spec.hidden
     shapes: dict[str, tuple[int, ...]] = {}
     for layer in range(spec.layers):
         width = n_inputs if layer == 0 else spec.hidden
-        shapes[f"lstm.weight_ih_l{layer}"] = (gates, width)
-        shapes[f"lstm.weight_hh_l{layer}"] = (gates, spec.hidden)
-        shapes[f"lstm.bias_ih_l{layer}"] = (gates,)
-        shapes[f"lstm.bias_hh_l{layer}"] = (gates,)
+        shapes[f"{spec.cell}.weight_ih_l{layer}"] = (gates, width)
+        shapes[f"{spec.cell}.weight_hh_l{layer}"] = (gates, spec.hidden)
+        shapes[f"{spec.cell}.bias_ih_l{layer}"] = (gates,)
+        shapes[f"{spec.cell}.bias_hh_l{layer}"] = (gates,)
     shapes["head.weight"] = (horizon, spec.hidden)
     shapes["head.bias"] = (horizon,)
     return shapes
+
+
+def parameter_count(n_inputs: int, horizon: int, spec: ModelSpec) -> int:
+    """Trainable parameters of a model of these settings."""
+    total = 0
+    for shape in expected_shapes(n_inputs, horizon, spec).values():
+        size = 1
+        for dim in shape:
+            size *= dim
+        total += size
+    return total

@@ -20,7 +20,7 @@ from ..events import BatchProgress, EpochEnded, Listener, StopCheck, ignore, nev
 from ..specs import ModelSpec, TrainSpec
 from .dataset import Dataset
 from .device import bfloat16_problem, resolve_device
-from .model import LSTMForecaster
+from .model import Forecaster
 from .optimiser import Adam
 from .predict import EVAL_BATCH, precision_context
 
@@ -39,7 +39,7 @@ class EpochRow:
 class TrainResult:
     """The trained model (best weights restored), its history and why training ended."""
 
-    model: LSTMForecaster
+    model: Forecaster
     history: list[EpochRow] = field(default_factory=list)
     best_epoch: int | None = None
     stopped: str = "completed"  # completed | early_stopping | user
@@ -47,12 +47,12 @@ class TrainResult:
     threads: int = 1
 
 
-def build_model(dataset: Dataset, model_spec: ModelSpec, seed: int) -> LSTMForecaster:
+def build_model(dataset: Dataset, model_spec: ModelSpec, seed: int) -> Forecaster:
     """A freshly initialised model; the seed fixes its weights (the global generator is left as it was)."""
     model_spec.validate()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return LSTMForecaster(dataset.n_features, dataset.spec.horizon, model_spec)
+        return Forecaster(dataset.n_features, dataset.spec.horizon, model_spec)
 
 
 def mean_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor, precision: str = "float32") -> float:
@@ -84,7 +84,7 @@ def train(
         raise BadInput(problem)
     with torch.random.fork_rng(devices=[]):  # weights and dropout draw from the global generator: keep it ours
         torch.manual_seed(spec.seed)
-        model = LSTMForecaster(dataset.n_features, dataset.spec.horizon, model_spec)
+        model = Forecaster(dataset.n_features, dataset.spec.horizon, model_spec)
         if initial is not None:
             model.load_state_dict(initial)
         return _loop(dataset, model.to(device), spec, device, on_event, should_stop)
@@ -106,7 +106,7 @@ class _Batches:
 
 
 def _epoch(
-    model: LSTMForecaster, data: _Batches, spec: TrainSpec, epoch: int, emit: Listener, stop: StopCheck
+    model: Forecaster, data: _Batches, spec: TrainSpec, epoch: int, emit: Listener, stop: StopCheck
 ) -> float | None:
     """One pass over the shuffled training windows; the mean training loss, or None when a stop was asked."""
     model.train()
@@ -131,7 +131,7 @@ def _epoch(
 
 def _loop(
     dataset: Dataset,
-    model: LSTMForecaster,
+    model: Forecaster,
     spec: TrainSpec,
     device: str,
     emit: Listener,

@@ -20,6 +20,7 @@ KNOBS: dict[str, tuple[str, str]] = {
     "hidden": ("model", "hidden"),
     "layers": ("model", "layers"),
     "dropout": ("model", "dropout"),
+    "cell": ("model", "cell"),
     "lr": ("train", "lr"),
     "batch_size": ("train", "batch_size"),
     "target_mode": ("dataset", "target_mode"),

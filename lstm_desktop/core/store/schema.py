@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..errors import ProjectFileError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 Contents = tuple[dict, dict[str, bytes]]  # project.json, and the other entries by name
 
 
@@ -41,10 +41,24 @@ def _migrate_3_to_4(meta: dict, entries: dict[str, bytes]) -> Contents:
     return single_run_to_runs(meta, entries)
 
 
+def _migrate_4_to_5(meta: dict, entries: dict[str, bytes]) -> Contents:
+    """Schema 5 names the recurrent cell of a run (lstm, gru or rnn); every earlier run was an LSTM. A run that is
+    not an object is left as it was (it is kept aside as damaged when opened, not refused here)."""
+    meta["settings"]["model"].setdefault("cell", "lstm")
+    for run in meta.get("runs") or ():
+        report = run.get("report") if isinstance(run, dict) else None
+        settings = report.get("settings") if isinstance(report, dict) else None
+        model = settings.get("model") if isinstance(settings, dict) else None
+        if isinstance(model, dict):
+            model.setdefault("cell", "lstm")
+    return meta, entries
+
+
 MIGRATIONS: dict[int, Callable[[dict, dict[str, bytes]], Contents]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 
 
