@@ -98,8 +98,9 @@ def test_load_train_watch_stop(qtbot, window) -> None:
     table = window.forecast_table.table  # the forecast as a table: date, value, band
     assert table.rowCount() == 12 and table.item(0, 0).text() == str(report.forecast.dates[0])
     assert float(table.item(0, 2).text()) <= float(table.item(0, 1).text()) <= float(table.item(0, 3).text())
-    assert "band held" in window.metrics.band.text() and "test origins" in window.metrics.band.text()
-    assert window.forecast_table.text().splitlines()[0] == "Date\tForecast\tLower\tUpper"
+    assert "random-walk band" in window.metrics.band.text() and "test origins inside" in window.metrics.band.text()
+    header = window.forecast_table.text().splitlines()[0]
+    assert header == "Date\tForecast\t50% low\t50% high\t80% low\t80% high\t90% low\t90% high\t95% low\t95% high"
     assert window.isWindowModified()
 
 

@@ -39,7 +39,7 @@ def band_verdict(model: np.ndarray, baseline: np.ndarray, cover: Coverage, level
     words = {
         "sharper": "sharper than the random-walk band",
         "wider": "wider (worse) than the random-walk band",
-        "same": "as sharp as the random-walk band (no measurable difference)",
+        "same": "no sharper and no wider than the random-walk band",
     }[kind]
     p_text = f"p = {p:.2g}" if math.isfinite(p) else "p unknown"
     score = f"interval score {ratio:.3f}× the random walk's, {p_text}" if math.isfinite(ratio) else p_text
