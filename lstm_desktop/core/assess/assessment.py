@@ -80,7 +80,8 @@ def assess(
     band = calibrated_band(dataset, model, steps, score_test, raw_path)
     if score_test:
         rows = dataset.rows
-        test = slice(rows.test_at - rows.val_at, rows.end - rows.val_at)
+        first = int(band.anchors[0])
+        test = slice(rows.test_at - 1 - first, rows.end - 1 - first)
         scored = multistep(dataset, band.paths[test], band.drawn[test], band.anchors[test], rows.end)
         metrics["test"] = dataclasses.replace(metrics["test"], multistep=scored)
     for split in ("val", "test"):

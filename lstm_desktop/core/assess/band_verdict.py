@@ -1,5 +1,6 @@
 """The band's verdict in one sentence: is it sharper than, as sharp as, or wider than the random-walk band, by a
-Diebold–Mariano test of the interval scores on the same origins, and did it hold its level?"""
+Diebold–Mariano test of the interval scores on the same origins (and a difference of at least 1 %: a consistent
+but negligible difference is no reason to prefer a band), and did it hold its level?"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..report import BandVerdict, Coverage
 from .significance import diebold_mariano_losses
 
 SIGNIFICANCE = 0.05
+MATTERS = 0.01  # sharper or wider only when the mean interval scores also differ by at least 1 %
 
 
 HELD_WITHIN = 0.03  # a band "held its level" when its coverage is within 3 points of it (87-93 % for 90 %)
@@ -35,7 +37,8 @@ def band_verdict(model: np.ndarray, baseline: np.ndarray, cover: Coverage, level
     else:
         statistic, p = diebold_mariano_losses(a, b, horizon=steps)
     ratio = float(a.mean() / b.mean()) if b.mean() > 0 else math.nan
-    kind = ("sharper" if statistic < 0 else "wider") if math.isfinite(p) and p < SIGNIFICANCE else "same"
+    differs = math.isfinite(p) and p < SIGNIFICANCE and math.isfinite(ratio) and abs(ratio - 1.0) >= MATTERS
+    kind = ("sharper" if statistic < 0 else "wider") if differs else "same"
     words = {
         "sharper": "sharper than the random-walk band",
         "wider": "wider (worse) than the random-walk band",

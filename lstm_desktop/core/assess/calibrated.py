@@ -2,8 +2,8 @@
 at the forecast origin, with the drawn path blended towards the flat line; measured on the test origins.
 
 One computation serves the single split, each backtest fold (its own validation and test block) and the
-forecast: origins are the anchors val_at - 1 .. end - 1 (the last is the forecast origin of a run on all the
-data); an error is known only when its actual day lies before `limit` (the end of the test split, or of the
+forecast: origins are consecutive anchors up to end - 1 (the last is the forecast origin of a run on all the
+data), starting up to `window` days before validation; an error is known only when its actual day lies before `limit` (the end of the test split, or of the
 validation split when the test split may not be looked at).
 """
 
@@ -37,7 +37,7 @@ class Calibrated:
     """The band (with its baseline and verdict), and what the assessment needs besides."""
 
     band: Band
-    anchors: np.ndarray  # origin rows, val_at - 1 .. end - 1
+    anchors: np.ndarray  # origin rows, from before validation (see calibrated_band) to end - 1
     paths: np.ndarray  # (origins, steps) the model's price paths
     drawn: np.ndarray  # (origins, steps) the drawn path's prices
     lower: np.ndarray  # (origins, steps) the main level's log offsets issued at each origin
@@ -48,20 +48,29 @@ def calibrated_band(
     dataset: Dataset, model: nn.Module, steps: int, score_test: bool, raw_path: bool = False,
     calibration: Calibration = DEFAULT,
 ) -> Calibrated:  # fmt: skip
-    """Sequential bands of the model's drawn path and of the random walk over the validation and test origins."""
+    """Sequential bands of the model's drawn path and of the random walk over the validation and test origins.
+
+    The pool of known errors starts before validation: on the training days (the last `window` of them) the model
+    has no out-of-sample errors and the drawn path is the flat line (weight 0), so the errors known there are the
+    random walk's; from the validation period on they are the drawn path's own."""
     rows = dataset.rows
     limit = rows.end if score_test else rows.test_at
-    anchors = np.arange(rows.val_at - 1, rows.end)
-    paths = recursive_paths(dataset, model, anchors, steps)
+    first = max(rows.start, rows.val_at - 1 - calibration.window)
+    anchors = np.arange(first, rows.end)
+    scored = rows.val_at - 1 - first  # index of the first origin the model forecasts from
     last = dataset.prices[anchors].astype(np.float64)
+    paths = np.repeat(last[:, None], steps, axis=1)  # flat before validation
+    paths[scored:] = recursive_paths(dataset, model, anchors[scored:], steps)
     targets = anchors[:, None] + np.arange(1, steps + 1)
     known = targets < limit
     actual = dataset.prices[np.minimum(targets, len(dataset.prices) - 1)]
     with np.errstate(invalid="ignore", divide="ignore"):
         walk = np.where(known, np.log(actual / last[:, None]), np.nan)  # the random walk's errors
         moves = np.log(paths / last[:, None])
+    moves[:scored] = np.nan  # no model move before validation: no pair for the weights, weight 0
     weights = np.ones_like(moves) if raw_path else blend_weights(moves, walk, calibration.window)
-    drawn_moves = weights * moves
+    weights[:scored] = 0.0
+    drawn_moves = np.nan_to_num(weights * moves, nan=0.0)
     errors = walk - drawn_moves
     scale = horizon_scale(log_returns(dataset.prices), steps)[anchors]
     model_bands = sequential_bands(errors, scale, calibration)
@@ -75,7 +84,7 @@ def calibrated_band(
     )
     baseline = Band(level=MAIN_LEVEL, method=BASELINE_METHOD, calibrated_on="sequential", **_at_final(walk_bands))
     if score_test:
-        test = slice(rows.test_at - rows.val_at, rows.end - rows.val_at)  # origins test_at - 1 .. end - 2
+        test = slice(rows.test_at - 1 - first, rows.end - 1 - first)  # origins test_at - 1 .. end - 2
         volatility = scale[test, 0]
         cover = measured(errors[test], _rows(model_bands, test), volatility, MAIN_LEVEL)
         walk_cover = measured(walk[test], _rows(walk_bands, test), volatility, MAIN_LEVEL)
