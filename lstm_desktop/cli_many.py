@@ -60,6 +60,8 @@ def _add_search_args(parser: argparse.ArgumentParser) -> None:
         _add_field(group, SearchSpec, field)
     journal = "the Optuna journal file (default: beside --project, else in the user data folder)"
     group.add_argument("--journal", metavar="FILE", help=journal)
+    fresh = "start a new journal: an existing one (even one that cannot be read) is moved aside, kept, not used"
+    group.add_argument("--new-study", action="store_true", help=fresh)
 
 
 def _add_sweep_data_args(parser: argparse.ArgumentParser) -> None:
@@ -187,7 +189,9 @@ def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_a
     set_threads(config.train.threads or 1)  # the best trial is scored here with the threads its worker had
     with ctrl_c_stops() as stop:
         result = search(config, space, spec, frames, executor=executor, journal=journal,
-                        on_event=SearchLines(args.quiet, err), should_stop=lambda: stop["asked"])  # fmt: skip
+                        on_event=SearchLines(args.quiet, err), should_stop=lambda: stop["asked"],
+                        runs=[run.name for run in project.runs] if project is not None else (),
+                        fresh_journal=args.new_study)  # fmt: skip
     report = result.report
     document = {"search": report.document()}
     best = report.best.run if report.best else None

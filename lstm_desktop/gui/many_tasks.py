@@ -94,8 +94,9 @@ def search_task(
         set_threads(config.train.threads or 1)  # the best trial is scored here with the threads its worker had
         executor = place.executor(config.train.threads or 1, spec.batch)
         result = search(
-            config, space, spec, frames, executor=executor, journal=journal, on_event=report, should_stop=should_stop
-        )
+            config, space, spec, frames, executor=executor, journal=journal, on_event=report, should_stop=should_stop,
+            runs=[run.name for run in snapshot.runs],
+        )  # fmt: skip
         best = result.report.best.run if result.report.best is not None else None
         return _keep(result, snapshot, recovery, best)
 
