@@ -17,6 +17,7 @@ from lstm_desktop.cli_args import (
 from lstm_desktop.core.durations import format_duration
 from lstm_desktop.core.errors import BadInput, exit_code_of, failure_text
 from lstm_desktop.core.executors.cluster import SECURITY_NOTE
+from lstm_desktop.core.executors.cluster_probe import ClusterSpec
 from lstm_desktop.core.search.spec import SearchSpec
 from lstm_desktop.core.specs import BacktestSpec
 
@@ -93,6 +94,8 @@ def _add_cluster_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tls-ca", metavar="FILE", help="the cluster's certificate authority (tls:// addresses)")
     group.add_argument("--tls-cert", metavar="FILE", help="this client's certificate (tls://)")
     group.add_argument("--tls-key", metavar="FILE", help="this client's private key (tls://)")
+    for field in dataclasses.fields(ClusterSpec):
+        _add_field(group, ClusterSpec, field)
 
 
 def executor_from(args: argparse.Namespace, threads: int, items: int) -> Any:
@@ -105,7 +108,9 @@ def executor_from(args: argparse.Namespace, threads: int, items: int) -> Any:
     tls = TlsFiles(*files) if all(files) else None
     if args.workers < 0:
         raise BadInput(f"--workers must be 0 or more, not {args.workers}.")
-    return executor_for(args.workers, threads, args.scheduler, tls, items)
+    cluster = ClusterSpec(connect_timeout=args.connect_timeout)
+    cluster.validate()
+    return executor_for(args.workers, threads, args.scheduler, tls, items, cluster.connect_timeout)
 
 
 def cmd_backtest(
@@ -220,7 +225,9 @@ def _keep_and_tell(
     if code != EXIT_OK:
         return code
     if result.failure is not None:
-        err(f"error: the {what} ended early, keeping what ended before it: {failure_text(result.failure)}")
+        not_run = [str(row["ticker"]) for row in rows if str(row.get("error") or "").startswith("not run")]
+        unrun = f"; not run: {', '.join(not_run)}" if not_run else ""
+        err(f"error: the {what} ended early, keeping what ended before it: {failure_text(result.failure)}{unrun}")
         return exit_code_of(result.failure)
     return EXIT_STOPPED if result.report.stopped else None
 
