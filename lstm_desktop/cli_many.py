@@ -12,6 +12,8 @@ from lstm_desktop.cli_args import (
     add_data_args,
     add_settings_args,
     backtest_spec,
+    data_source,
+    data_tickers,
     run_config,
 )
 from lstm_desktop.core.durations import format_duration
@@ -47,7 +49,7 @@ def register(sub: Any, add_output_args: Any) -> None:
     _add_cluster_args(search)
     add_output_args(search)
     sweep = sub.add_parser("sweep", help="the same settings over many tickers, each a run (and a backtest)")
-    _add_sweep_data_args(sweep)
+    add_data_args(sweep)
     add_settings_args(sweep)
     _add_sweep_args(sweep)
     _add_cluster_args(sweep)
@@ -63,17 +65,6 @@ def _add_search_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--journal", metavar="FILE", help=journal)
     fresh = "start a new journal: an existing one (even one that cannot be read) is moved aside, kept, not used"
     group.add_argument("--new-study", action="store_true", help=fresh)
-
-
-def _add_sweep_data_args(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("tickers (one of)")
-    which = "a ticker to run (repeat it): from Yahoo, or with --csv/--sample which tickers of the file"
-    group.add_argument("--ticker", action="append", default=[], metavar="T", help=which)
-    group.add_argument("--csv", metavar="FILE", help="a CSV file: every ticker of its Ticker column, or those --ticker")
-    group.add_argument("--sample", action="store_true", help="the bundled offline sample (every ticker, or --ticker)")
-    group.add_argument("--start", help="first date, YYYY-MM-DD")
-    group.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
-    group.add_argument("--offline", action="store_true", help="never touch the network; use the cache only")
 
 
 def _add_sweep_args(parser: argparse.ArgumentParser) -> None:
@@ -237,18 +228,18 @@ def _project_path(path: str | None) -> str | None:
 
 
 def sweep_data(args: argparse.Namespace) -> Any:
-    """The data request of a sweep: every ticker it covers, from Yahoo, a CSV file or the bundled sample."""
+    """The data request of a sweep, from the same data flags as a run's: every ticker they name (--sample NAME and
+    each --ticker), or with none every ticker of the CSV file or of the bundled sample."""
     from lstm_desktop.core.specs import DataRequest
     from lstm_desktop.core.sweep.targets import sweep_request
 
-    if args.csv and args.sample:
-        raise BadInput("Choose one source of tickers: --ticker (Yahoo), --csv FILE or --sample.")
-    source = "csv" if args.csv else "sample" if args.sample else "yahoo"
-    if source == "yahoo" and not any(t.strip() for t in args.ticker):
-        raise BadInput("No tickers: give --ticker T (repeat it), --csv FILE or --sample.")
+    source = data_source(args)
+    tickers = data_tickers(args)
+    if source == "yahoo" and not tickers:
+        raise BadInput("No tickers: give --ticker T (repeat it), --csv FILE or --sample (NAME).")
     offline = args.offline or source == "sample"
     base = DataRequest(source=source, csv_path=args.csv, start=args.start, end=args.end, offline=offline)
-    return sweep_request(base, args.ticker)
+    return sweep_request(base, tickers)
 
 
 def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_adding: Any, save_and_print: Any) -> int:
