@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import time
 from typing import Any
 
 from lstm_desktop.cli_args import (
@@ -24,6 +25,7 @@ from lstm_desktop.core.search.spec import SearchSpec
 from lstm_desktop.core.specs import BacktestSpec
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_STOPPED = 0, 2, 130
+COMMAND = {"started": time.monotonic()}  # about when the command started: set as its parser is built
 SPACE_HELP = (
     "settings to search, comma-separated: NAME=LOW:HIGH (whole numbers or decimals), NAME=LOW:HIGH:log, "
     "NAME=LOW:HIGH:STEP or NAME=A|B|C; e.g. window=20:200,hidden=16:128,lr=1e-4:1e-2:log,target_mode=price|log_return"
@@ -33,6 +35,7 @@ SPACE_HELP = (
 
 
 def register(sub: Any, add_output_args: Any) -> None:
+    COMMAND["started"] = time.monotonic()
     backtest = sub.add_parser(
         "backtest", help="walk-forward backtest: many test periods, each predicted by a model trained before it"
     )
@@ -87,6 +90,25 @@ def _add_cluster_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tls-key", metavar="FILE", help="this client's private key (tls://)")
     for field in dataclasses.fields(ClusterSpec):
         _add_field(group, ClusterSpec, field)
+
+
+def probe_cluster(args: argparse.Namespace) -> None:
+    """Before prices load or a journal opens: a --scheduler where no Dask scheduler answers is exit 3 within the
+    connect timeout of the command's start (its start-up counts), not after everything else was prepared."""
+    if not args.scheduler or args.scheduler.strip().lower() == "local":
+        return
+    cluster = ClusterSpec(connect_timeout=args.connect_timeout)
+    cluster.validate()
+    if not (args.tls_ca or args.tls_cert or args.tls_key):  # with TLS, the executor probes once its files are read
+        from lstm_desktop.core.executors.cluster import import_distributed
+        from lstm_desktop.core.executors.cluster_checks import check_address
+        from lstm_desktop.core.executors.cluster_probe import probe
+
+        address = check_address(args.scheduler, None)
+        import_distributed()
+        margin = min(2.0, cluster.connect_timeout / 10)  # for what runs before the parser is built and at exit
+        spent = time.monotonic() - COMMAND["started"] + margin
+        probe(address, None, cluster.connect_timeout, cluster.connect_timeout - spent)
 
 
 def executor_from(args: argparse.Namespace, threads: int, items: int) -> Any:
@@ -177,6 +199,7 @@ def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_a
     spec = SearchSpec(**{f.name: getattr(args, f.name) for f in dataclasses.fields(SearchSpec)})
     spec.validate()
     config = run_config(args)
+    probe_cluster(args)
     project = open_for_adding(args.project, args.new_project)
     journal = args.journal or journal_path(_project_path(args.project))
     frames = load_prices(config.data)
@@ -251,6 +274,7 @@ def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_ad
     shadow = argparse.Namespace(**{**vars(args), "ticker": [], "csv": None, "sample": "AAPL", "offline": True})
     config = dataclasses.replace(run_config(shadow), data=request)  # the settings' flags, this sweep's data
     spec = backtest_spec(argparse.Namespace(**{**vars(args), "workers": 0})) if args.backtest else None
+    probe_cluster(args)
     project = open_for_adding(args.project, args.new_project)
     targets = load_targets(request)
     for target in targets:

@@ -58,7 +58,7 @@ def test_a_web_server_for_a_scheduler_is_named_within_the_deadline(capsys) -> No
     assert code == 3, err
     assert f"{address} answered, but not in Dask's protocol: it is not a Dask scheduler" in err
     assert "no Dask handshake within 2 s" in err and "Traceback" not in err
-    assert seconds < 20  # the deadline (2 s), the sample's loading and Dask's import; never the 120 s seen
+    assert seconds < 2.5  # the deadline counts from the command's start; never the 120 s seen
 
 
 def test_a_closed_port_is_exit_3_at_once_for_search_too(capsys) -> None:

@@ -81,19 +81,20 @@ async def _identity(address: str, connection_args: dict[str, Any], seconds: floa
         comm.abort()
 
 
-def _speak(address: str, connection_args: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """The peer's identity, asked in Dask's protocol in a thread of its own under the deadline."""
+def _speak(address: str, connection_args: dict[str, Any], seconds: float, left: float) -> dict[str, Any]:
+    """The peer's identity, asked in Dask's protocol in a thread of its own within `left` seconds (of the
+    deadline's `seconds`)."""
     found: dict[str, Any] = {}
 
     def ask() -> None:
         try:
-            found["identity"] = asyncio.run(asyncio.wait_for(_identity(address, connection_args, seconds), seconds))
+            found["identity"] = asyncio.run(asyncio.wait_for(_identity(address, connection_args, left), left))
         except BaseException as exc:  # carried back to the caller's thread, which words it
             found["error"] = exc
 
     thread = threading.Thread(target=ask, name="dask-probe", daemon=True)
     thread.start()
-    thread.join(seconds + 1.0)
+    thread.join(left + 0.5)
     not_dask = (
         f"{address} answered, but not in Dask's protocol: it is not a Dask scheduler (another program listens "
         "on that port?). Give the address `dask scheduler` printed, tcp://HOST:8786 by default."
@@ -111,11 +112,15 @@ def _speak(address: str, connection_args: dict[str, Any], seconds: float) -> dic
     return identity if isinstance(identity, dict) else {}
 
 
-def probe(address: str, security: Any, seconds: float) -> None:
-    """Refuse, within about `seconds` (each step under it), an address where no Dask scheduler answers."""
-    _reach(address, seconds)
+def probe(address: str, security: Any, seconds: float, left: float | None = None) -> None:
+    """Refuse, within `seconds` for all its steps together (or the `left` of them a caller has not spent yet), an
+    address where no Dask scheduler answers."""
+    import time
+
+    end = time.monotonic() + max(0.5, seconds if left is None else min(left, seconds))
+    _reach(address, max(0.5, end - time.monotonic()))
     args = security.get_connection_args("client") if security is not None else {}
-    identity = _speak(address, args, seconds)
+    identity = _speak(address, args, seconds, max(0.5, end - time.monotonic()))
     kind = identity.get("type")
     if kind != "Scheduler":
         what = f"a Dask {kind}" if isinstance(kind, str) and kind else "something that is not a Dask scheduler"
