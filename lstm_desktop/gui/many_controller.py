@@ -138,6 +138,10 @@ class ManyController:
         )
         if report.stopped:
             head = "Stopped by you. " + head
+        if report.exhausted is not None:
+            from lstm_desktop.core.search.text import exhausted_text
+
+            head += f" ({exhausted_text(report.exhausted)})"
         if report.best is None:
             dialog.say(head + ". No trial completed, so nothing was scored on the test period.", problem=True)
         else:

@@ -166,7 +166,7 @@ MUTATIONS = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_damaged_journal_opens_or_is_refused_naming_its_line(tmp_path_factory, journal_bytes, data) -> None:
     lines = [json.loads(line) for line in journal_bytes.splitlines()]
