@@ -155,3 +155,42 @@ def test_a_scheduler_lost_mid_sweep_keeps_what_finished_and_names_what_did_not_r
     assert ibm.error is None and ibm.run == "sweep IBM"
     assert aapl.error.startswith("not run: the sweep ended early") and msft.error.startswith("not run:")
     assert seconds < 60
+
+
+def certificates(folder) -> tuple[str, str, str]:
+    """A certificate authority and one certificate for 127.0.0.1 signed by it (openssl), as PEM files."""
+    run = {"check": True, "capture_output": True, "cwd": folder}
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+                    "ca.pem", "-days", "2", "-subj", "/CN=test-ca"], **run)  # fmt: skip
+    subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr",
+                    "-subj", "/CN=127.0.0.1"], **run)  # fmt: skip
+    (folder / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
+    subprocess.run(["openssl", "x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-out", "node.pem", "-days", "2", "-extfile", "ext.cnf"], **run)  # fmt: skip
+    return str(folder / "ca.pem"), str(folder / "node.pem"), str(folder / "node.key")
+
+
+def test_a_tls_scheduler_is_reached_with_its_files_and_named_without_them(tmp_path) -> None:
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make the test certificates")
+    import distributed
+    from distributed.security import Security
+
+    from lstm_desktop.core.executors.cluster import DaskExecutor, TlsFiles
+    from lstm_desktop.core.executors.items import ClusterUnavailable
+
+    ca, cert, key = certificates(tmp_path)
+    pairs = {f"tls_{who}_{part}": path for who in ("scheduler", "worker", "client")
+             for part, path in (("cert", cert), ("key", key))}  # fmt: skip
+    security = Security(tls_ca_file=ca, require_encryption=True, **pairs)
+    local = {"processes": False, "protocol": "tls", "host": "127.0.0.1", "dashboard_address": None}
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, security=security, **local) as cluster:
+        address = cluster.scheduler_address
+        executor = DaskExecutor(address, threads=1, tls=TlsFiles(ca, cert, key), connect_seconds=10)
+        with executor:
+            assert executor.workers == 1  # probed, connected and checked over TLS
+        plain = address.replace("tls://", "tcp://")
+        with pytest.raises(ClusterUnavailable, match="not in Dask's protocol.*wants the other of tcp:// and tls://"):
+            DaskExecutor(plain, threads=1, connect_seconds=2).__enter__()

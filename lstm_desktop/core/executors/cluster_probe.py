@@ -97,7 +97,8 @@ def _speak(address: str, connection_args: dict[str, Any], seconds: float, left: 
     thread.join(left + 0.5)
     not_dask = (
         f"{address} answered, but not in Dask's protocol: it is not a Dask scheduler (another program listens "
-        "on that port?). Give the address `dask scheduler` printed, tcp://HOST:8786 by default."
+        "on that port, or a scheduler that wants the other of tcp:// and tls://?). Give the address `dask "
+        "scheduler` printed, tcp://HOST:8786 by default."
     )
     if thread.is_alive() or isinstance(found.get("error"), (TimeoutError, asyncio.TimeoutError)):
         raise ClusterUnavailable(f"{not_dask[:-1]} (no Dask handshake within {seconds:g} s).")
