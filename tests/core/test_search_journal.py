@@ -9,15 +9,22 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from lstm_desktop.core.search.journal import new_study, open_storage
 from lstm_desktop.core.search.journal_check import MAX_LINE_BYTES, BadJournal, check_journal
+
+# Hypothesis caches what it reads of the source (.hypothesis/) in the working folder even without a database:
+# keep the repository clean (the same folder as the other fuzz tests)
+if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lstm-desktop-hypothesis")
 
 
 def real_journal(path: Path) -> bytes:
@@ -166,7 +173,10 @@ MUTATIONS = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, database=None, derandomize=True,  # the same cases every run
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)  # fmt: skip
 @given(data=st.data())
 def test_any_damaged_journal_opens_or_is_refused_naming_its_line(tmp_path_factory, journal_bytes, data) -> None:
     lines = [json.loads(line) for line in journal_bytes.splitlines()]
