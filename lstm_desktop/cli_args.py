@@ -63,21 +63,47 @@ def _add_field(group: argparse._ArgumentGroup, cls: type, field: dataclasses.Fie
     group.add_argument(flag, **options)
 
 
+DATA_TITLE = "data source (one of --ticker, --csv, --sample)"
+SAMPLE_EVERY = ""  # what a bare --sample stands for: the sample, its tickers those of --ticker (a sweep: all)
+
+
 def add_data_args(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("data source (one of)")
+    """The data flags, declared once for every command that loads prices (train, backtest, search, sweep, fetch and
+    any later one): the same names, values and meaning everywhere. The tickers are --sample's NAME, if any, then
+    each --ticker in order; a run's first is its target (the others extra inputs), a sweep runs each."""
+    group = parser.add_argument_group(DATA_TITLE)
     group.add_argument(
         "--ticker",
         action="append",
         default=[],
         metavar="T",
-        help="Yahoo ticker; repeat for extra input tickers (the first is the target). "
-        "With --csv or --sample: which ticker of the file",
+        help="a ticker, repeat for more: from Yahoo, or with --csv/--sample which tickers of the file. A run's "
+        "first ticker is its target and the others extra inputs; a sweep runs each",
     )
-    group.add_argument("--csv", metavar="FILE", help="CSV file of daily prices")
-    group.add_argument("--sample", metavar="NAME", help="bundled offline sample: AAPL, GOOG, IBM or MSFT")
+    group.add_argument("--csv", metavar="FILE", help="CSV file of daily prices (a sweep without --ticker: all of its)")
+    group.add_argument(
+        "--sample",
+        metavar="NAME",
+        nargs="?",
+        const=SAMPLE_EVERY,
+        help="bundled offline sample: AAPL, GOOG, IBM or MSFT (NAME is the first ticker; bare --sample takes its "
+        "tickers from --ticker, and a sweep without them runs every one)",
+    )
     group.add_argument("--start", help="first date, YYYY-MM-DD")
     group.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
     group.add_argument("--offline", action="store_true", help="never touch the network; use the cache only")
+
+
+def data_source(args: argparse.Namespace) -> str:
+    """yahoo, csv or sample, from the data flags; two sources at once are refused."""
+    if args.csv and args.sample is not None:
+        raise BadInput("Choose one data source: --ticker (Yahoo), --csv FILE or --sample NAME.")
+    return "csv" if args.csv else "sample" if args.sample is not None else "yahoo"
+
+
+def data_tickers(args: argparse.Namespace) -> list[str]:
+    """The tickers the data flags name, in order: --sample's NAME, then every --ticker (as written)."""
+    return ([args.sample] if args.sample else []) + [t for t in args.ticker if t.strip()]
 
 
 def add_settings_args(parser: argparse.ArgumentParser) -> None:
@@ -105,18 +131,19 @@ def backtest_spec(args: argparse.Namespace) -> BacktestSpec:
 
 
 def data_request(args: argparse.Namespace) -> DataRequest:
+    """The prices one run trains on (its target first), from the data flags."""
     from lstm_desktop.core.data.tickers import normalise_tickers
 
-    chosen = [name for name in ("csv", "sample") if getattr(args, name)]
-    if len(chosen) > 1:
-        raise BadInput("Choose one data source: --ticker (Yahoo), --csv FILE or --sample NAME.")
+    source = data_source(args)
     common = {"start": args.start, "end": args.end}
-    if args.csv:  # which ticker of the file, or the file's own name: the CSV reader checks them against the file
-        names = tuple(t.strip() for t in args.ticker if t.strip())
+    if source == "csv":  # which ticker of the file, or the file's own name: the CSV reader checks them against the file
+        names = tuple(t.strip() for t in data_tickers(args))
         return DataRequest(source="csv", tickers=names, csv_path=args.csv, offline=args.offline, **common)
-    tickers = normalise_tickers(args.ticker)
-    if args.sample:
-        return DataRequest(source="sample", tickers=normalise_tickers([args.sample, *tickers]), offline=True, **common)
+    tickers = normalise_tickers(data_tickers(args))
+    if source == "sample":
+        if not tickers:
+            raise BadInput("Name a ticker of the bundled sample: --sample NAME (AAPL, GOOG, IBM or MSFT).")
+        return DataRequest(source="sample", tickers=tickers, offline=True, **common)
     if not tickers:
         raise BadInput("No data source: give --ticker T (Yahoo), --csv FILE or --sample NAME.")
     return DataRequest(source="yahoo", tickers=tickers, offline=args.offline, **common)

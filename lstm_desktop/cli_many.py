@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import time
 from typing import Any
 
 from lstm_desktop.cli_args import (
@@ -12,15 +13,19 @@ from lstm_desktop.cli_args import (
     add_data_args,
     add_settings_args,
     backtest_spec,
+    data_source,
+    data_tickers,
     run_config,
 )
 from lstm_desktop.core.durations import format_duration
 from lstm_desktop.core.errors import BadInput, exit_code_of, failure_text
 from lstm_desktop.core.executors.cluster import SECURITY_NOTE
+from lstm_desktop.core.executors.cluster_probe import ClusterSpec
 from lstm_desktop.core.search.spec import SearchSpec
 from lstm_desktop.core.specs import BacktestSpec
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_STOPPED = 0, 2, 130
+COMMAND = {"started": time.monotonic()}  # about when the command started: set as its parser is built
 SPACE_HELP = (
     "settings to search, comma-separated: NAME=LOW:HIGH (whole numbers or decimals), NAME=LOW:HIGH:log, "
     "NAME=LOW:HIGH:STEP or NAME=A|B|C; e.g. window=20:200,hidden=16:128,lr=1e-4:1e-2:log,target_mode=price|log_return"
@@ -30,6 +35,7 @@ SPACE_HELP = (
 
 
 def register(sub: Any, add_output_args: Any) -> None:
+    COMMAND["started"] = time.monotonic()
     backtest = sub.add_parser(
         "backtest", help="walk-forward backtest: many test periods, each predicted by a model trained before it"
     )
@@ -46,7 +52,7 @@ def register(sub: Any, add_output_args: Any) -> None:
     _add_cluster_args(search)
     add_output_args(search)
     sweep = sub.add_parser("sweep", help="the same settings over many tickers, each a run (and a backtest)")
-    _add_sweep_data_args(sweep)
+    add_data_args(sweep)
     add_settings_args(sweep)
     _add_sweep_args(sweep)
     _add_cluster_args(sweep)
@@ -60,17 +66,8 @@ def _add_search_args(parser: argparse.ArgumentParser) -> None:
         _add_field(group, SearchSpec, field)
     journal = "the Optuna journal file (default: beside --project, else in the user data folder)"
     group.add_argument("--journal", metavar="FILE", help=journal)
-
-
-def _add_sweep_data_args(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("tickers (one of)")
-    which = "a ticker to run (repeat it): from Yahoo, or with --csv/--sample which tickers of the file"
-    group.add_argument("--ticker", action="append", default=[], metavar="T", help=which)
-    group.add_argument("--csv", metavar="FILE", help="a CSV file: every ticker of its Ticker column, or those --ticker")
-    group.add_argument("--sample", action="store_true", help="the bundled offline sample (every ticker, or --ticker)")
-    group.add_argument("--start", help="first date, YYYY-MM-DD")
-    group.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
-    group.add_argument("--offline", action="store_true", help="never touch the network; use the cache only")
+    fresh = "start a new journal: an existing one (even one that cannot be read) is moved aside, kept, not used"
+    group.add_argument("--new-study", action="store_true", help=fresh)
 
 
 def _add_sweep_args(parser: argparse.ArgumentParser) -> None:
@@ -91,6 +88,27 @@ def _add_cluster_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tls-ca", metavar="FILE", help="the cluster's certificate authority (tls:// addresses)")
     group.add_argument("--tls-cert", metavar="FILE", help="this client's certificate (tls://)")
     group.add_argument("--tls-key", metavar="FILE", help="this client's private key (tls://)")
+    for field in dataclasses.fields(ClusterSpec):
+        _add_field(group, ClusterSpec, field)
+
+
+def probe_cluster(args: argparse.Namespace) -> None:
+    """Before prices load or a journal opens: a --scheduler where no Dask scheduler answers is exit 3 within the
+    connect timeout of the command's start (its start-up counts), not after everything else was prepared."""
+    if not args.scheduler or args.scheduler.strip().lower() == "local":
+        return
+    cluster = ClusterSpec(connect_timeout=args.connect_timeout)
+    cluster.validate()
+    if not (args.tls_ca or args.tls_cert or args.tls_key):  # with TLS, the executor probes once its files are read
+        from lstm_desktop.core.executors.cluster import import_distributed
+        from lstm_desktop.core.executors.cluster_checks import check_address
+        from lstm_desktop.core.executors.cluster_probe import probe
+
+        address = check_address(args.scheduler, None)
+        import_distributed()
+        margin = min(2.0, cluster.connect_timeout / 10)  # for what runs before the parser is built and at exit
+        spent = time.monotonic() - COMMAND["started"] + margin
+        probe(address, None, cluster.connect_timeout, cluster.connect_timeout - spent)
 
 
 def executor_from(args: argparse.Namespace, threads: int, items: int) -> Any:
@@ -103,7 +121,9 @@ def executor_from(args: argparse.Namespace, threads: int, items: int) -> Any:
     tls = TlsFiles(*files) if all(files) else None
     if args.workers < 0:
         raise BadInput(f"--workers must be 0 or more, not {args.workers}.")
-    return executor_for(args.workers, threads, args.scheduler, tls, items)
+    cluster = ClusterSpec(connect_timeout=args.connect_timeout)
+    cluster.validate()
+    return executor_for(args.workers, threads, args.scheduler, tls, items, cluster.connect_timeout)
 
 
 def cmd_backtest(
@@ -179,6 +199,7 @@ def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_a
     spec = SearchSpec(**{f.name: getattr(args, f.name) for f in dataclasses.fields(SearchSpec)})
     spec.validate()
     config = run_config(args)
+    probe_cluster(args)
     project = open_for_adding(args.project, args.new_project)
     journal = args.journal or journal_path(_project_path(args.project))
     frames = load_prices(config.data)
@@ -187,7 +208,9 @@ def cmd_search(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_a
     set_threads(config.train.threads or 1)  # the best trial is scored here with the threads its worker had
     with ctrl_c_stops() as stop:
         result = search(config, space, spec, frames, executor=executor, journal=journal,
-                        on_event=SearchLines(args.quiet, err), should_stop=lambda: stop["asked"])  # fmt: skip
+                        on_event=SearchLines(args.quiet, err), should_stop=lambda: stop["asked"],
+                        runs=[run.name for run in project.runs] if project is not None else (),
+                        fresh_journal=args.new_study)  # fmt: skip
     report = result.report
     document = {"search": report.document()}
     best = report.best.run if report.best else None
@@ -216,7 +239,9 @@ def _keep_and_tell(
     if code != EXIT_OK:
         return code
     if result.failure is not None:
-        err(f"error: the {what} ended early, keeping what ended before it: {failure_text(result.failure)}")
+        not_run = [str(row["ticker"]) for row in rows if str(row.get("error") or "").startswith("not run")]
+        unrun = f"; not run: {', '.join(not_run)}" if not_run else ""
+        err(f"error: the {what} ended early, keeping what ended before it: {failure_text(result.failure)}{unrun}")
         return exit_code_of(result.failure)
     return EXIT_STOPPED if result.report.stopped else None
 
@@ -226,18 +251,18 @@ def _project_path(path: str | None) -> str | None:
 
 
 def sweep_data(args: argparse.Namespace) -> Any:
-    """The data request of a sweep: every ticker it covers, from Yahoo, a CSV file or the bundled sample."""
+    """The data request of a sweep, from the same data flags as a run's: every ticker they name (--sample NAME and
+    each --ticker), or with none every ticker of the CSV file or of the bundled sample."""
     from lstm_desktop.core.specs import DataRequest
     from lstm_desktop.core.sweep.targets import sweep_request
 
-    if args.csv and args.sample:
-        raise BadInput("Choose one source of tickers: --ticker (Yahoo), --csv FILE or --sample.")
-    source = "csv" if args.csv else "sample" if args.sample else "yahoo"
-    if source == "yahoo" and not any(t.strip() for t in args.ticker):
-        raise BadInput("No tickers: give --ticker T (repeat it), --csv FILE or --sample.")
+    source = data_source(args)
+    tickers = data_tickers(args)
+    if source == "yahoo" and not tickers:
+        raise BadInput("No tickers: give --ticker T (repeat it), --csv FILE or --sample (NAME).")
     offline = args.offline or source == "sample"
     base = DataRequest(source=source, csv_path=args.csv, start=args.start, end=args.end, offline=offline)
-    return sweep_request(base, args.ticker)
+    return sweep_request(base, tickers)
 
 
 def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_adding: Any, save_and_print: Any) -> int:
@@ -249,6 +274,7 @@ def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_ad
     shadow = argparse.Namespace(**{**vars(args), "ticker": [], "csv": None, "sample": "AAPL", "offline": True})
     config = dataclasses.replace(run_config(shadow), data=request)  # the settings' flags, this sweep's data
     spec = backtest_spec(argparse.Namespace(**{**vars(args), "workers": 0})) if args.backtest else None
+    probe_cluster(args)
     project = open_for_adding(args.project, args.new_project)
     targets = load_targets(request)
     for target in targets:

@@ -27,6 +27,7 @@ class ManyController:
         self.tasks = window.tasks
         self.search_dialog: SearchDialog | None = None
         self.sweep_dialog: SweepDialog | None = None
+        self.journal_notes: list[str] = []  # warnings about the search journal, said again when the search ends
         self.tasks.started.connect(self._on_task_started)
         self.tasks.finished.connect(self._on_task_finished)
         self.tasks.failed.connect(self._on_task_failed)
@@ -100,14 +101,18 @@ class ManyController:
         snapshot = self.state.snapshot()[0]
         task = many_tasks.search_task(config, space, spec, frames, journal, place, snapshot, self.window.recovery)
         dialog.trials.clear()
+        self.journal_notes = []
         self._begin(dialog, "Search")
         self.tasks.start(task, "search", "Search", self._on_searched, self._on_search_progress)
 
     def _on_search_progress(self, event: Any) -> None:
-        from lstm_desktop.core.search.report import SearchProgress, TrialEnded
+        from lstm_desktop.core.search.report import JournalNote, SearchProgress, TrialEnded
 
         dialog, w = self.search_dialog, self.window
-        if isinstance(event, TrialEnded):
+        if isinstance(event, JournalNote):  # shown now and again when the search ends
+            self.journal_notes.append(event.text)
+            w.statusBar().showMessage(f"Search: {event.text}.", 30_000)
+        elif isinstance(event, TrialEnded):
             dialog.trials.trial_ended(event.record)
         elif isinstance(event, SearchProgress):
             dialog.trials.progress(event)
@@ -133,6 +138,10 @@ class ManyController:
         )
         if report.stopped:
             head = "Stopped by you. " + head
+        if report.exhausted is not None:
+            from lstm_desktop.core.search.text import exhausted_text
+
+            head += f" ({exhausted_text(report.exhausted)})"
         if report.best is None:
             dialog.say(head + ". No trial completed, so nothing was scored on the test period.", problem=True)
         else:
@@ -145,6 +154,8 @@ class ManyController:
             )
         if report.error is not None:
             dialog.say(f"The search ended early: {report.error}. {dialog.status.text()}", problem=True)
+        for note in self.journal_notes:
+            dialog.say(f"Warning: {note}. {dialog.status.text()}", problem=True)
         w.progress.setRange(0, 100)
         w.progress.setValue(100)
         w.progress.setFormat(f"search: {len(report.trials)} trials")

@@ -19,27 +19,36 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Place:
-    """Where the trainings run: local worker processes (`workers`, 0 = one per core) or a Dask scheduler."""
+    """Where the trainings run: local worker processes (`workers`, 0 = one per core) or a Dask scheduler (tls://
+    with its three certificate files), and how long any connection to it may take."""
 
     workers: int = 0
     scheduler: str | None = None
+    tls: tuple[str, str, str] | None = None  # CA, certificate, key: for a tls:// address
+    connect_timeout: float = 30.0
 
     def check(self) -> None:
-        """Refuse, before anything starts, an address Dask would refuse, tls:// (its certificate files are the
-        command line's), and a cluster when Dask is not installed."""
+        """Refuse, before anything starts, an address Dask would refuse, tls:// without its certificate files, a
+        timeout out of bounds, and a cluster when Dask is not installed."""
         import importlib.util
+        import os
 
         from lstm_desktop.core.errors import BadInput
-        from lstm_desktop.core.executors.cluster_checks import check_address
+        from lstm_desktop.core.executors.cluster_checks import TlsFiles, check_address
+        from lstm_desktop.core.executors.cluster_probe import ClusterSpec
 
+        ClusterSpec(connect_timeout=self.connect_timeout).validate()
         if self.scheduler is None or self.scheduler.strip().lower() == "local":
             return
-        if self.scheduler.strip().lower().startswith("tls://"):
-            raise BadInput(
-                "A tls:// scheduler needs certificate files: use the command line (--scheduler with --tls-ca, "
-                "--tls-cert and --tls-key)."
-            )
-        check_address(self.scheduler, None)
+        tls = None
+        if self.tls is not None:
+            for label, path in zip(("certificate authority (CA)", "certificate", "key"), self.tls):
+                if not path:
+                    raise BadInput(f"A tls:// scheduler needs the TLS {label} file: choose it under TLS files.")
+                if not os.path.isfile(path):
+                    raise BadInput(f"The TLS {label} file {path} does not exist.")
+            tls = TlsFiles(*self.tls)
+        check_address(self.scheduler, tls)
         if importlib.util.find_spec("distributed") is None:
             from lstm_desktop.core.executors.cluster import FROZEN_INSTALL, INSTALL
 
@@ -47,8 +56,10 @@ class Place:
 
     def executor(self, threads: int, items: int) -> Any:
         from lstm_desktop.core.executors.choose import executor_for
+        from lstm_desktop.core.executors.cluster_checks import TlsFiles
 
-        return executor_for(self.workers, threads, self.scheduler, None, items)
+        tls = TlsFiles(*self.tls) if self.tls is not None else None
+        return executor_for(self.workers, threads, self.scheduler, tls, items, self.connect_timeout)
 
 
 @dataclass(frozen=True)
@@ -94,8 +105,9 @@ def search_task(
         set_threads(config.train.threads or 1)  # the best trial is scored here with the threads its worker had
         executor = place.executor(config.train.threads or 1, spec.batch)
         result = search(
-            config, space, spec, frames, executor=executor, journal=journal, on_event=report, should_stop=should_stop
-        )
+            config, space, spec, frames, executor=executor, journal=journal, on_event=report, should_stop=should_stop,
+            runs=[run.name for run in snapshot.runs],
+        )  # fmt: skip
         best = result.report.best.run if result.report.best is not None else None
         return _keep(result, snapshot, recovery, best)
 

@@ -227,13 +227,12 @@ def test_cluster_addresses_are_checked_before_connecting() -> None:
         check_address("tcp://10.0.0.5:8786", TlsFiles("ca.pem", "c.pem", "c.key"))
 
 
-def test_an_unreachable_scheduler_is_data_unavailable_in_words(monkeypatch) -> None:
+def test_an_unreachable_scheduler_is_data_unavailable_in_words() -> None:
     pytest.importorskip("distributed")
     from lstm_desktop.core.executors.cluster import DaskExecutor
     from lstm_desktop.core.executors.items import ClusterUnavailable
 
-    monkeypatch.setattr("lstm_desktop.core.executors.cluster.CONNECT_SECONDS", 1)
-    unreachable = DaskExecutor("tcp://127.0.0.1:9", threads=1)
+    unreachable = DaskExecutor("tcp://127.0.0.1:9", threads=1, connect_seconds=1)
     with pytest.raises(ClusterUnavailable, match="Cannot reach the Dask scheduler at tcp://127.0.0.1:9"), unreachable:
         pass
 

@@ -235,8 +235,9 @@ def test_the_journal_sits_beside_the_project_and_survives_a_torn_line(tmp_path) 
     assert journal_path(tmp_path / "work.lstmproj") == tmp_path / "work.search.jsonl"
     assert journal_path(None).name == "searches.jsonl"
     path = tmp_path / "j.jsonl"
-    path.write_bytes(b'{"op_code": 0}\n{"op_code": 5, "tri')
-    assert drop_torn_tail(path) and path.read_bytes() == b'{"op_code": 0}\n'
+    first = b'{"op_code": 0, "worker_id": "w", "study_name": "search 1", "directions": [1]}\n'
+    path.write_bytes(first + b'{"op_code": 5, "tri')
+    assert drop_torn_tail(path) and path.read_bytes() == first
     assert not drop_torn_tail(path)
 
 

@@ -17,9 +17,11 @@ def worker_count(requested: int, threads: int, items: int) -> int:
 
 
 def executor_for(
-    workers: int, threads: int, scheduler: str | None = None, tls: Any = None, items: int | None = None
-) -> Executor:
-    """An executor for `items` items of `threads` torch threads each (nothing is started until it is used)."""
+    workers: int, threads: int, scheduler: str | None = None, tls: Any = None, items: int | None = None,
+    connect_seconds: float = 30.0,
+) -> Executor:  # fmt: skip
+    """An executor for `items` items of `threads` torch threads each (nothing is started until it is used); a
+    cluster's every connection has `connect_seconds` to succeed."""
     if scheduler is None:
         from .local import LocalExecutor
 
@@ -27,5 +29,5 @@ def executor_for(
     from .cluster import DaskExecutor
 
     if scheduler.strip().lower() == "local":
-        return DaskExecutor(None, worker_count(workers, threads, items or 1_000_000), threads)
-    return DaskExecutor(scheduler, workers, threads, tls)
+        return DaskExecutor(None, worker_count(workers, threads, items or 1_000_000), threads, None, connect_seconds)
+    return DaskExecutor(scheduler, workers, threads, tls, connect_seconds)

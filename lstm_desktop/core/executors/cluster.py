@@ -25,6 +25,7 @@ from typing import Any
 from ..errors import BadInput
 from .book import RETRIES, Book, Items, Nesting, OnOutcome, OnProgress
 from .cluster_checks import TlsFiles, check_address, preflight
+from .cluster_probe import DEFAULT_CONNECT_SECONDS, probe
 from .cluster_worker import START, cluster_entry, names
 from .items import DIED_TWICE, NOT_STARTED, ClusterUnavailable, ItemFailed, Outcome
 from .wire import event_from_wire
@@ -32,7 +33,6 @@ from .wire import event_from_wire
 POLL_SECONDS = 0.1
 FIRST_PAUSE = 0.02
 SCHEDULER_FAILURES = 4  # deaths the scheduler allows a task, innocent ones included; ours (RETRIES) come first
-CONNECT_SECONDS = 15
 # glibc's allocator set as core/runtime.tune_allocator sets it, from the environment a worker process starts with
 # (before Dask starts its threads: a thread's own arena ignores mallopt). Dask's default gives its workers
 # MALLOC_TRIM_THRESHOLD_=65536, which hands freed pages back at once: the LSTM's buffers then fault in again on
@@ -65,9 +65,14 @@ class DaskExecutor(Nesting):
     """Runs items on the Dask scheduler at `address`, or on a local cluster of `workers` processes started here
     (address None). Each item uses `threads` torch threads; run cluster workers with one thread each."""
 
-    def __init__(self, address: str | None = None, workers: int = 0, threads: int = 1, tls: TlsFiles | None = None):
+    def __init__(
+        self, address: str | None = None, workers: int = 0, threads: int = 1, tls: TlsFiles | None = None,
+        connect_seconds: float = DEFAULT_CONNECT_SECONDS,
+    ) -> None:  # fmt: skip
         self.address = None if address is None else check_address(address, tls)
         self.tls = tls
+        self.connect_seconds = connect_seconds
+        self._deadlines: Any = None
         self.workers = workers or max(1, (os.cpu_count() or 1) // max(1, threads))
         self.threads = max(1, threads)
         self.client: Any = None
@@ -76,19 +81,28 @@ class DaskExecutor(Nesting):
         self._run_id = ""
 
     def _open(self) -> None:
+        """Connect under the deadline: a probe first (Dask's own handshake waits forever on a peer that is not
+        Dask), then the client, its checks, and for the executor's life comm deadlines that find a lost scheduler."""
+        import dask
+
         distributed = import_distributed()
+        seconds = self.connect_seconds
+        security = self._security(distributed)
+        if self.address is not None:
+            probe(self.address, security, seconds)
+        # a silent peer is found out after `tcp` seconds (TCP keep-alive: 10 probes, so Dask wants at least 11)
+        deadlines = {"distributed.comm.timeouts.connect": seconds, "distributed.comm.timeouts.tcp": max(seconds, 11)}
+        self._deadlines = dask.config.set(deadlines)
         try:
             if self.address is None:
                 self._cluster = self._local_cluster(distributed)
             target = self._cluster or self.address
-            self.client = distributed.Client(
-                target, security=self._security(distributed), timeout=CONNECT_SECONDS, set_as_default=False
-            )
+            self.client = distributed.Client(target, security=security, timeout=seconds, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             self._close()
             raise ClusterUnavailable(f"Cannot reach the Dask scheduler at {self.address}: {exc}") from exc
         try:
-            self.workers = preflight(self.client)
+            self.workers = preflight(self.client, seconds)
         except BaseException:
             self._close()
             raise
@@ -125,8 +139,11 @@ class DaskExecutor(Nesting):
         for closing in (self.client, self._cluster):
             if closing is not None:
                 with contextlib.suppress(Exception):  # a cluster already gone has nothing left to close
-                    closing.close()
+                    closing.close(timeout=self.connect_seconds)
         self.client = self._cluster = None
+        if self._deadlines is not None:
+            self._deadlines.__exit__(None, None, None)
+            self._deadlines = None
 
     def stop_item(self, index: int) -> None:
         if self._book is not None and not self._book.stop_item(index):
@@ -151,6 +168,10 @@ class DaskExecutor(Nesting):
             self._run_id = f"lstm-{uuid.uuid4().hex[:12]}"
             try:
                 _Run(self, items, book, on_outcome, on_progress, should_stop).loop()
+            except (OSError, TimeoutError) as exc:  # CommClosedError is an OSError: the scheduler went away
+                where = self.address or "the local Dask cluster"
+                cause = str(exc) or type(exc).__name__
+                raise ClusterUnavailable(f"Lost the Dask scheduler at {where} mid-way: {cause}") from exc
             finally:
                 self._book = None
 

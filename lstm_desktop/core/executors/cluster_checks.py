@@ -34,9 +34,14 @@ def check_address(address: str, tls: TlsFiles | None) -> str:
     return text
 
 
-def preflight(client: Any) -> int:
-    """The cluster's worker slots, after checking its workers run this lstm-desktop, torch and Python."""
-    versions = client.get_versions(packages=["lstm_desktop", "torch"])
+def preflight(client: Any, seconds: float) -> int:
+    """The cluster's worker slots, after checking its workers run this lstm-desktop, torch and Python (each
+    question answered within `seconds`, else the cluster is unavailable)."""
+    try:
+        versions = client.sync(client._get_versions, packages=["lstm_desktop", "torch"], callback_timeout=seconds)
+        slots = client.sync(client.scheduler.ncores, callback_timeout=seconds)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterUnavailable(f"The Dask scheduler did not answer within {seconds:g} s: {exc}") from exc
     mine = versions["client"]["packages"]
     mine_python = versions["client"]["host"].get("python")
     workers = versions.get("workers") or {}
@@ -54,4 +59,4 @@ def preflight(client: Any) -> int:
             raise ClusterUnavailable(
                 f"Dask worker {address} runs Python {seen['host'].get('python')}, not {mine_python}."
             )
-    return max(1, sum(client.nthreads().values()))
+    return max(1, sum(slots.values()))

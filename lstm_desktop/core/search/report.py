@@ -61,6 +61,7 @@ class SearchReport:
     trials: tuple[TrialRecord, ...]
     best: BestTrial | None
     error: str | None = None  # what ended the search early (the trials that ended before it are kept)
+    exhausted: int | None = None  # the space held only this many settings, all tried: the search stopped there
 
     def document(self) -> dict[str, Any]:
         """The `search` key of the `search --json` document (ARCHITECTURE.md)."""
@@ -81,6 +82,7 @@ class SearchReport:
             "seconds": self.seconds,
             "stopped": self.stopped,
             "error": self.error,
+            "exhausted": self.exhausted,
             "trials": [to_json(t) for t in self.trials],
             "best": best,
         }
@@ -128,3 +130,11 @@ class SearchProgress(Event):
     pruned: int
     failed: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class JournalNote(Event):
+    """Something done to the search journal that the user should know of (a partial last line cut, the file moved
+    aside): a front-end shows it as a warning."""
+
+    text: str

@@ -1,10 +1,12 @@
 """A hyperparameter search from start to end: refuse what cannot fit, open the journal, run batches of trials in
 the executor's workers until the budget is spent or the user stops, then score the best trial on the test split.
 
-Reproducible: the sampler is made again for every batch with a seed derived from the number of trials the study
-holds, the batch's trials are asked in order and told in order after all of them ended, and a trial is pruned on
-epoch reports only after the worker waited for the parent's decision. So the same settings, data and seed give
-the same trials whatever order they finish in and however many workers (local or on a cluster) run them.
+Never the same settings twice in a study (`distinct.py`): a space whose every setting was tried stops the search,
+which says so. Reproducible: the sampler is made again for every batch with a seed derived from the number of
+trials the study holds, the batch's trials are asked in order and told in order after all of them ended, and a
+trial is pruned on epoch reports only after the worker waited for the parent's decision. So the same settings,
+data and seed give the same trials whatever order they finish in and however many workers (local or on a
+cluster) run them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from .batch import Batch, run_name
 from .held_out import score_on_test
 from .journal import journal_path, new_study, open_storage
 from .pruning import SameTargetMedianPruner
-from .report import BestTrial, SearchProgress, SearchReport, SearchResult, TrialEnded, TrialRecord
+from .report import BestTrial, JournalNote, SearchProgress, SearchReport, SearchResult, TrialEnded, TrialRecord
 from .space import SearchSpace, apply
 from .spec import SearchSpec
 
@@ -73,6 +75,7 @@ class Tracker:
         self.running: dict[int, tuple[int, int]] = {}
         self.user_stopped = False
         self.failure: BaseException | None = None  # what ended the search early, if anything did
+        self.exhausted: int | None = None  # the space's size, when every setting of it was tried before the budget
 
     def out_of_time(self) -> bool:
         return bool(self.spec.minutes) and time.perf_counter() - self.started >= self.spec.minutes * 60
@@ -134,12 +137,15 @@ def search(
     journal: str | Path | None = None,
     on_event: Listener = ignore,
     should_stop: StopCheck = never,
+    runs: Iterable[str] = (),
+    fresh_journal: bool = False,
 ) -> SearchResult:
-    """Search `space` around `config`; every complete or pruned trial comes back as a run named "search S, trial N"."""
-    import optuna
-
+    """Search `space` around `config`; every complete or pruned trial comes back as a run named "search S, trial N".
+    `runs`: the names of the runs the project holds (the study's number avoids theirs); `fresh_journal`: move the
+    journal aside and start a new one."""
     from ..data.sources import load_prices
     from ..executors.choose import executor_for
+    from .distinct import ask_batch, space_size, untried
 
     spec = spec or SearchSpec()
     config.validate()
@@ -154,16 +160,21 @@ def search(
     path = Path(journal) if journal is not None else journal_path(None)
     pruner = SameTargetMedianPruner(spec.prune_after, spec.warmup_epochs, config.dataset.target_mode)
     attrs = {"settings": to_json(config), "space": space.describe(), "search": to_json(spec), "app": __version__}
-    study = new_study(open_storage(path), pruner, attrs)
+    storage = open_storage(path, lambda text: on_event(JournalNote(text)), fresh=fresh_journal)
+    study = new_study(storage, pruner, attrs, runs)
     executor = executor or executor_for(spec.workers, threads, items=spec.batch)
     tracker = Tracker(spec, on_event)
     kept: list = []
+    asked = distributions(space)
     with executor:
         while size := tracker.next_batch():
-            study.sampler = optuna.samplers.TPESampler(
-                seed=sampler_seed(config.train.seed, len(study.trials)), n_startup_trials=spec.startup_trials
-            )
-            trials = [study.ask(distributions(space)) for _ in range(size)]
+            left = untried(study, asked)
+            if left < 1:  # every setting of the space was tried: say so and stop, never train one twice
+                tracker.exhausted = int(space_size(asked))
+                break
+            size = int(min(size, left))
+            seed = sampler_seed(config.train.seed, len(study.trials))
+            trials = ask_batch(study, asked, seed, spec.startup_trials, size)
             tracker.asked += size
             batch = Batch(study.study_name, trials, config, frames, executor, tracker)
             try:
@@ -199,6 +210,7 @@ def _result(study, space, spec, config, path, executor, tracker, kept) -> Search
         seconds=round(time.perf_counter() - tracker.started, 3),
         stopped=tracker.user_stopped,
         error=None if tracker.failure is None else failure_text(tracker.failure),
+        exhausted=tracker.exhausted,
         trials=tuple(sorted((record for record, _ in kept), key=lambda r: r.number)),
         best=best,
     )

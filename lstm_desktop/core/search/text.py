@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .report import SearchReport, TrialEnded, TrialRecord
+from .report import JournalNote, SearchReport, TrialEnded, TrialRecord
 
 
 def _number(value: float | None, pattern: str) -> str:
@@ -23,14 +23,23 @@ def trial_line(record: TrialRecord) -> str:
     return f"trial {record.number} {record.state}{epochs}: {what} ({params_text(record.params)})"
 
 
+def exhausted_text(size: int) -> str:
+    return (
+        f"the search space holds {size} different setting(s) and every one was tried: the search stopped there "
+        "(widen the space to try more)"
+    )
+
+
 class SearchLines:
-    """A line on stderr per trial as it ends."""
+    """A line on stderr per trial as it ends; warnings about the journal even when quiet."""
 
     def __init__(self, quiet: bool, err: Any) -> None:
         self.quiet, self.err = quiet, err
 
     def __call__(self, event: Any) -> None:
-        if not self.quiet and isinstance(event, TrialEnded):
+        if isinstance(event, JournalNote):
+            self.err(f"warning: {event.text}")
+        elif not self.quiet and isinstance(event, TrialEnded):
             self.err(trial_line(event.record))
 
 
@@ -47,6 +56,8 @@ def search_text(report: SearchReport) -> str:
         f"failed) in {report.seconds:.1f} s with {report.workers} worker(s); study {report.study!r} in {report.journal}"
         + ("; stopped by the user" if report.stopped else "")
     )
+    if report.exhausted is not None:
+        lines.append(exhausted_text(report.exhausted))
     best = report.best
     if best is None:
         lines.append("no trial completed: nothing to score on the test split")
