@@ -3,8 +3,8 @@ at the forecast origin, with the drawn path blended towards the flat line; measu
 
 One computation serves the single split, each backtest fold (its own validation and test block) and the
 forecast: origins are consecutive anchors up to end - 1 (the last is the forecast origin of a run on all the
-data), starting up to `window` days before validation; an error is known only when its actual day lies before `limit` (the end of the test split, or of the
-validation split when the test split may not be looked at).
+data), starting up to `window` days before validation; an error is known only when its actual day lies before
+`limit` (the end of the test split, or of the validation split when the test split may not be looked at).
 """
 
 from __future__ import annotations
