@@ -133,7 +133,10 @@ def main() -> int:
     parser.add_argument("--series", nargs="+", default=loadable, choices=loadable)
     parser.add_argument("--epochs", type=int, default=None, help="cap the epochs (default: the app's defaults)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--combine", nargs="+", metavar="JSON", help="print the table of earlier --json outputs")
     args = parser.parse_args()
+    if args.combine:
+        return combine(args.combine)
     tune_allocator()
     header = "series  orig " + " ".join(f"{g:>6}" for g in GROUPS) + "   calm   turb"
     header += "    IS 5 RW IS 5 1blk IS5   IS 30 RW IS30 1blkIS30  model30  drawn30   flat30  verdict"
@@ -151,6 +154,18 @@ def main() -> int:
         print(line({**total, "verdict": ""}))
         print(f"drawn path's day-30 RMSE <= flat's on {total['blend <= flat']} of {len(rows)} series")
         print(f"coverage by level (pooled over series): {json.dumps(pool_levels(rows))}")
+    return 0
+
+
+def combine(paths: list[str]) -> int:
+    """The table and the pooled row of several --json outputs (series measured in separate processes)."""
+    rows = [row for path in paths for row in json.loads(Path(path).read_text())["series"]]
+    for row in rows:
+        print(line(row))
+    total = pooled(rows)
+    print(line({**total, "verdict": ""}))
+    print(f"drawn path's day-30 RMSE <= flat's on {total['blend <= flat']} of {len(rows)} series")
+    print(f"coverage by level (pooled over series): {json.dumps(pool_levels(rows))}")
     return 0
 
 

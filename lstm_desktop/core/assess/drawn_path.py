@@ -3,10 +3,12 @@ the errors known so far.
 
 For daily prices the model's path rarely beats "tomorrow = today" for long, and a drifting path drawn as if it
 were information misleads. At each origin t and step h the weight w on the model's move d = log(model / last)
-is the least-squares fit of the actual move r = log(actual / last) on d over the last `window` origins whose
-outcome was known at t (i <= t - h), kept only where it lowers the known squared error clearly (a t-statistic of
-2 allowing for the overlap of h-day moves), and clipped to [0, 1]: 0 where the model did not help, 1 where it
-did fully. Sequential and leak-free like the band.
+is the slope of the actual move r = log(actual / last) on d (with an intercept) over the last `window` origins
+whose outcome was known at t (i <= t - h), kept only where it is clear (a t-statistic of 2 allowing for the
+overlap of h-day moves), and clipped to [0, 1]: 0 where the model did not help, 1 where it did fully. The
+intercept matters: a model whose moves are a steady drift "explains" a trending validation period by its mean
+alone, and that drift is what loses to the flat line when the trend turns (measured: a 3-epoch AAPL model got
+weight 0.4 and a day-30 RMSE 10 % worse than flat without it). Sequential and leak-free like the band.
 """
 
 from __future__ import annotations
@@ -26,21 +28,23 @@ def blend_weights(model_moves: np.ndarray, actual_moves: np.ndarray, window: int
     n, steps = d.shape
     weights = np.zeros((n, steps))
     known = np.isfinite(d) & np.isfinite(r)
-    dr = np.where(known, d * r, 0.0)
-    dd = np.where(known, d * d, 0.0)
-    rr = np.where(known, r * r, 0.0)
+    parts = [np.where(known, x, 0.0) for x in (d, r, d * r, d * d, r * r)]
     count = known.astype(np.float64)
     for h in range(steps):
         step = h + 1
-        sums = [_trailing(x[:, h], step, window) for x in (dr, dd, rr, count)]
-        s_dr, s_dd, s_rr, s_n = sums
+        s_d, s_r, s_dr, s_dd, s_rr = (_trailing(x[:, h], step, window) for x in parts)
+        s_n = _trailing(count[:, h], step, window)
         with np.errstate(invalid="ignore", divide="ignore"):
-            w = np.where(s_dd > 0, s_dr / s_dd, 0.0)
-            gain = np.where(s_dd > 0, s_dr * s_dr / s_dd, 0.0)  # the fall in squared error at the fitted w
-            noise = (s_rr - gain) / np.maximum(s_n - 1, 1)  # residual variance per pair
+            n = np.maximum(s_n, 1.0)
+            cov = s_dr - s_d * s_r / n  # centred: a model whose moves are a constant drift explains nothing
+            var_d = s_dd - s_d * s_d / n
+            var_r = s_rr - s_r * s_r / n
+            slope = np.where(var_d > 0, cov / var_d, 0.0)
+            gain = np.where(var_d > 0, cov * cov / var_d, 0.0)  # the fall in squared error the slope explains
+            noise = (var_r - gain) / np.maximum(s_n - 2, 1)  # residual variance per pair
         # neighbouring origins share step - 1 of their days: about s_n / step independent pairs
         clear = (s_n >= MIN_KNOWN) & (gain > MIN_GAIN * step * noise)
-        weights[:, h] = np.where(clear, np.clip(w, 0.0, 1.0), 0.0)
+        weights[:, h] = np.where(clear, np.clip(slope, 0.0, 1.0), 0.0)
     return weights
 
 
