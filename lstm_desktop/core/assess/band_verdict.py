@@ -33,9 +33,13 @@ def band_verdict(model: np.ndarray, baseline: np.ndarray, cover: Coverage, level
         return BandVerdict("unknown", None, "Too few test origins to compare the band with the random-walk band.", held)
     a, b = model[both], baseline[both]
     if np.array_equal(a, b):
-        statistic, p = 0.0, 1.0
-    else:
-        statistic, p = diebold_mariano_losses(a, b, horizon=steps)
+        return BandVerdict(
+            "same", 1.0,
+            f"The drawn path is the flat last price here (the model did not clearly help on the errors known), so its "
+            f"band is the random-walk band; {_held_words(held, cover, level)} ({_inside(cover)}).",
+            held,
+        )  # fmt: skip
+    statistic, p = diebold_mariano_losses(a, b, horizon=steps)
     ratio = float(a.mean() / b.mean()) if b.mean() > 0 else math.nan
     differs = math.isfinite(p) and p < SIGNIFICANCE and math.isfinite(ratio) and abs(ratio - 1.0) >= MATTERS
     kind = ("sharper" if statistic < 0 else "wider") if differs else "same"
@@ -46,17 +50,20 @@ def band_verdict(model: np.ndarray, baseline: np.ndarray, cover: Coverage, level
     }[kind]
     p_text = f"p = {p:.2g}" if math.isfinite(p) else "p unknown"
     score = f"interval score {ratio:.3f}× the random walk's, {p_text}" if math.isfinite(ratio) else p_text
-    if held is None:
-        holds = "its level could not be checked"
-    elif held:
-        holds = "it held its level"
-    elif cover.overall < level:
-        holds = "it was too narrow: expect prices outside it more often than promised"
-    else:
-        holds = "it was wider than it needed to be"
-    error = f" ± {cover.sampling_error:.1%}" if math.isfinite(cover.sampling_error) else ""
-    text = (
-        f"The {level:.0%} band is {words} ({score}); {holds} "
-        f"({cover.overall:.1%}{error} of the prices of {cover.origins} test origins inside)."
-    )
+    text = f"The {level:.0%} band is {words} ({score}); {_held_words(held, cover, level)} ({_inside(cover)})."
     return BandVerdict(kind, float(p) if math.isfinite(p) else None, text, held)
+
+
+def _held_words(held: bool | None, cover: Coverage, level: float) -> str:
+    if held is None:
+        return "its level could not be checked"
+    if held:
+        return "it held its level"
+    if cover.overall < level:
+        return "it was too narrow: expect prices outside it more often than promised"
+    return "it was wider than it needed to be"
+
+
+def _inside(cover: Coverage) -> str:
+    error = f" ± {cover.sampling_error:.1%}" if math.isfinite(cover.sampling_error) else ""
+    return f"{cover.overall:.1%}{error} of the prices of {cover.origins} test origins inside"
