@@ -26,6 +26,8 @@ def _rows(series: Series) -> list[dict]:
     columns = {"date": dates, "actual": _numbers(series.actual), "predicted": _numbers(series.predicted)}
     if series.lower is not None and series.upper is not None:
         columns |= {"lower": _numbers(series.lower), "upper": _numbers(series.upper)}
+    if series.drawn is not None:
+        columns["drawn"] = _numbers(series.drawn)  # the value the band is centred on (the model's, blended)
     names = list(columns)
     return [dict(zip(names, values)) for values in zip(*columns.values())]
 

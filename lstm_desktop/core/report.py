@@ -98,6 +98,7 @@ class Series:
     predicted: Floats
     lower: Floats | None = None
     upper: Floats | None = None
+    drawn: Floats | None = None  # the drawn path's first step, which the band is centred on (0.3 on)
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -361,7 +362,7 @@ class RunReport:
                 raise FieldError(f"{where}.predictions.{split} holds another number of days than its windows.")
             if len({len(series.dates), len(series.actual), len(series.predicted)}) != 1 or not len(series.dates):
                 raise FieldError(f"{where}.predictions.{split} has series of different lengths (or none).")
-            for band in (series.lower, series.upper):
+            for band in (series.lower, series.upper, series.drawn):
                 if band is not None and len(band) != len(series.dates):
                     raise FieldError(f"{where}.predictions.{split} has a band of another length.")
         days = self.forecast

@@ -220,9 +220,9 @@ class RunConfig:
     forecast_path: str = setting(
         "blend",
         label="Drawn path",
-        help="the forecast path drawn and banded: the model's path blended per day with the flat last price, by "
-        "weights fitted on the errors known so far (never worse than flat on them; default), or the model's raw "
-        "path",
+        help="the forecast path drawn and banded: the model's path blended per day toward the flat last price, by "
+        "weights fitted on the errors known so far (0 where the model did not clearly help; default), or the "
+        "model's raw path; applies when a model is trained",
         choices=FORECAST_PATHS,
     )
 

@@ -45,11 +45,13 @@ class BandPlot(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setYRange(0.5, 1.0)
         self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.addLegend(offset=(10, -10))
-        self.model = self.plot.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=2), name="model band")
+        self.plot.setLabel("left", "share inside")
+        self.plot.addLegend(offset=(10, -10))  # bottom left: the curves sit near the top, at the nominal level
+        self.model = self.plot.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=2.5), name="model band")
         self.baseline = self.plot.plot(
-            [], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine), name="random walk"
+            [], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine), name="random-walk band"
         )
+        self.baseline.setZValue(2)  # dashed on top: visible even where both bands are the same
         self.nominal = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(NOMINAL_COLOUR, width=1))
         self.plot.addItem(self.nominal)
         self.figures = named(QLabel(""), "bandFiguresLabel", "Coverage in calm and turbulent times, per level")
@@ -65,6 +67,8 @@ class BandPlot(QWidget):
         self.baseline.setData([], [])
         self.nominal.setValue(0.9)
         self.figures.setText("")
+        self.plot.setXRange(1, 30)
+        self.plot.setYRange(0.4, 1.0)
 
     def show_band(self, band: object) -> None:
         """A core Band: its test coverage per step, its baseline's, its level."""
@@ -79,8 +83,13 @@ class BandPlot(QWidget):
         base = band.baseline.coverage.get("test") if band.baseline is not None else None
         if base is not None:
             self.baseline.setData(steps, np.asarray(base.by_step, dtype=np.float64))
-        low = min(0.5, float(np.nanmin(cover.by_step)) - 0.02) if len(cover.by_step) else 0.5
-        self.plot.setYRange(low, 1.0)
+        values = np.asarray(cover.by_step, dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        low = min(0.4, float(finite.min()) - 0.05) if len(finite) else 0.4
+        self.plot.setYRange(max(low, 0.0), 1.0)
+        symbol = "o" if len(steps) == 1 else None  # one step: a marker, or nothing would be drawn
+        self.model.setSymbol(symbol)
+        self.baseline.setSymbol(symbol)
         self.plot.setXRange(1, max(2, len(steps)))
         self.figures.setText(band_figures(band) or "This run's band was made by an earlier method: no per-step "
                              "comparison with the random walk.")  # fmt: skip

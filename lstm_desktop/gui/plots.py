@@ -226,6 +226,13 @@ class PricePlot(QWidget):
             self.forecast.setData(x, days.value)
             self.band_low.setData(x, days.lower)
             self.band_high.setData(x, days.upper)
+            levels = [f.level for f in days.fan] or [report.band.level]
+            named_levels = ", ".join(f"{round(v * 100)}" for v in levels)
+            self.forecast.opts["name"] = f"forecast (shaded: {named_levels} % band{'s' if len(levels) > 1 else ''})"
+            if len(days) == 1:  # one day: a marker, or nothing would be drawn
+                self.forecast.setSymbol("o")
+            else:
+                self.forecast.setSymbol(None)
             for fan in days.fan:
                 pair = next((p for level, p in self.fan.items() if abs(level - fan.level) < 1e-9), None)
                 if pair is not None:

@@ -203,3 +203,23 @@ def test_a_run_reports_both_bands_the_fan_and_the_drawn_path(aapl_frames) -> Non
     test = measured.predictions["test"]
     assert np.isfinite(test.lower).all() and (test.lower <= test.upper).all()
     assert isinstance(pd.Timestamp(days.dates[0]), pd.Timestamp)
+
+
+def test_short_data_still_gets_a_band_of_real_width() -> None:
+    """A few months of prices: too few known errors for a calibrated band at the forecast origin; the band falls
+    back to the widest error known, never to zero width, and its fan stays nested."""
+    from lstm_desktop.core.run import run
+    from lstm_desktop.core.specs import DataRequest, RunConfig, TrainSpec
+
+    config = RunConfig(
+        data=DataRequest(source="sample", tickers=("AAPL",), start="2012-11-01"),
+        dataset=DatasetSpec(window=10),
+        model=ModelSpec(layers=1, hidden=4),
+        train=TrainSpec(epochs=1, threads=1),
+        forecast_days=5,
+    )
+    days = run(config).report.forecast
+    assert (days.upper - days.lower > 0).all() and np.isfinite(days.lower).all()
+    assert (days.lower <= days.value).all() and (days.value <= days.upper).all()
+    for narrow, wide in zip(days.fan, days.fan[1:]):
+        assert (wide.lower <= narrow.lower).all() and (wide.upper >= narrow.upper).all()

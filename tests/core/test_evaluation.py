@@ -69,13 +69,14 @@ def test_predictions_csv_export(aapl_frames) -> None:
                        train=TrainSpec(epochs=1, threads=1), forecast_days=3)  # fmt: skip
     report = run(config, aapl_frames).report
     lines = predictions_csv(report).splitlines()
-    assert lines[0] == "date,split,actual,predicted,lower,upper"
+    assert lines[0] == "date,split,actual,predicted,lower,upper,drawn"
     test = report.predictions["test"]
     last = len(report.predictions["train"]) + len(report.predictions["val"]) + len(test)
-    values = [test.actual[-1], test.predicted[-1], test.lower[-1], test.upper[-1]]
+    values = [test.actual[-1], test.predicted[-1], test.lower[-1], test.upper[-1], test.drawn[-1]]
     assert lines[last] == f"{test.dates[-1]},test," + ",".join(repr(float(v)) for v in values)
-    assert lines[1].endswith(",,")  # training predictions carry no band
+    assert test.lower[-1] <= test.drawn[-1] <= test.upper[-1]  # the band is centred on the drawn value
+    assert lines[1].endswith(",,,")  # training predictions carry no band
     days = report.forecast
-    expected = [float(days.value[0]), float(days.lower[0]), float(days.upper[0])]
+    expected = [float(days.value[0]), float(days.lower[0]), float(days.upper[0]), float(days.value[0])]
     assert lines[last + 1] == f"{days.dates[0]},forecast,," + ",".join(map(repr, expected))
     assert len(lines) == last + 4

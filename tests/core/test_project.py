@@ -277,6 +277,7 @@ def test_migration_from_the_schema_1_fixture() -> None:
     band = run1.report.band  # kept as it was, labelled as the earlier method: no fan, no blend, no baseline
     assert band.calibrated_on == "val" and band.fan == () and band.blend == () and band.baseline is None
     assert again.fan == () and np.array_equal(band.weights(5), np.ones(5))  # the raw path, as it was drawn
+    assert run1.report.settings.forecast_path == "raw"  # and the window's setting says so
 
 
 def test_an_old_run_reopens_with_its_stored_band_unchanged(trained: Project, tmp_path: Path) -> None:

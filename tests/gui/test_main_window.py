@@ -118,7 +118,7 @@ def test_train_save_reopen_shows_the_same(qtbot, window, dialogs, tmp_path: Path
     export = tmp_path / "predictions.csv"
     assert window.files.export_predictions(export)
     lines = export.read_text().splitlines()
-    assert lines[0] == "date,split,actual,predicted,lower,upper" and lines[-1].split(",")[1] == "forecast"
+    assert lines[0] == "date,split,actual,predicted,lower,upper,drawn" and lines[-1].split(",")[1] == "forecast"
 
     window.files.new()
     assert window.state.current is None and window.model_panel.window.value() == 100

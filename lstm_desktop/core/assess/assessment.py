@@ -65,7 +65,7 @@ def with_band(series: Series, dataset: Dataset, split: str, band: Calibrated) ->
     drawn = band.drawn[at, 0]
     lower = np.where(ok, drawn * np.exp(band.lower[at, 0]), np.nan)
     upper = np.where(ok, drawn * np.exp(band.upper[at, 0]), np.nan)
-    return dataclasses.replace(series, lower=lower, upper=upper)
+    return dataclasses.replace(series, lower=lower, upper=upper, drawn=np.where(ok, drawn, np.nan))
 
 
 def assess(

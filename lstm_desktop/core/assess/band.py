@@ -77,7 +77,9 @@ def block_bootstrap_error(values: np.ndarray, block: int, draws: int = 400, seed
     n = len(values)
     if n < 2:
         return math.nan
-    block = max(1, min(block, n))
+    if n < 6:
+        return math.nan
+    block = max(1, min(block, n // 3))  # at least three blocks, or the resamples cannot differ
     starts = np.random.default_rng(seed).integers(0, n - block + 1, size=(draws, math.ceil(n / block)))
     index = (starts[:, :, None] + np.arange(block)).reshape(draws, -1)[:, :n]
     return float(np.std(values[index].mean(axis=1)))

@@ -19,7 +19,8 @@ HELD_WITHIN = 0.03  # a band "held its level" when its coverage is within 3 poin
 
 
 def held_level(cover: Coverage, level: float) -> bool | None:
-    """Whether the coverage is within HELD_WITHIN of the level (None when it could not be measured)."""
+    """Whether the coverage is within HELD_WITHIN of the level (None when it could not be measured). Outside it,
+    the words still say when the miss is within two standard errors (too few independent days to tell)."""
     if not math.isfinite(cover.overall):
         return None
     return abs(cover.overall - level) <= HELD_WITHIN
@@ -29,8 +30,13 @@ def band_verdict(model: np.ndarray, baseline: np.ndarray, cover: Coverage, level
     """From the per-origin mean interval scores of the model's band and the random-walk band (same origins)."""
     both = np.isfinite(model) & np.isfinite(baseline)
     held = held_level(cover, level)
-    if both.sum() < 10:
-        return BandVerdict("unknown", None, "Too few test origins to compare the band with the random-walk band.", held)
+    if both.sum() < max(10, 2 * steps):
+        return BandVerdict(
+            "unknown", None,
+            f"Too few test origins ({int(both.sum())}) to compare {steps}-day bands with the random-walk band; "
+            f"{_held_words(held, cover, level)} ({_inside(cover)}).",
+            held,
+        )  # fmt: skip
     a, b = model[both], baseline[both]
     if np.array_equal(a, b):
         return BandVerdict(
@@ -59,6 +65,10 @@ def _held_words(held: bool | None, cover: Coverage, level: float) -> str:
         return "its level could not be checked"
     if held:
         return "it held its level"
+    error = cover.sampling_error if math.isfinite(cover.sampling_error) else 0.0
+    if abs(cover.overall - level) <= 2 * error:
+        side = "below" if cover.overall < level else "above"
+        return f"it held {side} its level, but within its sampling error: too few independent test days to tell"
     if cover.overall < level:
         return "it was too narrow: expect prices outside it more often than promised"
     return "it was wider than it needed to be"

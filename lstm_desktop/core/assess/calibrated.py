@@ -79,10 +79,10 @@ def calibrated_band(
         level=MAIN_LEVEL,
         method=METHOD.format(window=calibration.window),
         calibrated_on="sequential",
-        **_at_final(model_bands),
+        **_at_final(model_bands, errors),
         blend=tuple(float(w) for w in weights[-1]),
     )
-    baseline = Band(level=MAIN_LEVEL, method=BASELINE_METHOD, calibrated_on="sequential", **_at_final(walk_bands))
+    baseline = Band(level=MAIN_LEVEL, method=BASELINE_METHOD, calibrated_on="sequential", **_at_final(walk_bands, walk))
     if score_test:
         test = slice(rows.test_at - 1 - first, rows.end - 1 - first)  # origins test_at - 1 .. end - 2
         volatility = scale[test, 0]
@@ -108,26 +108,33 @@ def _with(band: Band, **changes: object) -> Band:
     return dataclasses.replace(band, **changes)
 
 
-def _at_final(bands: Bands) -> dict:
-    """The offsets issued at the last origin (the forecast's), for every level; a step with too few known errors
-    takes the widest offsets issued for it at any origin (or, failing that, the previous step's)."""
+def _at_final(bands: Bands, errors: np.ndarray) -> dict:
+    """The offsets issued at the last origin (the forecast's), for every level. A step with too few known errors
+    for a calibrated band takes the widest offsets issued for it at any origin; failing that, the widest error
+    known for it (either side); failing that, the previous step's widened by sqrt(h / (h - 1)). Never zero width
+    where any error is known."""
     fan = []
     for at, level in enumerate(bands.levels):
-        low = _filled(bands.lower[at], np.nanmin)
-        high = _filled(bands.upper[at], np.nanmax)
+        low = _filled(bands.lower[at], errors, -1.0)
+        high = _filled(bands.upper[at], errors, 1.0)
         fan.append(FanLevel(level=level, lower=low, upper=high))
     main = next(f for f in fan if math.isclose(f.level, MAIN_LEVEL))
     return {"lower": main.lower, "upper": main.upper, "levels": tuple(bands.levels), "fan": tuple(fan)}
 
 
-def _filled(offsets: np.ndarray, widest: object) -> tuple[float, ...]:
+def _filled(offsets: np.ndarray, errors: np.ndarray, side: float) -> tuple[float, ...]:
     final = offsets[-1].copy()
     for step in range(len(final)):
-        if not math.isfinite(final[step]):
-            column = offsets[:, step]
-            finite = column[np.isfinite(column)]
-            if len(finite):
-                final[step] = float(widest(finite))  # type: ignore[operator]
-            else:
-                final[step] = final[step - 1] if step else 0.0
+        if math.isfinite(final[step]):
+            continue
+        issued = offsets[:, step][np.isfinite(offsets[:, step])]
+        known = np.abs(errors[:, step][np.isfinite(errors[:, step])])
+        if len(issued):
+            final[step] = float(issued.min() if side < 0 else issued.max())
+        elif len(known):
+            final[step] = side * float(known.max())
+        elif step:
+            final[step] = final[step - 1] * math.sqrt((step + 1) / step)
+        else:
+            final[step] = 0.0
     return tuple(float(v) for v in final)

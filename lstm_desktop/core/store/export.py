@@ -12,17 +12,20 @@ def _cell(value: float | None) -> str:
 
 
 def predictions_csv(report: RunReport) -> str:
-    """One row per day: the split, actual and one-step predicted prices; then the forecast with its band."""
-    lines = ["date,split,actual,predicted,lower,upper"]
+    """One row per day: the split, actual and one-step predicted prices, the band and the drawn value it is centred
+    on (the model's prediction blended toward the last price); then the forecast with its band."""
+    lines = ["date,split,actual,predicted,lower,upper,drawn"]
     for split, series in report.predictions.items():
         dates = np.datetime_as_string(series.dates)
-        lows = series.lower if series.lower is not None else [None] * len(series)
-        highs = series.upper if series.upper is not None else [None] * len(series)
-        for date, actual, predicted, low, high in zip(dates, series.actual, series.predicted, lows, highs):
-            lines.append(f"{date},{split},{_cell(actual)},{_cell(predicted)},{_cell(low)},{_cell(high)}")
+        empty = [None] * len(series)
+        lows = series.lower if series.lower is not None else empty
+        highs = series.upper if series.upper is not None else empty
+        drawn = series.drawn if series.drawn is not None else empty
+        for row in zip(dates, series.actual, series.predicted, lows, highs, drawn):
+            lines.append(f"{row[0]},{split}," + ",".join(_cell(v) for v in row[1:]))
     days = report.forecast
     for date, value, low, high in zip(np.datetime_as_string(days.dates), days.value, days.lower, days.upper):
-        lines.append(f"{date},forecast,,{_cell(value)},{_cell(low)},{_cell(high)}")
+        lines.append(f"{date},forecast,,{_cell(value)},{_cell(low)},{_cell(high)},{_cell(value)}")
     return "\n".join(lines) + "\n"
 
 

@@ -42,15 +42,19 @@ def _migrate_3_to_4(meta: dict, entries: dict[str, bytes]) -> Contents:
 
 
 def _migrate_4_to_5(meta: dict, entries: dict[str, bytes]) -> Contents:
-    """Schema 5 names the recurrent cell of a run (lstm, gru or rnn); every earlier run was an LSTM. A run that is
-    not an object is left as it was (it is kept aside as damaged when opened, not refused here)."""
+    """Schema 5 names the recurrent cell of a run (lstm, gru or rnn); every earlier run was an LSTM. It also names
+    the drawn forecast path: every earlier run drew the model's raw path. A run that is not an object is left as it
+    was (it is kept aside as damaged when opened, not refused here)."""
     meta["settings"]["model"].setdefault("cell", "lstm")
+    meta["settings"].setdefault("forecast_path", "raw")
     for run in meta.get("runs") or ():
         report = run.get("report") if isinstance(run, dict) else None
         settings = report.get("settings") if isinstance(report, dict) else None
         model = settings.get("model") if isinstance(settings, dict) else None
         if isinstance(model, dict):
             model.setdefault("cell", "lstm")
+        if isinstance(settings, dict):
+            settings.setdefault("forecast_path", "raw")
     return meta, entries
 
 
