@@ -3,6 +3,7 @@ it leaves a worker thread running."""
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -46,6 +47,13 @@ def window(qtbot, dialogs: Dialogs):
     stopped = win.shutdown_workers(30_000)
     assert stopped, "a worker thread was left running"
     assert not win.busy()
+    # Collect the window's Python wrappers now, on the main thread with no worker running. Left to a later
+    # collection, a worker thread of the next test could trigger it: PySide6 then deletes the old widgets in the
+    # main thread while that worker holds a Qt lock and waits for the GIL, and both wait for ever (seen in CI:
+    # ~QMenu from runDeletionInMainThread, blocked on a QBasicMutex).
+    win.close()
+    del win
+    gc.collect()
 
 
 def small_settings(win, epochs: int = 3, start: str = "2009-01-01") -> None:
