@@ -5,7 +5,6 @@ declarations, so a range can only ever be stated here. Light to import (the wind
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 from .errors import BadInput
@@ -287,23 +286,3 @@ class BacktestSpec:
                 "A warm start carries what earlier folds learned into the next one, so with a sliding training "
                 "window (Training days) the model would still know the days the window dropped. Choose one."
             )
-
-
-def reference_settings(config: RunConfig) -> RunConfig:
-    """The reference setup (2×50 LSTM, window 100, Adam 1e-3, batch 64, float32, the log-return target) with the
-    data choices kept (inputs, target column, split, seed)."""
-    base_data, base_model, base_train = DatasetSpec(), ModelSpec(), TrainSpec()
-    return dataclasses.replace(
-        config,
-        dataset=dataclasses.replace(
-            config.dataset, window=base_data.window, horizon=base_data.horizon, target_mode=base_data.target_mode
-        ),
-        model=base_model,
-        train=dataclasses.replace(
-            config.train,
-            epochs=base_train.epochs,
-            batch_size=base_train.batch_size,
-            lr=base_train.lr,
-            precision=base_train.precision,
-        ),
-    )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from lstm_desktop.core.errors import BadInput
+from lstm_desktop.core.presets import reference_settings
 from lstm_desktop.core.specs import (
     PRICE_COLUMNS,
     DataRequest,
@@ -31,7 +32,6 @@ from lstm_desktop.core.specs import (
     ModelSpec,
     RunConfig,
     TrainSpec,
-    reference_settings,
 )
 
 from .setting_widgets import combo_for, double_for, spin_for

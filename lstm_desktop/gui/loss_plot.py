@@ -1,0 +1,96 @@
+"""The loss plot: training and validation loss per epoch (pyqtgraph), created once and updated with setData."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+
+from .axes import EpochAxis, LossAxis
+from .widgets import named
+
+SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
+
+
+class LossPlot(QWidget):
+    """Training and validation loss per epoch, growing while training runs; best epoch marked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom"), "left": LossAxis("left")})
+        self.plot = named(plot, "lossPlot", "Training and validation loss per epoch")
+        self.plot.setTitle("Loss (MSE, scaled)")
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.addLegend(offset=(-10, 10))
+        # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
+        self.plot.getAxis("left").setWidth(52)
+        self.train_curve = self._curve("train", "training")
+        self.val_curve = self._curve("val", "validation")
+        self.best = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen("#aaaaaa", style=Qt.PenStyle.DashLine),
+            label="best",
+            labelOpts={"position": 0.92, "color": "#aaaaaa"},
+        )
+        self.best.hide()
+        self.plot.addItem(self.best)
+        self.log_scale = named(QCheckBox("Log scale"), "lossLogScaleCheck", "Show the loss on a log scale")
+        self.log_scale.setChecked(True)
+        self.log_scale.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.plot.setLogMode(y=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.log_scale)
+        self.clear()
+
+    def _curve(self, split: str, name: str) -> pg.PlotDataItem:
+        colour = SPLIT_COLOURS[split]
+        pen = pg.mkPen(colour, width=2)
+        return self.plot.plot([], [], pen=pen, name=name, symbol="o", symbolSize=4, symbolBrush=colour)
+
+    def clear(self) -> None:
+        self.epochs: list[int] = []
+        self.train: list[float] = []
+        self.val: list[float] = []
+        self.best_epoch: int | None = None
+        for curve in getattr(self, "run_curves", []):
+            self.plot.removeItem(curve)
+        self.run_curves: list[pg.PlotDataItem] = []
+        self.redraw()
+
+    def add_run_curve(self, history: tuple, colour: str, name: str) -> None:
+        """A compared run's validation loss per epoch."""
+        epochs = [row.epoch for row in history]
+        values = [max(row.val_loss, 1e-12) for row in history]
+        pen = pg.mkPen(colour, width=2)
+        curve = self.plot.plot(epochs, values, pen=pen, name=f"{name} (validation)", symbol="o", symbolSize=3)
+        self.run_curves.append(curve)
+
+    def add(self, epoch: int, train_loss: float, val_loss: float, best_epoch: int | None) -> None:
+        """Record one epoch; the caller redraws (at most a few times a second)."""
+        self.epochs.append(epoch)
+        self.train.append(max(train_loss, 1e-12))
+        self.val.append(max(val_loss, 1e-12))
+        self.best_epoch = best_epoch
+
+    def set_history(self, history: tuple, best_epoch: int | None) -> None:
+        """history: the report's Epoch rows."""
+        self.clear()
+        for row in history:
+            self.add(row.epoch, row.train_loss, row.val_loss, best_epoch)
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.train_curve.setData(self.epochs, self.train)
+        self.val_curve.setData(self.epochs, self.val)
+        if self.best_epoch:
+            self.best.setValue(self.best_epoch)
+            self.best.show()
+        else:
+            self.best.hide()
+
+    def point_count(self) -> int:
+        return len(self.train_curve.getData()[0] if self.train_curve.getData()[0] is not None else [])
