@@ -44,6 +44,7 @@ from .metrics_table import MetricsTable
 from .model_panel import ModelPanel
 from .plots import LossPlot, PricePlot
 from .report_export import ReportExport
+from .run_buttons import RUN_BUTTONS
 from .run_controller import STOPPABLE, RunController
 from .run_view import RunView
 from .runs_controller import RunsController
@@ -100,35 +101,16 @@ class MainWindow(QMainWindow):
 
     # ----- layout -----
     def _buttons(self) -> QGridLayout:
-        self.train_button = named(QPushButton("Train"), "trainButton", "Train the model on the loaded data")
-        self.stop_button = named(QPushButton("Stop"), "stopButton", "Stop training and keep the best model so far")
+        buttons = QGridLayout()
+        for index, (attribute, label, name, what) in enumerate(RUN_BUTTONS):
+            button = named(QPushButton(label), name, what)
+            setattr(self, attribute, button)
+            buttons.addWidget(button, index // 3, index % 3)
         self.progress = named(QProgressBar(), "progressBar", "Training progress")
         self.progress.setFormat("idle")
         self.progress.setValue(0)
         # its text changes while training; its width must not, or every change re-lays out the whole window
         self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.forecast_button = named(
-            QPushButton("Update forecast"),
-            "forecastButton",
-            "Forecast the chosen number of days from the trained model, without retraining",
-        )
-        self.search_button = named(
-            QPushButton("Search…"), "searchButton", "Search settings: many trials scored on validation, in workers"
-        )
-        self.sweep_button = named(
-            QPushButton("Sweep…"), "sweepButton", "Run these settings on a list of tickers, one run each, in workers"
-        )
-        self.compare_button = named(
-            QPushButton("Compare models…"),
-            "compareModelsButton",
-            "Train LSTM, GRU and a plain RNN (and inputs left out) on the same data; test every pair",
-        )
-        buttons = QGridLayout()
-        for index, button in enumerate(
-            (self.train_button, self.stop_button, self.forecast_button, self.search_button, self.sweep_button,
-             self.compare_button)
-        ):  # fmt: skip
-            buttons.addWidget(button, index // 3, index % 3)
         return buttons
 
     def _build(self) -> None:

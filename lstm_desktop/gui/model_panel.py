@@ -40,7 +40,7 @@ from .widgets import named
 DEFAULT = RunConfig()
 MODE_LABELS = {"log_return": "Log return", "price": "Price (relative)", "price_level": "Price level (old projects)"}
 PRECISION_LABELS = {"bfloat16": "bfloat16 (mixed)"}
-PATH_LABELS = {"blend": "blended toward flat where it helped", "raw": "the model's raw path"}
+PATH_LABELS = {"blend": "blend toward flat", "raw": "model's raw path"}  # the help says how
 CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "rnn": "Plain RNN (tanh)"}
 # what the measurements say of the targets other than the default (docs/performance.md, "Target modes")
 MODE_NOTES = {
