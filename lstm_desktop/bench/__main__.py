@@ -1,4 +1,4 @@
-"""python -m lstm_desktop.bench [--json] [--quick]: measure and print; nothing here asserts a target."""
+"""python -m lstm_desktop.bench [--json] [--quick] [--kernel]: measure and print; nothing here asserts a target."""
 
 from __future__ import annotations
 
@@ -17,10 +17,17 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     parser.add_argument("--quick", action="store_true", help="fewer epochs and no scaling rows (a smoke run)")
     parser.add_argument("--epochs", type=int, default=0, help="epochs per training measurement (default 7)")
+    parser.add_argument(
+        "--kernel",
+        action="store_true",
+        help="only the kernel rows: each cell on torch's kernel and the app's own, native and emulated AVX2",
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     epochs = args.epochs or (3 if args.quick else 7)
     started = time.perf_counter()
+    if args.kernel:
+        return kernel_only(args.epochs or 4, args.json, started)
     from lstm_desktop.bench import gui, training
     from lstm_desktop.core.runtime import default_threads
 
@@ -56,12 +63,27 @@ def main() -> int:
 
     document["cells"] = cell_figures(epochs, threads)
     if not args.quick:
+        from lstm_desktop.bench.kernel import kernel_figures
+
+        document["kernel"] = kernel_figures(max(3, epochs // 2), threads)
         document["scaling"] = training.scaling_rows(max(2, epochs // 2), threads)
     document["bench_seconds"] = time.perf_counter() - started
     if args.json:
         print(json.dumps(document, indent=2))
     else:
         print(table(document))
+    return 0
+
+
+def kernel_only(epochs: int, as_json: bool, started: float) -> int:
+    """The kernel rows alone (`--kernel`)."""
+    from lstm_desktop.bench.kernel import kernel_figures, kernel_lines
+    from lstm_desktop.core.runtime import default_threads
+
+    figures = kernel_figures(epochs, default_threads())
+    figures["bench_seconds"] = time.perf_counter() - started
+    figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    print(json.dumps(figures, indent=2) if as_json else "\n".join(kernel_lines(figures)))
     return 0
 
 
@@ -112,6 +134,10 @@ def table(doc: dict) -> str:
     from lstm_desktop.bench.cells import cell_lines
 
     lines += cell_lines(doc["cells"])
+    if "kernel" in doc:
+        from lstm_desktop.bench.kernel import kernel_lines
+
+        lines += kernel_lines(doc["kernel"])
     if "scaling" in doc:
         lines.append("scaling (one setting varied from the reference):")
         lines.append(f"  {'vary':9} {'value':>6} {'s/epoch':>9} {'GFLOP':>8}")

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from ..specs import ModelSpec
+from . import recurrent
 
 LAYERS: dict[str, type[nn.RNNBase]] = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks per layer: input, forget, cell, output / reset, update, new
@@ -35,8 +36,13 @@ class Forecaster(nn.Module):
         return self.get_submodule(self.cell)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        output, _ = self.recurrent(x)  # (batch, window, hidden)
-        return self.head(self.dropout(output[:, -1, :]))
+        layer = self.recurrent
+        if self.cell in recurrent.OWN_KERNEL_CELLS and recurrent.fast_path_applies(layer, x):
+            last = recurrent.last_output(layer, x)  # (batch, hidden)
+        else:
+            output, _ = layer(x)  # (batch, window, hidden)
+            last = output[:, -1, :]
+        return self.head(self.dropout(last))
 
 
 LSTMForecaster = Forecaster  # the name it had when the cell was always an LSTM
