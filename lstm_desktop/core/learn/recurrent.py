@@ -2,7 +2,7 @@
 
 torch's own CPU paths cost more than their arithmetic on this app's shapes (batch 64, hidden 50, window 100): the
 GRU and the plain RNN go through a generic loop that records a dozen autograd nodes per time step and walks them
-back one by one, and the LSTM's oneDNN kernel runs a reference driver whose small matrix products are slow on
+back one by one, and the LSTM's oneDNN kernel runs a reference driver whose per-step work is slow, more so on
 AVX2 CPUs. Here each layer is one autograd function over the whole sequence:
 
 - the state is kept feature-major, (features, batch) per step, so every gate block of a step is one contiguous
@@ -11,8 +11,11 @@ AVX2 CPUs. Here each layer is one autograd function over the whole sequence:
   buffer, so a step's pre-activations are one matrix product with the concatenated weights (and the backward pass
   gets both the input's and the state's gradient from one product);
 - the backward pass precomputes the gates' derivative factors for all steps in a few large operations, so the
-  serial loop does three to five small operations and one matrix product a step; the weight gradients are one
-  large product over all steps.
+  serial loop does one to four element-wise operations and one matrix product a step; the weight gradients are
+  one large product over all steps.
+
+Each step still costs several torch operations (about 1.3 µs each, more for ATen's tanh and sigmoid), so the
+LSTM, whose oneDNN kernel does a step in one call, stays there (`OWN_KERNEL_CELLS`).
 
 Same inputs, same thread count: the same bits (no atomics, fixed reduction orders). The stored weights are the
 torch module's own (`lstm.weight_ih_l0`, ...), so projects keep their names and shapes; only the arithmetic
@@ -65,8 +68,8 @@ def last_output(module: nn.RNNBase, x: Tensor) -> Tensor:
 
 def _stacked_input(x: Tensor, hidden: int) -> Tensor:
     """Z with Z[t] = [x_t; h_{t-1}; 1] (steps + 1, inputs + hidden + 1, batch): x copied in, h_{-1} = 0, a row of
-    ones that carries the bias through the matrix product (a broadcast bias copy cost more than the product), and
-    the layer writes h_t into Z[t + 1] as it goes."""
+    ones that carries the bias through the matrix product (`addmm` would copy a broadcast bias into its output
+    first, a slow extra pass every step), and the layer writes h_t into Z[t + 1] as it goes."""
     steps, inputs, batch = x.shape
     z = x.new_empty(steps + 1, inputs + hidden + 1, batch)
     z[:steps, :inputs] = x
