@@ -48,6 +48,7 @@ def cmd_compare(
     args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_adding: Any, save_and_print: Any
 ) -> int:
     from lstm_desktop.cli_many import _keep_and_tell, executor_from
+    from lstm_desktop.core.backtest.many import item_count
     from lstm_desktop.core.compare.runner import compare
     from lstm_desktop.core.compare.text import CompareLines, compare_text
     from lstm_desktop.core.compare.variants import plan
@@ -59,7 +60,7 @@ def cmd_compare(
     project = open_for_adding(args.project, args.new_project)
     frames = tuple(load_prices(config.data))
     variants = plan(config, frames, spec)  # refuses a comparison that cannot be made before anything trains
-    executor = executor_from(args, config.train.threads or 1, len(variants))
+    executor = executor_from(args, config.train.threads or 1, item_count(len(variants), backtest))
     with ctrl_c_stops() as stop:
         result = compare(config, frames, spec, backtest, variants=variants, executor=executor,
                          on_event=CompareLines(args.quiet, err), should_stop=lambda: stop["asked"])  # fmt: skip

@@ -76,8 +76,8 @@ def _add_sweep_args(parser: argparse.ArgumentParser) -> None:
     for field in dataclasses.fields(BacktestSpec):
         if field.name != "workers":
             _add_field(group, BacktestSpec, field)
-    workers = "local worker processes (0: one per core); results do not depend on it; a backtest's folds run in "
-    group.add_argument("--workers", type=int, default=0, help=workers + "its ticker's worker")
+    workers = "local worker processes (0: one per core); results do not depend on it; every ticker's run and its "
+    group.add_argument("--workers", type=int, default=0, help=workers + "backtest's folds share them")
 
 
 def _add_cluster_args(parser: argparse.ArgumentParser) -> None:
@@ -266,6 +266,7 @@ def sweep_data(args: argparse.Namespace) -> Any:
 
 
 def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_adding: Any, save_and_print: Any) -> int:
+    from lstm_desktop.core.backtest.many import item_count
     from lstm_desktop.core.sweep.runner import sweep
     from lstm_desktop.core.sweep.targets import load_targets
     from lstm_desktop.core.sweep.text import SweepLines, sweep_text
@@ -280,7 +281,7 @@ def cmd_sweep(args: argparse.Namespace, err: Any, ctrl_c_stops: Any, open_for_ad
     for target in targets:
         if target.error is not None and not args.quiet:
             err(f"{target.ticker}: {target.error}")
-    executor = executor_from(args, config.train.threads or 1, len(targets))
+    executor = executor_from(args, config.train.threads or 1, item_count(len(targets), spec))
     with ctrl_c_stops() as stop:
         result = sweep(config, targets, spec, executor=executor, on_event=SweepLines(args.quiet, err),
                        should_stop=lambda: stop["asked"])  # fmt: skip

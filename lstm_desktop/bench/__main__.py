@@ -59,6 +59,10 @@ def main() -> int:
     )
     document["save"] = saving.save_figures(10 if args.quick else 100)
     document["many"] = many.many_figures(rounds=1 if args.quick else 3)
+    from lstm_desktop.bench.comparisons import comparison_figures
+
+    document["comparisons"] = comparison_figures(rounds=1 if args.quick else 2, epochs=2 if args.quick else 8,
+                                                 folds=2 if args.quick else 4)  # fmt: skip
     from lstm_desktop.bench.cells import cell_figures
 
     document["cells"] = cell_figures(epochs, threads)
@@ -131,6 +135,9 @@ def table(doc: dict) -> str:
     from lstm_desktop.bench.saving import save_lines
 
     lines += backtest_lines(doc["backtest"]) + save_lines(doc["save"]) + many_lines(doc["many"])
+    from lstm_desktop.bench.comparisons import comparison_lines
+
+    lines += comparison_lines(doc["comparisons"])
     from lstm_desktop.bench.cells import cell_lines
 
     lines += cell_lines(doc["cells"])

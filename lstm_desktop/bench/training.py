@@ -29,24 +29,19 @@ def reference_dataset(window: int = 100) -> Dataset:
 
 
 def lstm_flops_per_window(window: int, features: int, hidden: int, layers: int, cell: str = "lstm") -> float:
-    """Forward FLOPs of one window: per time step and layer, each gate block (LSTM 4, GRU 3, plain RNN 1) does an
-    input matmul (2·in·H), a hidden matmul (2·H·H) and two bias adds (2·H); the head adds 2·H. Element-wise gate
-    maths is left out (small)."""
-    from lstm_desktop.core.learn.model import GATES
+    """Forward FLOPs of one window (core/learn/cost.py counts them)."""
+    from lstm_desktop.core.learn.cost import forward_flops_per_window
 
-    total = 0.0
-    for layer in range(layers):
-        inputs = features if layer == 0 else hidden
-        total += GATES[cell] * (2 * inputs * hidden + 2 * hidden * hidden + 2 * hidden) * window
-    return total + 2 * hidden
+    return forward_flops_per_window(window, features, ModelSpec(cell=cell, hidden=hidden, layers=layers))
 
 
 def flops_per_epoch(dataset: Dataset, model: ModelSpec) -> float:
     """Training windows × forward FLOPs × 3 (the backward pass costs about twice the forward), plus one forward
     pass over the validation windows. Reference: 6.12 MFLOP × 2,190 × 3 + 6.12 MFLOP × 490 ≈ 43.2 GFLOP."""
+    from lstm_desktop.core.learn.cost import epoch_flops
+
     window, features = dataset.spec.window, dataset.n_features
-    per_window = lstm_flops_per_window(window, features, model.hidden, model.layers, model.cell)
-    return per_window * (3 * len(dataset.x["train"]) + len(dataset.x["val"]))
+    return epoch_flops(window, features, model, len(dataset.x["train"]), len(dataset.x["val"]))
 
 
 def matmul_gflops(threads: int, size: int = 1024, repeats: int = 20) -> float:

@@ -121,12 +121,13 @@ def sweep_task(
     """`config` on every ticker of `request` (each loaded here, so workers need no network), kept as runs."""
 
     def task(report: Report, should_stop: ShouldStop) -> ManyDone:
+        from lstm_desktop.core.backtest.many import item_count
         from lstm_desktop.core.sweep.runner import sweep
         from lstm_desktop.core.sweep.targets import load_targets
 
         targets = load_targets(request, should_stop=should_stop)
         report(TargetsLoaded(targets))
-        executor = place.executor(config.train.threads or 1, max(1, len(targets)))
+        executor = place.executor(config.train.threads or 1, max(1, item_count(len(targets), backtest)))
         result = sweep(config, targets, backtest, executor=executor, on_event=report, should_stop=should_stop)
         first = result.runs[0][0] if result.runs else None
         return _keep(result, snapshot, recovery, first)

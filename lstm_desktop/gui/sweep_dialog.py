@@ -59,7 +59,7 @@ class SweepDialog(QDialog):
         self.backtest = named(
             QCheckBox("Also backtest each ticker (with the Backtest box's settings)"),
             "sweepBacktestCheck",
-            "Each ticker's run also gets a walk-forward backtest; its folds run in the ticker's worker",
+            "Each ticker's run also gets a walk-forward backtest; every ticker's folds share the workers",
         )
         self.place = PlaceBox()
         self.start_button = named(QPushButton("Start sweep"), "startSweepButton", "Run every ticker")

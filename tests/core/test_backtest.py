@@ -118,6 +118,20 @@ def test_what_does_not_fit_is_refused_before_training_with_what_fits() -> None:
         BacktestSpec(warm_start=True, train_days=200).validate()
 
 
+def test_items_start_with_the_runs_on_all_the_data_then_the_longest_folds(frames) -> None:
+    from lstm_desktop.core.backtest.job import BacktestJob
+    from lstm_desktop.core.executors.jobs import longest_first
+
+    spec = BacktestSpec(folds=3, fold_days=10, refit_every=2)  # folds 1 and 2 in one chain, 3 alone
+    lstm = BacktestJob(CONFIG, spec, frames)
+    rnn = BacktestJob(dataclasses.replace(CONFIG, model=dataclasses.replace(CONFIG.model, cell="rnn")), spec, frames)
+    assert [[f.number for f in payload["folds"]] for _, payload in lstm.items[1:]] == [[1, 2], [3]]
+    # the chain of folds 1-2 trains one model (fold 2 is held), on fewer days than fold 3's
+    assert lstm.costs[1] < lstm.costs[2] and all(r < c for r, c in zip(rnn.costs, lstm.costs, strict=True))
+    order = longest_first([lstm, rnn])
+    assert order == [(0, 0), (1, 0), (0, 2), (0, 1), (1, 2), (1, 1)]
+
+
 def test_stop_keeps_the_finished_folds(frames) -> None:
     asked = threading.Event()
     seen: list[BacktestProgress] = []
@@ -133,7 +147,8 @@ def test_stop_keeps_the_finished_folds(frames) -> None:
     report = backtest(slow, spec, frames, on_event=on_event, should_stop=asked.is_set).report
     folds = report.backtest.folds
     assert not report.backtest.complete and 1 <= len(folds) < 4
-    assert [f.fold for f in folds] == list(range(1, len(folds) + 1)) and all(f.epochs == 40 for f in folds)
+    # the longest folds (the latest: the most training days) start first, so they are the ones kept
+    assert [f.fold for f in folds] == list(range(5 - len(folds), 5)) and all(f.epochs == 40 for f in folds)
     assert f"({4 - len(folds)} not run: stopped)" in report.backtest.aggregate.verdict
 
 

@@ -158,7 +158,8 @@ def test_a_variant_that_fails_is_a_row_with_its_reason(frames) -> None:
     result = compare(CONFIG, frames, CELLS_ONLY, variants=variants, executor=InlineExecutor(),
                      on_event=lambda e: ended.append(e.row) if isinstance(e, VariantEnded) else None)  # fmt: skip
     rows = result.report.variants
-    assert [r.name for r in ended] == ["LSTM", "GRU"] and rows[0].error is None and rows[0].run == "compare LSTM"
+    assert sorted(r.name for r in ended) == ["GRU", "LSTM"]  # each told once, in the order they ended
+    assert rows[0].error is None and rows[0].run == "compare LSTM"
     assert rows[1].run is None and rows[1].rmse is None and "Too little data" in rows[1].error
     assert result.report.pairs == () and [name for name, _ in result.runs] == ["compare LSTM"]
     assert result.report.verdict == "GRU did not finish."
@@ -204,3 +205,123 @@ def test_a_stop_before_anything_ran_leaves_every_row_saying_so(frames) -> None:
     report = result.report
     assert report.stopped and result.runs == () and report.pairs == ()
     assert [r.error for r in report.variants] == ["stopped before it finished"] * 2
+
+
+@pytest.fixture
+def one_thread():
+    """Inline executors train in this process: fix its torch threads as a worker's are."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def _without_clocks(finished) -> dict:
+    """A run with its backtest as JSON, less what a clock measures and how many workers ran it."""
+    from lstm_desktop.core.codec import to_json
+
+    report = to_json(finished.report)
+    report.pop("seconds")
+    for epoch in report["history"]:
+        epoch.pop("seconds")
+    backtest = report["backtest"]
+    backtest.pop("seconds"), backtest.pop("workers")
+    for fold in backtest["folds"]:
+        fold.pop("seconds")
+    return report
+
+
+def test_each_variant_backtest_from_the_shared_workers_equals_its_backtest_alone(frames, one_thread) -> None:
+    import torch
+
+    from lstm_desktop.core.backtest.runner import backtest
+    from lstm_desktop.core.compare.report import CompareProgress
+    from lstm_desktop.core.executors.local import LocalExecutor
+    from lstm_desktop.core.specs import BacktestSpec
+
+    quick = dataclasses.replace(CONFIG, train=dataclasses.replace(CONFIG.train, epochs=1))
+    spec, folds = CompareSpec(cells=("lstm", "gru", "rnn")), BacktestSpec(folds=2, fold_days=10)
+    events: list = []
+    result = compare(quick, frames, spec, folds, executor=LocalExecutor(2, 1), on_event=events.append)
+    assert result.report.workers == 2 and len(result.runs) == 3
+    for variant, (name, pooled) in zip(plan(quick, frames, spec), result.runs, strict=True):
+        alone = backtest(variant.config, folds, variant.frames, executor=InlineExecutor())  # as a worker did it
+        assert name == f"compare {variant.name} (backtest)"
+        assert pooled.report.backtest.workers == 2 and alone.report.backtest.workers == 1
+        assert pooled.report.backtest.complete and len(pooled.report.backtest.folds) == 2
+        assert _without_clocks(pooled) == _without_clocks(alone)
+        assert pooled.weights.keys() == alone.weights.keys()
+        assert all(torch.equal(pooled.weights[k], alone.weights[k]) for k in alone.weights)
+    progress = [e for e in events if isinstance(e, CompareProgress)]
+    with_folds = {name for e in progress for name, step in e.running.items() if step.folds == 2}
+    assert with_folds == {"LSTM", "GRU", "plain RNN"}  # each variant's folds were followed
+    ended = sorted(e.row.name for e in events if isinstance(e, VariantEnded))
+    assert ended == ["GRU", "LSTM", "plain RNN"] and progress[-1].ended == 3 and progress[-1].running == {}
+
+
+class FailingFold:
+    """An executor that runs every item in this process, but the first fold of the GRU fails in its worker."""
+
+    workers, threads = 1, 1
+
+    def __init__(self) -> None:
+        self.inner = InlineExecutor()
+
+    def run(self, items, on_outcome, on_progress=None, should_stop=lambda: False) -> None:
+        from lstm_desktop.core.backtest.job import CHAIN
+
+        def broken(fn: str, payload: dict) -> tuple[str, dict]:
+            first = fn == CHAIN and payload["folds"][0].number == 1 and payload["config"].model.cell == "gru"
+            return ("tests.core.test_compare:fold_fails", payload) if first else (fn, payload)
+
+        self.inner.run([broken(*item) for item in items], on_outcome, on_progress, should_stop)
+
+
+def fold_fails(payload: dict, report, should_stop) -> None:
+    raise RuntimeError("this fold's worker ran out of memory")
+
+
+def test_a_failing_fold_is_that_fold_problem_and_a_variant_that_cannot_backtest_is_its_row(frames, one_thread) -> None:
+    from lstm_desktop.core.specs import BacktestSpec
+
+    quick = dataclasses.replace(CONFIG, train=dataclasses.replace(CONFIG.train, epochs=1))
+    spec = CompareSpec(cells=("lstm", "gru", "rnn"))
+    variants = list(plan(quick, frames, spec))
+    too_long = dataclasses.replace(variants[2].config.dataset, window=600)  # no fold of 10 days fits
+    variants[2] = dataclasses.replace(variants[2], config=dataclasses.replace(variants[2].config, dataset=too_long))
+    result = compare(quick, frames, spec, BacktestSpec(folds=2, fold_days=10), variants=variants,
+                     executor=FailingFold())  # fmt: skip
+    lstm, gru, rnn = result.report.variants
+    backtests = {name: finished.report.backtest for name, finished in result.runs}
+    assert lstm.error is None and backtests["compare LSTM (backtest)"].complete
+    assert gru.error is None and gru.pooled_skill is not None  # kept, from the fold that ran
+    gru_backtest = backtests["compare GRU (backtest)"]
+    assert [f.fold for f in gru_backtest.folds] == [2] and not gru_backtest.complete
+    assert gru_backtest.problems == ("this fold's worker ran out of memory",)
+    assert rnn.run is None and rnn.error.startswith("Not even one fold of 10 days fit")
+    assert [name for name, _ in result.runs] == ["compare LSTM (backtest)", "compare GRU (backtest)"]
+
+
+def test_a_stop_keeps_each_variant_run_and_the_folds_that_finished(frames, one_thread) -> None:
+    from lstm_desktop.core.compare.report import VariantProgress
+    from lstm_desktop.core.specs import BacktestSpec
+
+    quick = dataclasses.replace(CONFIG, train=dataclasses.replace(CONFIG.train, epochs=1))
+    asked = {"stop": False}
+
+    def on_event(event) -> None:
+        running = getattr(event, "running", {})
+        asked["stop"] = asked["stop"] or any(
+            isinstance(step, VariantProgress) and step.folds_finished >= 1 for step in running.values()
+        )
+
+    result = compare(quick, frames, CELLS_ONLY, BacktestSpec(folds=2, fold_days=10), executor=InlineExecutor(),
+                     on_event=on_event, should_stop=lambda: asked["stop"])  # fmt: skip
+    report = result.report
+    assert report.stopped and [r.error for r in report.variants] == [None, None]  # both runs on all the data ended
+    lstm, gru = (finished.report.backtest for _, finished in result.runs)
+    # in one worker: both runs on all the data, then the longest fold (LSTM's latest); the rest never started
+    assert [f.fold for f in lstm.folds] == [2] and gru.folds == () and not lstm.complete and not gru.complete
+    assert report.variants[0].pooled_skill is not None and report.variants[1].pooled_skill is None

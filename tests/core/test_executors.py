@@ -161,6 +161,51 @@ def pid(payload: dict, report, should_stop) -> int:
     return os.getpid()
 
 
+def tagged(payload: dict, report, should_stop) -> str:
+    report(Step(1))
+    if payload["tag"] == "bad":
+        raise ValueError("bad item")
+    return payload["tag"]
+
+
+class Job:
+    """A job of tagged items, recording what reaches it."""
+
+    def __init__(self, tags: list[str], stages: list[int], costs: list[float]) -> None:
+        self.items = [(f"{HERE}:tagged", {"tag": tag}) for tag in tags]
+        self.stages, self.costs = stages, costs
+        self.outcomes: dict[int, object] = {}
+        self.progress: list[int] = []
+
+    def on_outcome(self, outcome) -> None:
+        self.outcomes[outcome.index] = outcome
+
+    def on_progress(self, index: int, event) -> None:
+        self.progress.append(index)
+
+
+def test_jobs_share_one_run_stage_by_stage_longest_first_each_hearing_its_own_items() -> None:
+    from lstm_desktop.core.executors.jobs import run_jobs
+
+    first = Job(["a0", "a1", "bad"], [0, 1, 1], [5.0, 1.0, 3.0])
+    second = Job(["b0", "b1"], [0, 1], [9.0, 2.0])
+    started: list[str] = []
+    ended: list[tuple[int, int]] = []
+
+    class Recording(InlineExecutor):
+        def run(self, items, on_outcome, on_progress=None, should_stop=lambda: False) -> None:
+            started.extend(payload["tag"] for _, payload in items)
+            super().run(items, on_outcome, on_progress, should_stop)
+
+    run_jobs(Recording(), [first, second], lambda: False, lambda j: ended.append((j, len(started))))
+    assert started == ["b0", "a0", "bad", "b1", "a1"]  # every run on all the data first, then the longest
+    assert {i: o.result for i, o in first.outcomes.items() if o.ok} == {0: "a0", 1: "a1"}
+    assert isinstance(first.outcomes[2].error, ValueError)  # the failing item is its own job's, by its own number
+    assert {i: o.result for i, o in second.outcomes.items()} == {0: "b0", 1: "b1"}
+    assert sorted(first.progress) == [0, 1, 2] and sorted(second.progress) == [0, 1]
+    assert [j for j, _ in ended] == [1, 0]  # each job announced once, when its last item ended
+
+
 SMALL = RunConfig(
     data=DataRequest(source="sample", tickers=("IBM",), start="2011-01-01"),
     dataset=DatasetSpec(window=10),
@@ -180,6 +225,7 @@ def without_clocks(runs) -> list[dict]:
             epoch.pop("seconds")
         if report["backtest"] is not None:
             report["backtest"].pop("seconds")
+            report["backtest"].pop("workers")  # how many ran it: the local pool's, the cluster's
             for fold in report["backtest"]["folds"]:
                 fold.pop("seconds")
         rows.append({"name": name, "report": report})
@@ -196,6 +242,24 @@ def test_a_sweep_on_dask_equals_the_local_one(local, cluster) -> None:
     remote = sweep(config, targets, executor=cluster)
     assert remote.report.rows[2].error == here.report.rows[2].error and here.report.rows[2].error
     assert len(here.runs) == 2 and without_clocks(remote.runs) == without_clocks(here.runs)
+
+
+def test_a_sweep_with_backtests_on_dask_equals_the_local_one(local, cluster) -> None:
+    from lstm_desktop.core.specs import BacktestSpec
+    from lstm_desktop.core.sweep.report import SweepProgress
+    from lstm_desktop.core.sweep.runner import sweep
+    from lstm_desktop.core.sweep.targets import load_targets
+
+    config = dataclasses.replace(SMALL, data=dataclasses.replace(SMALL.data, tickers=()))
+    targets = load_targets(dataclasses.replace(config.data, tickers=("IBM", "AAPL")))
+    spec = BacktestSpec(folds=2, fold_days=10)
+    seen: list[SweepProgress] = []
+    here = sweep(config, targets, spec, executor=local)
+    remote = sweep(config, targets, spec, executor=cluster, on_event=seen.append)
+    assert [len(r.backtest.folds) for r in remote.report.rows] == [2, 2]
+    assert without_clocks(remote.runs) == without_clocks(here.runs)
+    followed = {t for e in seen if isinstance(e, SweepProgress) for t, s in e.running.items() if s.folds == 2}
+    assert followed == {"IBM", "AAPL"}  # each ticker's folds followed from the cluster's workers
 
 
 def test_a_search_on_dask_equals_the_local_one(local, cluster, tmp_path) -> None:

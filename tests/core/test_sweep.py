@@ -1,5 +1,5 @@
 """Sweeps: one run per ticker in worker processes, rows in the order asked, every failure a row with its message
-(never the end of the sweep), backtests with their folds run in the ticker's own worker, a stop keeping what
+(never the end of the sweep), backtests with their folds run as items of the sweep's pool, a stop keeping what
 finished; tickers of a long-format file found and loaded once, the failing one named."""
 
 from __future__ import annotations
@@ -56,14 +56,14 @@ def test_every_ticker_is_a_row_in_the_order_asked_and_failures_are_rows(local) -
     assert set(entry["metrics"]["test"]) >= {"model", "persistence", "skill"}
 
 
-def test_a_ticker_backtest_runs_its_folds_in_its_own_worker(local) -> None:
+def test_a_ticker_backtest_runs_its_folds_in_the_sweep_workers(local) -> None:
     targets = load_targets(dataclasses.replace(CONFIG.data, tickers=("GOOG",)))
     spec = BacktestSpec(folds=2, fold_days=10, workers=4)
     result = sweep(CONFIG, targets, spec, executor=local)
     row = result.report.rows[0]
     assert row.error is None and row.run == "sweep GOOG (backtest)"
     assert row.backtest.complete and len(row.backtest.folds) == 2
-    assert row.backtest.workers == 1  # in-line in the ticker's worker, not a pool of its own
+    assert row.backtest.workers == 2  # the sweep's two workers ran its items, whatever its own settings asked
     assert result.runs[0][1].report.backtest == row.backtest
     assert json.dumps(result.report.document()["sweep"][0]["backtest"]["aggregate"], allow_nan=False)
 

@@ -1,7 +1,8 @@
-"""A comparison from start to end: the variants planned in the parent, one item each in the executor's workers
-(every worker with the same fixed torch thread count and every variant with the same seed, so any worker count
-gives the same table), rows in the planned order, then the pairwise tests and the verdict. A variant's failure is
-its row's reason, never the comparison's end."""
+"""A comparison from start to end: the variants planned in the parent, run in the executor's workers (every worker
+with the same fixed torch thread count and every variant with the same seed, so any worker count gives the same
+table), rows in the planned order, then the pairwise tests and the verdict. Without a backtest a variant is one
+item; with one, its run on all the data and its folds are items of their own beside the other variants'
+(backtest/many.py). A variant's failure is its row's reason, never the comparison's end."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from ..backtest.job import Stopped
+from ..backtest.many import Step, item_count, run_many
 from ..data.prices import PriceFrame
 from ..errors import failure_text
 from ..events import Listener, StopCheck, ignore, never
-from ..executors.items import Outcome
-from ..executors.runs import decode_run
 from ..run import FinishedRun
 from ..specs import BacktestSpec, RunConfig
 from .pairs import pair_rows
@@ -24,7 +25,6 @@ from .spec import CompareSpec
 from .variants import Variant, plan
 from .verdict import verdict
 
-ITEM = "lstm_desktop.core.compare.work:run_variant"
 STOPPED = "stopped before it finished"
 
 
@@ -33,7 +33,7 @@ def run_name(variant: Variant, backtest: BacktestSpec | None) -> str:
 
 
 class _Gather:
-    """Outcomes to runs or error rows; progress to CompareProgress events."""
+    """Ended variants to runs or error rows; their steps to CompareProgress events."""
 
     def __init__(self, variants: Sequence[Variant], backtest: BacktestSpec | None, on_event: Listener) -> None:
         self.variants, self.backtest, self.on_event = variants, backtest, on_event
@@ -42,22 +42,20 @@ class _Gather:
         self.errors: dict[str, str] = {}
         self.running: dict[str, VariantProgress] = {}
 
-    def on_progress(self, index: int, event: Any) -> None:
-        if isinstance(event, VariantProgress):
-            self.running[event.name] = event
-            self._tell()
+    def on_step(self, index: int, step: Step) -> None:
+        name = self.variants[index].name
+        self.running[name] = VariantProgress(name, step.epoch, step.epochs, step.folds_finished, step.folds)
+        self._tell()
 
-    def on_outcome(self, outcome: Outcome) -> None:
-        variant = self.variants[outcome.index]
+    def on_ended(self, index: int, finished: FinishedRun | None, error: BaseException | None) -> None:
+        variant = self.variants[index]
         self.running.pop(variant.name, None)
-        if not outcome.ok:
-            self.errors[variant.name] = STOPPED if outcome.cancelled else failure_text(outcome.error)
+        if finished is None:
+            self.errors[variant.name] = STOPPED if isinstance(error, Stopped) else failure_text(error)
+        elif finished.report.stopped == "user":
+            self.errors[variant.name] = STOPPED
         else:
-            finished = decode_run(outcome.result, variant.frames, variant.name)
-            if finished.report.stopped == "user":
-                self.errors[variant.name] = STOPPED
-            else:
-                self.runs[variant.name] = finished
+            self.runs[variant.name] = finished
         self.on_event(VariantEnded(self.row(variant)))
         self._tell()
 
@@ -102,9 +100,8 @@ def compare(
     config = dataclasses.replace(config, train=dataclasses.replace(config.train, threads=threads))
     planned = tuple(variants) if variants is not None else plan(config, tuple(frames), spec)
     planned = tuple(_pinned(v, threads) for v in planned)
-    items = [(ITEM, {"name": v.name, "config": v.config, "frames": v.frames, "backtest": backtest}) for v in planned]
     gather = _Gather(planned, backtest, on_event)
-    executor = executor or executor_for(0, threads, items=len(items))
+    executor = executor or executor_for(0, threads, items=item_count(len(planned), backtest))
     stopped = {"asked": False}
 
     def stop_check() -> bool:
@@ -113,7 +110,8 @@ def compare(
 
     failure: BaseException | None = None
     try:
-        executor.run(items, gather.on_outcome, gather.on_progress, stop_check)
+        entries = [(v.config, v.frames) for v in planned]
+        run_many(entries, backtest, executor, gather.on_step, gather.on_ended, stop_check)
     except Exception as exc:  # the cluster went away...: the variants that ended are kept, the others say why
         failure = exc
         for variant in planned:

@@ -1,6 +1,8 @@
-"""A sweep from start to end: the same settings over every ticker whose prices loaded, one item per ticker in the
-executor's workers (each with the same fixed torch thread count, so any worker count gives the same runs), rows
-gathered in the order the tickers were given. A ticker's failure is its row's message, never the sweep's end."""
+"""A sweep from start to end: the same settings over every ticker whose prices loaded, run in the executor's workers
+(each with the same fixed torch thread count, so any worker count gives the same runs), rows gathered in the order
+the tickers were given. Without a backtest a ticker is one item; with one, its run on all the data and its folds
+are items of their own beside the other tickers' (backtest/many.py). A ticker's failure is its row's message,
+never the sweep's end."""
 
 from __future__ import annotations
 
@@ -8,16 +10,14 @@ import dataclasses
 import time
 from typing import Any
 
+from ..backtest.many import Step, item_count, run_many
 from ..errors import failure_text
 from ..events import Listener, StopCheck, ignore, never
-from ..executors.items import Outcome
-from ..executors.runs import decode_run
 from ..run import FinishedRun
 from ..specs import BacktestSpec, RunConfig
 from .report import SweepProgress, SweepReport, SweepResult, SweepRow, TickerEnded, TickerProgress
 from .targets import Target
 
-ITEM = "lstm_desktop.core.sweep.work:run_ticker"
 STOPPED = "stopped before it finished"
 
 
@@ -31,7 +31,7 @@ def ticker_config(config: RunConfig, ticker: str) -> RunConfig:
 
 
 class _Gather:
-    """Outcomes to runs or error rows; progress to SweepProgress events."""
+    """Ended tickers to runs or error rows; their steps to SweepProgress events."""
 
     def __init__(self, targets: list[Target], ready: list[Target], backtest: Any, on_event: Listener) -> None:
         self.ready, self.backtest, self.on_event = ready, backtest, on_event
@@ -41,22 +41,20 @@ class _Gather:
         self.errors: dict[str, BaseException] = {t.ticker: t.error for t in targets if t.error is not None}
         self.running: dict[str, TickerProgress] = {}
 
-    def on_progress(self, index: int, event: Any) -> None:
-        if isinstance(event, TickerProgress):
-            self.running[event.ticker] = event
-            self._tell()
+    def on_step(self, index: int, step: Step) -> None:
+        ticker = self.ready[index].ticker
+        self.running[ticker] = TickerProgress(ticker, step.epoch, step.epochs, step.folds_finished, step.folds)
+        self._tell()
 
-    def on_outcome(self, outcome: Outcome) -> None:
-        target = self.ready[outcome.index]
+    def on_ended(self, index: int, finished: FinishedRun | None, error: BaseException | None) -> None:
+        target = self.ready[index]
         self.running.pop(target.ticker, None)
-        if not outcome.ok:
-            self.errors[target.ticker] = outcome.error
+        if finished is None:
+            self.errors[target.ticker] = error or _Stopped(STOPPED)
+        elif finished.report.stopped == "user":
+            self.errors[target.ticker] = _Stopped(STOPPED)
         else:
-            finished = decode_run(outcome.result, target.frames, target.ticker)
-            if finished.report.stopped == "user":
-                self.errors[target.ticker] = _Stopped(STOPPED)
-            else:
-                self.runs[target.ticker] = finished
+            self.runs[target.ticker] = finished
         self.on_event(TickerEnded(self.row(target)))
         self._tell()
 
@@ -106,15 +104,8 @@ def sweep(
     threads = config.train.threads or 1  # fixed, so a run's result does not depend on where it ran
     config = dataclasses.replace(config, train=dataclasses.replace(config.train, threads=threads))
     ready = [t for t in targets if t.frames is not None]
-    items = [
-        (
-            ITEM,
-            {"ticker": t.ticker, "config": ticker_config(config, t.ticker), "frames": t.frames, "backtest": backtest},
-        )
-        for t in ready
-    ]
     gather = _Gather(targets, ready, backtest, on_event)
-    executor = executor or executor_for(0, threads, items=len(items))
+    executor = executor or executor_for(0, threads, items=item_count(len(ready), backtest))
     stopped = {"asked": False}
 
     def stop_check() -> bool:
@@ -122,9 +113,10 @@ def sweep(
         return stopped["asked"]
 
     failure: BaseException | None = None
-    if items:
+    if ready:
         try:
-            executor.run(items, gather.on_outcome, gather.on_progress, stop_check)
+            entries = [(ticker_config(config, t.ticker), t.frames) for t in ready]
+            run_many(entries, backtest, executor, gather.on_step, gather.on_ended, stop_check)
         except Exception as exc:  # the cluster went away...: the tickers that ended are kept, the others say why
             failure = exc
             for target in ready:

@@ -58,7 +58,7 @@ class CompareDialog(QDialog):
         self.extras = named(QLabel(""), "compareExtrasLabel", "The inputs that would be left out")
         self.with_backtest = named(
             QCheckBox("Also backtest each variant on the same folds"), "compareBacktestCheck",
-            "A walk-forward backtest per variant (its folds in the variant's worker); the pooled skill is shown",
+            "A walk-forward backtest per variant (every variant's folds share the workers); the pooled skill is shown",
         )  # fmt: skip
         self.folds = spin_for(BacktestSpec, "folds", "compareFoldsSpin")
         self.fold_days = spin_for(BacktestSpec, "fold_days", "compareFoldDaysSpin")

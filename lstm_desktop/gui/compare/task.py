@@ -36,6 +36,7 @@ def compare_task(
     recovery: Any,
 ) -> Task:  # fmt: skip
     def task(report: Report, should_stop: ShouldStop) -> CompareDone:
+        from lstm_desktop.core.backtest.many import item_count
         from lstm_desktop.core.compare.runner import compare
         from lstm_desktop.core.compare.variants import plan
         from lstm_desktop.core.data.sources import load_prices
@@ -43,7 +44,7 @@ def compare_task(
         prices = tuple(frames) if frames is not None else tuple(load_prices(config.data))
         variants = plan(config, prices, spec)
         report(Planned(tuple(v.name for v in variants)))
-        executor = place.executor(config.train.threads or 1, len(variants))
+        executor = place.executor(config.train.threads or 1, item_count(len(variants), backtest))
         result = compare(config, prices, spec, backtest, variants=variants, executor=executor, on_event=report,
                          should_stop=should_stop)  # fmt: skip
         stored = [snapshot.add(finished, name) for name, finished in result.runs]
