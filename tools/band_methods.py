@@ -56,7 +56,8 @@ def static_bands(errors: np.ndarray, block: slice, level: float) -> tuple[np.nda
 
 
 METHODS = {
-    # name: (reversion of the volatility term structure or None for raw errors, window, gamma (divided by h))
+    # name: (reversion of the volatility term structure or None for raw errors, window, gamma (divided by h)[,
+    # the power of the scale, 1 unless given])
     "one block": None,
     "rolling 750 raw": (None, 750, 0.0),
     "rolling 750 raw+ACI": (None, 750, 0.005),
@@ -73,6 +74,13 @@ METHODS = {
     "mean-rev .985 w1500+ACI": (0.985, 1500, 0.005),
     "mean-rev .97 w1500+ACI": (0.97, 1500, 0.005),
     "mean-rev .97 w1500": (0.97, 1500, 0.0),
+    # the scale to a power below 1 (errors / scale**p): the volatility forecast's own error
+    "mean-rev .97 w1500+ACI p.9": (0.97, 1500, 0.005, 0.9),
+    "mean-rev .97 w1500+ACI p.8": (0.97, 1500, 0.005, 0.8),
+    "mean-rev .97 w1500+ACI p.7": (0.97, 1500, 0.005, 0.7),
+    "mean-rev .97 w1500+ACI p.6": (0.97, 1500, 0.005, 0.6),
+    "mean-rev .97 w1500+ACI p.5": (0.97, 1500, 0.005, 0.5),
+    "mean-rev .985 w1500+ACI p.7": (0.985, 1500, 0.005, 0.7),
 }
 
 
@@ -83,9 +91,10 @@ def evaluate(prices: np.ndarray, method: tuple | None) -> dict:
     if method is None:
         low, high = static_bands(errors, slice(WARM - 500, WARM), level)
     else:
-        reversion, window, gamma = method
+        reversion, window, gamma, power = (*method, 1.0)[:4]
         scale = np.ones_like(errors) if reversion is None else horizon_scale(returns, STEPS, reversion)
-        bands = sequential_bands(errors, scale, Calibration(levels=(level,), window=window, gamma=gamma))
+        calibration = Calibration(levels=(level,), window=window, gamma=gamma, scale_power=power)
+        bands = sequential_bands(errors, scale, calibration)
         low, high = bands.lower[0], bands.upper[0]
     rows = slice(WARM, None)
     e, lo, hi = errors[rows], low[rows], high[rows]

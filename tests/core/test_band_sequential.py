@@ -223,3 +223,24 @@ def test_short_data_still_gets_a_band_of_real_width() -> None:
     assert (days.lower <= days.value).all() and (days.value <= days.upper).all()
     for narrow, wide in zip(days.fan, days.fan[1:]):
         assert (wide.lower <= narrow.lower).all() and (wide.upper >= narrow.upper).all()
+
+
+def test_the_scale_power_moves_the_band_between_raw_and_fully_scaled_errors() -> None:
+    """Power 1 scales errors by the volatility forecast, power 0 uses them raw (as a constant scale would), and the
+    default lies between: on a series whose volatility triples, its band after the jump is wider than the raw
+    errors' band (it follows volatility) and narrower than the fully scaled one's at first (it trusts the
+    forecast less)."""
+    prices = garch_prices(3000, 1500)
+    errors = walk_errors(prices, 5)
+    scale = horizon_scale(log_returns(prices), 5)
+    one = dict(levels=(0.9,))
+    raw = sequential_bands(errors, np.ones_like(scale), Calibration(**one, scale_power=1.0))
+    power0 = sequential_bands(errors, scale, Calibration(**one, scale_power=0.0))
+    np.testing.assert_array_equal(power0.upper, raw.upper)
+    full = sequential_bands(errors, scale, Calibration(**one, scale_power=1.0))
+    default = sequential_bands(errors, scale, Calibration(**one))
+    assert 0.0 < Calibration().scale_power < 1.0
+    after = slice(1510, 1560)  # volatility has jumped; few errors of the new regime are known yet
+    width = {name: np.nanmean((b.upper - b.lower)[0, after, 0]) for name, b in
+             (("raw", raw), ("full", full), ("default", default))}  # fmt: skip
+    assert width["raw"] < width["default"] < width["full"]

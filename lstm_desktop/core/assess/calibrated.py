@@ -26,7 +26,7 @@ from .volatility import horizon_scale, log_returns
 
 METHOD = (
     "sequential conformal per step from the drawn path's last {window} errors known at each origin, scaled by a "
-    "mean-reverting volatility forecast, with an adaptive level (ACI)"
+    "mean-reverting volatility forecast (to the power {power}), with an adaptive level (ACI)"
 )
 DEFAULT = Calibration()
 BASELINE_METHOD = "the same sequential calibration around tomorrow = today (the random walk)"
@@ -77,7 +77,7 @@ def calibrated_band(
     walk_bands = sequential_bands(walk, scale, calibration)
     band = Band(
         level=MAIN_LEVEL,
-        method=METHOD.format(window=calibration.window),
+        method=METHOD.format(window=calibration.window, power=calibration.scale_power),
         calibrated_on="sequential",
         **_at_final(model_bands, errors),
         blend=tuple(float(w) for w in weights[-1]),

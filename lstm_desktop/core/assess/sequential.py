@@ -3,10 +3,14 @@
 Origins are consecutive trading days in time order; the step-h error of origin i, log(actual / forecast), becomes
 known at origin i + h. At origin t and step h the band is built from the conformity scores  error / scale  of the
 origins i <= t - h (the last `window` of them), times the origin's own scale (a volatility forecast per horizon,
-assess/volatility.py), so calm and turbulent days get bands of their own width. An adaptive level per step and
-band level (adaptive conformal inference, Gibbs & Candès 2021) moves the quantile after every outcome that
-arrives: alpha <- alpha + (gamma / h) * (alpha* - missed), so the long-run share of misses is held at alpha* even
-when the errors drift. The step is divided by h because neighbouring h-day forecasts share h - 1 of their days:
+assess/volatility.py, to the power 0.7), so calm and turbulent days get bands of their own width. The power below 1
+allows for the forecast's own error: a volatility forecast that is low is more often too low than one that is high
+(volatility jumps up suddenly and decays slowly), so errors divided by the full forecast had heavier tails in calm
+periods (pooled over eight series 87.4 % of calm days held, 91.7 % of turbulent ones; with the power 0.7, 89.9 and
+90.2 %, and a better interval score: tools/band_methods.py). An adaptive level per step and band level (adaptive
+conformal inference, Gibbs & Candès 2021) moves the quantile after every outcome that arrives:
+alpha <- alpha + (gamma / h) * (alpha* - missed), so the long-run share of misses is held at alpha* even when the
+errors drift. The step is divided by h because neighbouring h-day forecasts share h - 1 of their days:
 their misses come in clusters of about h, and a full step for each made long-horizon bands swing (measured:
 tools/band_methods.py). The levels of a fan are kept nested (a wider level never lies inside a narrower one).
 
@@ -34,6 +38,7 @@ class Calibration:
     window: int = 1500  # recent known errors per step (about six years of origins; measured)
     gamma: float = 0.005  # ACI's step (divided by the horizon): how fast the level adapts to misses
     min_known: int = 30  # errors needed before a band is issued
+    scale_power: float = 0.7  # errors are scaled by the volatility forecast to this power (1: fully; measured)
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,8 @@ def sequential_bands(errors: np.ndarray, scale: np.ndarray, calibration: Calibra
 
     An error that is never known (past the data) is NaN; so is a scale that cannot be forecast yet."""
     errors = np.asarray(errors, dtype=np.float64)
-    scale = np.asarray(scale, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        scale = np.asarray(scale, dtype=np.float64) ** calibration.scale_power
     n, steps = errors.shape
     levels = np.asarray(sorted(calibration.levels), dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
