@@ -114,7 +114,9 @@ class AppState:
 
     def add_run(self, stored: StoredRun) -> None:
         """A run finished (or stopped): it joins the project and becomes current."""
-        self.project.runs.append(stored)
+        if all(run.id != stored.id for run in self.project.runs):
+            self.project.runs.append(stored)
+        self.project.keep_frozen(stored)
         self._made_current(stored)
 
     def add_runs(self, stored: list[StoredRun], current_id: str | None = None) -> None:
@@ -123,6 +125,8 @@ class AppState:
         if not stored:
             return
         self.project.runs.extend(stored)
+        for run in stored:
+            self.project.keep_frozen(run)
         current = next((run for run in stored if run.id == current_id), stored[-1])
         self._made_current(current)
 
