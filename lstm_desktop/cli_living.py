@@ -97,9 +97,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         print("\n".join(track_lines(tracked)), flush=True)
     code = _save(project, args.project) if refreshed.changed else EXIT_OK
-    if not refreshed.changed and not args.quiet:
-        err(f"nothing new: {args.project} is unchanged")
     failed = refreshed.failed
+    if not refreshed.changed and not args.quiet:
+        err(f"{'nothing refreshed' if failed else 'nothing new'}: {args.project} is unchanged")
     return code or (failed[0].exit_code if failed else EXIT_OK)
 
 

@@ -100,7 +100,8 @@ def refresh_prices(
 
 def _failed(old: PriceFrame, csv_path: str | None, exc: LstmDesktopError) -> RefreshRow:
     source = "csv" if csv_path else old.source
-    return RefreshRow(old.ticker, source, before=old.end, last=old.end, error=failure_text(exc),
+    origin = f"file {Path(csv_path).name}" if csv_path else old.origin or old.source
+    return RefreshRow(old.ticker, source, origin, before=old.end, last=old.end, error=failure_text(exc),
                       exit_code=exit_code_of(exc))  # fmt: skip
 
 

@@ -95,7 +95,7 @@ def refresh_lines(rows: tuple) -> list[str]:
     lines = []
     for row in rows:
         if row.error is not None:
-            lines.append(f"{row.ticker}: not refreshed: {row.error}")
+            lines.append(f"{row.ticker}: not refreshed ({row.origin}): {row.error}")
             continue
         if row.added:
             what = f"{row.added} new day{'s' if row.added != 1 else ''}, {row.first_new} to {row.last}"
