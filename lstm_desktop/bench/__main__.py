@@ -55,6 +55,9 @@ def main() -> int:
     from lstm_desktop.bench.cells import cell_figures
 
     document["cells"] = cell_figures(epochs, threads)
+    from lstm_desktop.bench.living import update_figures
+
+    document["update"] = update_figures(rounds=1 if args.quick else 3, epochs=5 * epochs)
     if not args.quick:
         document["scaling"] = training.scaling_rows(max(2, epochs // 2), threads)
     document["bench_seconds"] = time.perf_counter() - started
@@ -112,6 +115,9 @@ def table(doc: dict) -> str:
     from lstm_desktop.bench.cells import cell_lines
 
     lines += cell_lines(doc["cells"])
+    from lstm_desktop.bench.living import update_lines
+
+    lines += update_lines(doc["update"])
     if "scaling" in doc:
         lines.append("scaling (one setting varied from the reference):")
         lines.append(f"  {'vary':9} {'value':>6} {'s/epoch':>9} {'GFLOP':>8}")

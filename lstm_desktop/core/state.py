@@ -12,11 +12,15 @@ import dataclasses
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .data.prices import PriceFrame
 from .specs import DataRequest, RunConfig
 from .store.project import DataSet, Project, StoredRun
 from .strategy.spec import StrategySpec
+
+if TYPE_CHECKING:
+    from .living.refresh import Refreshed
 
 
 class Change(Enum):
@@ -161,6 +165,18 @@ class AppState:
             changes.append(Change.CURRENT)
         self._tell(*changes)
 
+    def refresh_prices(self, refreshed: Refreshed) -> bool:
+        """Refreshed prices (core/living/refresh.py) join the project: the newest prices of every ticker, the loaded
+        ones extended. False, and nothing changed, when nothing new arrived."""
+        from .living.refresh import apply_refresh
+
+        if not apply_refresh(self.project, refreshed):
+            return False
+        self.request = self.project.settings.data
+        self._changed()
+        self._tell(Change.DATA, Change.SETTINGS, Change.FILE)
+        return True
+
     def replace_current(self, stored: StoredRun) -> None:
         """The current run with a new forecast (same model): replaced in place."""
         self.project.replace_run(stored)
@@ -171,8 +187,9 @@ class AppState:
         """An opened (or recovered) project becomes the state, all at once."""
         self.project = project
         self.request = project.settings.data if project.loaded is not None else None
-        if project.current is not None:
-            self.request = project.current.report.settings.data
+        current = project.current
+        if current is not None and (project.loaded is None or project.loaded.id == current.data.id):
+            self.request = current.report.settings.data  # else the loaded prices were refreshed since that run
         self.path = None if recovered else path
         self.recovered = recovered
         self._changed()

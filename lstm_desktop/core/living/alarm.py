@@ -20,6 +20,7 @@ Both use a fixed seed, so the same forecast and prices always give the same figu
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -45,17 +46,27 @@ def _z(level: np.ndarray) -> np.ndarray:
     return np.array([normal.inv_cdf((1.0 + min(max(p, 1e-9), 1 - 1e-9)) / 2.0) for p in level])
 
 
-def _walks(steps: int) -> np.ndarray:
-    """(DRAWS, steps) standard normal random walks, the same every time."""
-    rng = np.random.default_rng(SEED)
-    return np.cumsum(rng.standard_normal((DRAWS, steps)), axis=1)
+@functools.lru_cache(maxsize=4)
+def _normals(seed: int, steps: int) -> np.ndarray:
+    """(DRAWS, steps) standard normal draws, the same every time (kept: every forecast of a length reuses them)."""
+    draws = np.random.default_rng(seed).standard_normal((DRAWS, steps))
+    draws.flags.writeable = False
+    return draws
+
+
+@functools.lru_cache(maxsize=4)
+def _scaled_walks(steps: int) -> np.ndarray:
+    """(DRAWS, steps) standard normal random walks, each step divided by its standard deviation sqrt(step)."""
+    walks = np.cumsum(_normals(SEED, steps), axis=1) / np.sqrt(np.arange(1, steps + 1))
+    walks.flags.writeable = False
+    return walks
 
 
 def coverage_check(inside: int, steps: np.ndarray, coverage: np.ndarray) -> CoverageCheck:
     """`inside` of the known forecast steps `steps` (1-based) held, where the run measured `coverage` per step."""
     steps = np.asarray(steps, dtype=np.int64)
     horizon = int(steps.max())
-    walks = _walks(horizon)[:, steps - 1] / np.sqrt(steps)  # each step's error in its own standard deviations
+    walks = _scaled_walks(horizon)[:, steps - 1]  # each step's error in its own standard deviations
     held = (np.abs(walks) <= _z(coverage)).sum(axis=1)
     p_value = float(np.mean(held <= inside))
     return CoverageCheck(p_value, int(np.quantile(held, ALARM_P, method="lower")), float(np.mean(coverage)))
@@ -75,7 +86,7 @@ def direction_p_value(actual: np.ndarray, steps: np.ndarray, moves: np.ndarray, 
     horizon = int(steps.max())
     full = np.zeros(horizon)
     full[: len(variance)] = variance[:horizon]
-    walks = np.cumsum(np.random.default_rng(SEED + 1).standard_normal((DRAWS, horizon)) * np.sqrt(full), axis=1)
+    walks = np.cumsum(_normals(SEED + 1, horizon) * np.sqrt(full), axis=1)
     simulated = np.expm1(walks[:, steps - 1]) @ moves
     observed = float((np.asarray(actual, dtype=np.float64) - 1.0) @ moves)
     return float(np.mean(simulated <= observed))

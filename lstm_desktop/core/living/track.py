@@ -74,13 +74,13 @@ def track_project(project: Project) -> tuple[Tracked, ...]:
     rows = []
     for frozen in project.frozen:
         if isinstance(frozen, DamagedFrozen):
-            rows.append(_damaged(frozen))
+            rows.append(damaged_row(frozen))
         else:
             rows.append(track(frozen, frames.get(frozen.ticker)))
     return tuple(sorted(rows, key=lambda t: (t.origin, t.run_name)))
 
 
-def _damaged(frozen: DamagedFrozen) -> Tracked:
+def damaged_row(frozen: DamagedFrozen) -> Tracked:
     raw = frozen.raw if isinstance(frozen.raw, dict) else {}
     empty = np.array([], dtype=np.float64)
     return Tracked(
@@ -150,3 +150,21 @@ def _with_text(tracked: Tracked, frozen: FrozenForecast, check: CoverageCheck | 
     import dataclasses
 
     return dataclasses.replace(tracked, text=tracked_text(tracked, frozen, check))
+
+
+def prices_around(frozen: FrozenForecast, frame: PriceFrame | None, before: int) -> tuple[np.ndarray, np.ndarray]:
+    """(dates, prices) of `before` trading days before the origin through the forecast's last day (or the last day
+    known), on the forecast's basis: origin_price × P(day) / P(origin), so they meet the forecast at its origin."""
+    empty = (np.array([], dtype="datetime64[D]"), np.array([], dtype=np.float64))
+    if frame is None or frozen.price_column not in frame.frame.columns:
+        return empty
+    series = frame.frame[frozen.price_column]
+    origin = pd.Timestamp(frozen.origin)
+    if origin not in series.index:
+        return empty
+    at = series.index.get_loc(origin)
+    last = pd.Timestamp(frozen.forecast.dates[-1])
+    chosen = series.iloc[max(0, at - before) :]
+    chosen = chosen[chosen.index <= last]
+    prices = frozen.origin_price * chosen.to_numpy(dtype=np.float64) / float(series.iloc[at])
+    return chosen.index.to_numpy().astype("datetime64[D]"), prices
