@@ -1,7 +1,8 @@
 """The command line's commands for projects that live: refresh (append the days after a project's last date),
 track (score its frozen forecasts on what happened since) and update (a new run from an old one's weights).
 Cron-friendly: exit codes as train's (0 done, also with nothing new; 2 bad input; 3 data unavailable; 130 stopped),
-and a project with nothing new is left byte for byte as it was."""
+a project with nothing new is left byte for byte as it was, and the project is saved before anything is printed (a
+reader that goes away, `refresh ... | head`, must not lose the refresh)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from lstm_desktop.cli_args import _add_field, add_data_args
 from lstm_desktop.cli_common import EXIT_OK, EXIT_STOPPED, ctrl_c_stops, err, print_json
-from lstm_desktop.core.living.update import UpdateSpec
+from lstm_desktop.core.living.spec import UpdateSpec
 
 ONLY_DATA = ("--csv", "--offline")
 
@@ -92,11 +93,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     project = load_project(args.project)
     refreshed = _refreshed(project, args, args.offline)
     tracked = track_project(project)
+    code = _save(project, args.project) if refreshed.changed else EXIT_OK  # first: a reader gone must not lose it
     if args.json:
         print_json(refresh_document(refreshed.rows, refreshed.changed, tracked))
     else:
         print("\n".join(track_lines(tracked)), flush=True)
-    code = _save(project, args.project) if refreshed.changed else EXIT_OK
     failed = refreshed.failed
     if not refreshed.changed and not args.quiet:
         err(f"{'nothing refreshed' if failed else 'nothing new'}: {args.project} is unchanged")
@@ -163,8 +164,8 @@ def cmd_update(args: argparse.Namespace) -> int:
         result = update_runs(plans, executor=executor, on_event=UpdateLines(args.quiet, names),
                              should_stop=lambda: stop["asked"])  # fmt: skip
     stored = keep_updates(project, result)
-    _print_updates(args, stored, result)
     code = _save(project, args.project) if stored or (refreshed is not None and refreshed.changed) else EXIT_OK
+    _print_updates(args, stored, result)  # after the save: a reader gone (| head) must not lose the runs
     if code != EXIT_OK:
         return code
     if result.failure is not None or result.errors:

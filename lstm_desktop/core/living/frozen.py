@@ -120,9 +120,13 @@ def origin_price(report: RunReport, frames: tuple) -> float:
 
 
 def freeze(run: StoredRun) -> FrozenForecast | None:
-    """The run's forecast as issued (None when it forecast no day)."""
+    """The run's forecast as issued (None when it forecast no day, or its prices lack its last day's price)."""
     report = run.report
     if not len(report.forecast):
+        return None
+    try:
+        price = origin_price(report, run.data.frames)
+    except (KeyError, IndexError):
         return None
     return FrozenForecast(
         run=run.id,
@@ -130,7 +134,7 @@ def freeze(run: StoredRun) -> FrozenForecast | None:
         ticker=report.data.ticker,
         price_column=report.data.price_column,
         origin=report.data.end,
-        origin_price=origin_price(report, run.data.frames),
+        origin_price=price,
         made=run.created,
         level=report.band.level,
         forecast=report.forecast,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..data.prices import PriceFrame
 from ..errors import BadInput, LstmDesktopError, exit_code_of, failure_text
+from .newest import newest_frames
 from .overlap import Overlap, compare_past
 
 if TYPE_CHECKING:
@@ -60,21 +61,6 @@ class Refreshed:
     @property
     def failed(self) -> tuple[RefreshRow, ...]:
         return tuple(row for row in self.rows if row.error is not None)
-
-
-def newest_frames(project: Project) -> dict[str, PriceFrame]:
-    """Each ticker's newest prices in the project: its refreshed prices, else the loaded ones, else a run's, the one
-    reaching the latest day (ties in that order). Tickers in the order the project's runs first name them."""
-    order = [project.live, project.loaded, *reversed([r.data for r in project.good_runs])]
-    newest: dict[str, PriceFrame] = {}
-    for data in order:
-        for frame in data.frames if data is not None else ():
-            known = newest.get(frame.ticker)
-            if known is None or frame.frame.index[-1] > known.frame.index[-1]:
-                newest[frame.ticker] = frame
-    first_named = [*[r.data for r in project.good_runs], project.loaded, project.live]
-    tickers = dict.fromkeys(f.ticker for data in first_named if data is not None for f in data.frames)
-    return {ticker: newest[ticker] for ticker in tickers}
 
 
 def refresh_prices(

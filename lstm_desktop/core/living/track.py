@@ -19,7 +19,7 @@ import pandas as pd
 from ..codec import Dates, Floats
 from .alarm import ALARM_P, CoverageCheck, band_sigma, coverage_check, direction_p_value
 from .frozen import DamagedFrozen, FrozenForecast
-from .refresh import newest_frames
+from .newest import newest_frames
 from .text import tracked_text
 
 if TYPE_CHECKING:

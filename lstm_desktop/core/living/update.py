@@ -24,9 +24,9 @@ from ..errors import BadInput, failure_text
 from ..events import Listener, StopCheck, ignore, never
 from ..executors.items import Outcome
 from ..executors.runs import decode_run
-from ..setting_fields import check_fields, setting
 from ..specs import RunConfig
-from .refresh import newest_frames
+from .newest import newest_frames
+from .spec import UpdateSpec
 
 if TYPE_CHECKING:
     from ..data.prices import PriceFrame
@@ -34,26 +34,6 @@ if TYPE_CHECKING:
     from ..store.project import Project, StoredRun
 
 ITEM = "lstm_desktop.core.living.work:update_item"
-
-
-@dataclass(frozen=True, kw_only=True)
-class UpdateSpec:
-    """How a run is updated."""
-
-    refit: bool = setting(
-        False,
-        label="Refit from the seed",
-        help="train afresh from the run's seed instead of continuing from its weights (a warm start, the default)",
-    )
-    all_days: bool = setting(
-        False,
-        label="Retrain on all days",
-        help="split the extended prices as a new run would, so the new days join training and validation; by "
-        "default the run's training and validation days are kept and the new days go to test",
-    )
-
-    def validate(self) -> None:
-        check_fields(self)
 
 
 @dataclass(frozen=True)

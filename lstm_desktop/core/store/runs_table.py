@@ -46,7 +46,8 @@ def table_rows(project: Project) -> tuple[list[str], list[dict[str, Any]]]:
     good = project.good_runs
     varying = differing(good)
     columns = [
-        "id", "name", "created", "starred", "current", "tickers", "dates", "ended", "parent", *varying,
+        "id", "name", "created", "starred", "current", "tickers", "dates", "ended",
+        *(["parent"] if any(r.report.parent for r in good) else []), *varying,
         "seconds", "val_loss", "test_rmse", "skill", "backtest_skill_median", "coverage", "problem",
     ]  # fmt: skip
     rows = []

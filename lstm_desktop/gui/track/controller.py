@@ -68,7 +68,7 @@ class TrackController(QObject):
 
     def schedule(self) -> None:
         """Score every frozen forecast of the project afresh (what is unchanged comes from the cache)."""
-        from lstm_desktop.core.living.refresh import newest_frames
+        from lstm_desktop.core.living.newest import newest_frames
 
         self._generation += 1
         self._frames = newest_frames(self.state.project)
@@ -82,13 +82,13 @@ class TrackController(QObject):
         return (id(frozen), end)
 
     def _step(self, generation: int) -> None:
-        from lstm_desktop.core.living.frozen import DamagedFrozen
-        from lstm_desktop.core.living.track import damaged_row, track
-
         if generation != self._generation:
             return  # the project changed since: a newer pass runs
         started = time.perf_counter()
         while self._pending and time.perf_counter() - started < SLICE_S:
+            from lstm_desktop.core.living.frozen import DamagedFrozen  # here: an empty project needs no pandas
+            from lstm_desktop.core.living.track import damaged_row, track
+
             frozen = self._pending.pop(0)
             key = self._key(frozen)
             cached = self._cache.get(key)  # (the frozen forecast, kept alive so that its id stays its own; its row)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from lstm_desktop.core.living.update import UpdateSpec
+from lstm_desktop.core.living.spec import UpdateSpec
 from lstm_desktop.core.specs import fields_of
 
 from ..widgets import named
