@@ -144,8 +144,9 @@ def test_skill_alarm_only_for_a_path_worse_than_no_skill_allows() -> None:
 
 def test_days_not_known_yet_and_prices_that_lack_the_origin() -> None:
     frozen = synthetic(5, 0.05)
-    tracked = track(frozen, prices_of(frozen, np.ones(5)).__class__("X", prices_of(frozen, np.ones(5)).frame.iloc[:1],
-                                                                      "csv"))  # fmt: skip
+    prices = prices_of(frozen, np.ones(5))
+    prices.frame = prices.frame.iloc[:1]  # the origin day only: nothing has arrived yet
+    tracked = track(frozen, prices)
     assert tracked.days_known == 0 and "no day known yet; its first day is 2020-01-02" in tracked.text
     shifted = dataclasses.replace(frozen, origin="2019-12-31")
     tracked = track(shifted, prices_of(frozen, np.ones(5)))

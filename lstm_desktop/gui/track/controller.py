@@ -151,7 +151,11 @@ class TrackController(QObject):
 
     def refresh(self, csv_path: str | None = None) -> bool:
         """Refresh every ticker's prices from its source (or `csv_path`), in a worker; False when it cannot start."""
-        if self.tasks.busy() or not self.can_refresh():
+        if self.tasks.busy():
+            self.say(f"Wait until the {self.tasks.name} ends (or stop it) to refresh the prices.")
+            return False
+        if not self.can_refresh():
+            self.say("Nothing to refresh: load prices or open a project first.")
             return False
         offline = self.state.project.settings.data.offline
         snapshot = self.state.snapshot()[0]
