@@ -77,7 +77,11 @@ class TrackView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # a run's name can be long: elided
+        self.table.setColumnWidth(0, 120)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.plot = named(
             pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}),
             "trackPlot",
