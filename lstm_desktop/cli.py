@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lstm_desktop.cli_compare import register as register_compare
 
     register_compare(sub, add_output_args)
+    from lstm_desktop.cli_living import register as register_living
+
+    register_living(sub)
 
     show = sub.add_parser("show", help="print a saved project's run")
     show.add_argument("project", metavar="PROJECT")
@@ -167,6 +170,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return compare(args, err, ctrl_c_stops, open_for_adding, save_and_print)
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_living import cmd_refresh as refresh
+
+    return refresh(args)
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_living import cmd_track as track
+
+    return track(args)
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from lstm_desktop.cli_living import cmd_update as update
+
+    return update(args)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from lstm_desktop.cli_text import run_text
     from lstm_desktop.core.errors import BadInput
@@ -234,6 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "strategy": cmd_strategy,
         "report": cmd_report,
         "compare": cmd_compare,
+        "refresh": cmd_refresh,
+        "track": cmd_track,
+        "update": cmd_update,
     }
     try:
         return handlers[args.command](args)

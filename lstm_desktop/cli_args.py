@@ -67,31 +67,39 @@ DATA_TITLE = "data source (one of --ticker, --csv, --sample)"
 SAMPLE_EVERY = ""  # what a bare --sample stands for: the sample, its tickers those of --ticker (a sweep: all)
 
 
-def add_data_args(parser: argparse.ArgumentParser) -> None:
+DATA_FLAGS: dict[str, dict[str, Any]] = {
+    "--ticker": {
+        "action": "append",
+        "default": [],
+        "metavar": "T",
+        "help": "a ticker, repeat for more: from Yahoo, or with --csv/--sample which tickers of the file. A run's "
+        "first ticker is its target and the others extra inputs; a sweep runs each",
+    },
+    "--csv": {"metavar": "FILE", "help": "CSV file of daily prices (a sweep without --ticker: all of its)"},
+    "--sample": {
+        "metavar": "NAME",
+        "nargs": "?",
+        "const": SAMPLE_EVERY,
+        "help": "bundled offline sample: AAPL, GOOG, IBM or MSFT (NAME is the first ticker; bare --sample takes its "
+        "tickers from --ticker, and a sweep without them runs every one)",
+    },
+    "--start": {"help": "first date, YYYY-MM-DD"},
+    "--end": {"help": "last date, YYYY-MM-DD (inclusive)"},
+    "--offline": {"action": "store_true", "help": "never touch the network; use the cache only"},
+}
+
+
+def add_data_args(
+    parser: argparse.ArgumentParser, only: tuple[str, ...] | None = None, title: str = DATA_TITLE
+) -> None:
     """The data flags, declared once for every command that loads prices (train, backtest, search, sweep, fetch and
     any later one): the same names, values and meaning everywhere. The tickers are --sample's NAME, if any, then
-    each --ticker in order; a run's first is its target (the others extra inputs), a sweep runs each."""
-    group = parser.add_argument_group(DATA_TITLE)
-    group.add_argument(
-        "--ticker",
-        action="append",
-        default=[],
-        metavar="T",
-        help="a ticker, repeat for more: from Yahoo, or with --csv/--sample which tickers of the file. A run's "
-        "first ticker is its target and the others extra inputs; a sweep runs each",
-    )
-    group.add_argument("--csv", metavar="FILE", help="CSV file of daily prices (a sweep without --ticker: all of its)")
-    group.add_argument(
-        "--sample",
-        metavar="NAME",
-        nargs="?",
-        const=SAMPLE_EVERY,
-        help="bundled offline sample: AAPL, GOOG, IBM or MSFT (NAME is the first ticker; bare --sample takes its "
-        "tickers from --ticker, and a sweep without them runs every one)",
-    )
-    group.add_argument("--start", help="first date, YYYY-MM-DD")
-    group.add_argument("--end", help="last date, YYYY-MM-DD (inclusive)")
-    group.add_argument("--offline", action="store_true", help="never touch the network; use the cache only")
+    each --ticker in order; a run's first is its target (the others extra inputs), a sweep runs each. `only`: the
+    flags a command takes (refresh and update take --csv and --offline), in their declared meaning."""
+    group = parser.add_argument_group(title)
+    for flag, options in DATA_FLAGS.items():
+        if only is None or flag in only:
+            group.add_argument(flag, **options)
 
 
 def data_source(args: argparse.Namespace) -> str:

@@ -66,6 +66,9 @@ def main() -> int:
     from lstm_desktop.bench.cells import cell_figures
 
     document["cells"] = cell_figures(epochs, threads)
+    from lstm_desktop.bench.living import update_figures
+
+    document["update"] = update_figures(rounds=1 if args.quick else 3, epochs=5 * epochs)
     if not args.quick:
         from lstm_desktop.bench.kernel import kernel_figures
 
@@ -145,6 +148,9 @@ def table(doc: dict) -> str:
         from lstm_desktop.bench.kernel import kernel_lines
 
         lines += kernel_lines(doc["kernel"])
+    from lstm_desktop.bench.living import update_lines
+
+    lines += update_lines(doc["update"])
     if "scaling" in doc:
         lines.append("scaling (one setting varied from the reference):")
         lines.append(f"  {'vary':9} {'value':>6} {'s/epoch':>9} {'GFLOP':>8}")

@@ -78,6 +78,7 @@ def run_document(report: RunReport) -> dict:
         "forecast": forecast_rows(report.forecast),
         "band": to_json(report.band),
         "versions": dict(report.versions),
+        "parent": report.parent,
         **({"backtest": backtest_document(report.backtest)} if report.backtest is not None else {}),
     }
 

@@ -228,6 +228,7 @@ class RunReport:
     future_inputs: str
     versions: dict[str, str] = field(default_factory=dict)
     backtest: BacktestReport | None = None
+    parent: str | None = None  # the run this one was updated from (core/living/update.py); None: trained afresh
 
     @classmethod
     def from_json(cls, data: Any, where: str = "report") -> RunReport:

@@ -12,11 +12,15 @@ import dataclasses
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .data.prices import PriceFrame
 from .specs import DataRequest, RunConfig
 from .store.project import DataSet, Project, StoredRun
 from .strategy.spec import StrategySpec
+
+if TYPE_CHECKING:
+    from .living.refresh import Refreshed
 
 
 class Change(Enum):
@@ -114,7 +118,9 @@ class AppState:
 
     def add_run(self, stored: StoredRun) -> None:
         """A run finished (or stopped): it joins the project and becomes current."""
-        self.project.runs.append(stored)
+        if all(run.id != stored.id for run in self.project.runs):
+            self.project.runs.append(stored)
+        self.project.keep_frozen(stored)
         self._made_current(stored)
 
     def add_runs(self, stored: list[StoredRun], current_id: str | None = None) -> None:
@@ -123,6 +129,8 @@ class AppState:
         if not stored:
             return
         self.project.runs.extend(stored)
+        for run in stored:
+            self.project.keep_frozen(run)
         current = next((run for run in stored if run.id == current_id), stored[-1])
         self._made_current(current)
 
@@ -157,6 +165,18 @@ class AppState:
             changes.append(Change.CURRENT)
         self._tell(*changes)
 
+    def refresh_prices(self, refreshed: Refreshed) -> bool:
+        """Refreshed prices (core/living/refresh.py) join the project: the newest prices of every ticker, the loaded
+        ones extended. False, and nothing changed, when nothing new arrived."""
+        from .living.refresh import apply_refresh
+
+        if not apply_refresh(self.project, refreshed):
+            return False
+        self.request = self.project.settings.data
+        self._changed()
+        self._tell(Change.DATA, Change.SETTINGS, Change.FILE)
+        return True
+
     def replace_current(self, stored: StoredRun) -> None:
         """The current run with a new forecast (same model): replaced in place."""
         self.project.replace_run(stored)
@@ -167,8 +187,9 @@ class AppState:
         """An opened (or recovered) project becomes the state, all at once."""
         self.project = project
         self.request = project.settings.data if project.loaded is not None else None
-        if project.current is not None:
-            self.request = project.current.report.settings.data
+        current = project.current
+        if current is not None and (project.loaded is None or project.loaded.id == current.data.id):
+            self.request = current.report.settings.data  # else the loaded prices were refreshed since that run
         self.path = None if recovered else path
         self.recovered = recovered
         self._changed()

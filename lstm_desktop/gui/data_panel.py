@@ -87,12 +87,18 @@ class DataPanel(QGroupBox):
 
         self.load = named(QPushButton("Load"), "loadDataButton", "Load the prices")
         self.load.setDefault(True)
+        self.refresh = named(QPushButton("Refresh prices"), "refreshButton",
+                             "Append the prices after the project's last day from each ticker's source, and score "
+                             "its frozen forecasts on them")  # fmt: skip
         self.info = named(QLabel("No data loaded."), "dataInfoLabel", "What was loaded")
         self.info.setWordWrap(True)
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.load)
+        row = QHBoxLayout()
+        row.addWidget(self.load, 1)
+        row.addWidget(self.refresh)
+        layout.addLayout(row)
         layout.addWidget(self.info)
 
         self.source.currentIndexChanged.connect(self._on_source_changed)

@@ -53,6 +53,8 @@ from .settings import WindowSettings
 from .strategy.controller import StrategyController
 from .strategy.view import StrategyView
 from .task_runner import TaskRunner
+from .track.controller import TrackController
+from .track.view import TrackView
 from .widgets import named
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self.view = RunView(self, self.state)
         self.strategy = StrategyController(self.state, self.strategy_view)
         self.report_export = ReportExport(self.state, self)
+        self.track = TrackController(self.state, self.tasks, self.track_view, self.recovery, self)
         build_menus(self)
         self._wire()
         self._restore_settings()
@@ -145,6 +148,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.backtest_view, "Backtest")
         self.strategy_view = StrategyView()
         self.tabs.addTab(self.strategy_view, "Strategy")
+        self.track_view = TrackView()
+        self.tabs.addTab(self.track_view, "Track")
         self.tabs.addTab(self.runs_table, "Runs")
         self.tabs.addTab(self.notes, "Notes")
         bottom = QSplitter(Qt.Orientation.Horizontal)
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.data_panel.loadRequested.connect(self.training.load)
+        self.data_panel.refresh.clicked.connect(lambda: self.track.refresh())
         self.data_panel.changed.connect(self._on_settings_edited)
         self.model_panel.changed.connect(self._on_settings_edited)
         self.train_button.clicked.connect(self.training.train)
@@ -233,6 +239,8 @@ class MainWindow(QMainWindow):
         self.export_report_action.setEnabled(trained)
         self.export_runs_action.setEnabled(bool(self.state.project.runs))
         self.export_image_action.setEnabled(self.state.loaded is not None or trained)
+        self.data_panel.refresh.setEnabled(not busy and self.track.can_refresh())
+        self.update_model_action.setEnabled(not busy and self.track.can_update())
 
     def _on_settings_edited(self) -> None:
         self.refresh_buttons()

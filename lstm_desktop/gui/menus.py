@@ -1,4 +1,5 @@
-"""The main window's menus: File (new, open, recent, save, exports, quit), Run (search, sweep, compare) and Help."""
+"""The main window's menus: File (new, open, recent, save, refresh prices, exports, quit), Run (search, sweep,
+compare, update model) and Help."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ def build_menus(window: MainWindow) -> None:
     menu.addAction(action(window, "&Save", files.save, keys.Save, "saveAction"))
     menu.addAction(action(window, "Save &As…", files.save_as, keys.SaveAs, "saveAsAction"))
     menu.addSeparator()
+    menu.addAction(action(window, "Re&fresh prices", lambda: window.track.refresh(), None, "refreshAction"))
+    menu.addAction(action(window, "Refresh prices from a CSV &file…", window.track.choose_file_and_refresh, None,
+                          "refreshFromFileAction"))  # fmt: skip
+    menu.addSeparator()
     window.export_csv_action = action(
         window, "Export &predictions CSV…", files.choose_and_export_predictions, None, "exportCsvAction"
     )
@@ -52,5 +57,8 @@ def build_menus(window: MainWindow) -> None:
     runs.addAction(action(window, "&Search settings…", window.many.open_search, None, "searchAction"))
     runs.addAction(action(window, "S&weep tickers…", window.many.open_sweep, None, "sweepAction"))
     runs.addAction(action(window, "&Compare models…", window.compare.open, None, "compareModelsAction"))
+    runs.addSeparator()
+    window.update_model_action = action(window, "&Update model…", window.track.open_update, None, "updateModelAction")
+    runs.addAction(window.update_model_action)
     help_menu = window.menuBar().addMenu("&Help")
     help_menu.addAction(action(window, "&About lstm-desktop", window._on_about, None, "aboutAction"))

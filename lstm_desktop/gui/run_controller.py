@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 REDRAW_MS = 250  # the loss plot is redrawn at most four times a second while training
 HOW = {"completed": "completed", "early_stopping": "early stopping", "user": "stopped by you", "pruned": "pruned"}
-STOPPABLE = ("training", "backtest", "search", "sweep", "compare")
+STOPPABLE = ("training", "backtest", "search", "sweep", "compare", "update")
 
 
 class RunController:

@@ -29,6 +29,7 @@ HEADERS = {
     "tickers": "Tickers",
     "dates": "Dates",
     "ended": "Training ended",
+    "parent": "Updated from",
     "seconds": "Train s",
     "val_loss": "Best val loss",
     "test_rmse": "Test RMSE",

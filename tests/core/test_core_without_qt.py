@@ -12,7 +12,7 @@ for name in ("PySide6", "pyqtgraph", "shiboken6"):
 import lstm_desktop.core as core
 for info in pkgutil.iter_modules(core.__path__):
     importlib.import_module(f"lstm_desktop.core.{info.name}")
-for package in ("data", "learn", "assess", "store"):
+for package in ("data", "learn", "assess", "store", "living"):
     sub = importlib.import_module(f"lstm_desktop.core.{package}")
     for info in pkgutil.iter_modules(sub.__path__):
         importlib.import_module(f"lstm_desktop.core.{package}.{info.name}")

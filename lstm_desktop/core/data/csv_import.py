@@ -51,6 +51,21 @@ def read_price_csvs(
     return [_finish(frame, start, end) for frame in frames]
 
 
+def read_series(path: str | Path, ticker: str, any_name: bool = False) -> PriceFrame:
+    """`ticker`'s prices from a file: its rows in a file with a Ticker column, or the one series of a file without
+    one (which must be named `ticker` after the file, unless `any_name`: then it is taken as `ticker`)."""
+    path = Path(path)
+    text = read_text_table(path)
+    column = _ticker_column(text.table)
+    if column is None:
+        frame = _wide(path, text, [] if any_name else [ticker])
+        frame.ticker = ticker
+    else:
+        frame = _long(path, text, column, ticker.strip().upper(), file_formats(text.table, text.lines))
+        frame.ticker = ticker
+    return _finish(frame, None, None)
+
+
 def _ticker_column(table: pd.DataFrame) -> str | None:
     return next((col for col, name in canonical_headers(list(table.columns)).items() if name == "Ticker"), None)
 

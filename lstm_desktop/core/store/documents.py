@@ -45,6 +45,7 @@ def runs_list(project: Project) -> list[dict]:
                 "created": run.created,
                 "starred": run.starred,
                 "current": run.id == project.current_id,
+                "parent": run.report.parent,
                 "settings": to_json(run.report.settings),
                 "summary": run_summary(run),
             }

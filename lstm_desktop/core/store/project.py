@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..codec import to_json
 from ..data.prices import PriceFrame
 from ..errors import BadInput, ProjectFileError
+from ..living.frozen import DamagedFrozen, FrozenForecast, freeze
 from ..report import RunReport
 from ..specs import RunConfig
 from ..strategy.spec import StrategySpec
@@ -122,6 +123,8 @@ class Project:
     modified: str = field(default_factory=now)
     saved_with: dict = field(default_factory=dict)  # app and library versions that wrote the file
     strategy: StrategySpec = field(default_factory=StrategySpec)  # the strategy check's rule and costs
+    live: DataSet | None = None  # the newest prices of every ticker, once refreshed (core/living/refresh.py)
+    frozen: list[FrozenForecast | DamagedFrozen] = field(default_factory=list)  # the forecast log, oldest first
 
     # ----- runs -----
     @property
@@ -148,23 +151,33 @@ class Project:
         known = ", ".join(f"{r.id} ({r.name})" for r in self.runs) or "none"
         raise BadInput(f"This project has no run {run_id!r} (or more than one matches); its runs: {known}.")
 
+    def data_sets(self) -> list[DataSet]:
+        """Every data set the project holds (runs', loaded, live), each once."""
+        sets = [r.data for r in self.good_runs] + [d for d in (self.loaded, self.live) if d is not None]
+        return list({d.id: d for d in sets}.values())
+
     def add(self, finished: FinishedRun, name: str = "") -> StoredRun:
         """Keep a finished run and make it current (encoding its entries here, in the caller's thread)."""
         stored = stored_run(finished, name or f"run {len(self.runs) + 1}", self.data_like(finished.frames))
         self.runs.append(stored)
+        self.keep_frozen(stored)
         self.current_id = stored.id
         self.loaded = stored.data
         self.settings = stored.report.settings
         return stored
 
+    def keep_frozen(self, stored: StoredRun) -> None:
+        """Freeze a new run's forecast into the log (once: a run already logged is left as it was)."""
+        if any(isinstance(f, FrozenForecast) and f.run == stored.id for f in self.frozen):
+            return
+        frozen = freeze(stored)
+        if frozen is not None:
+            self.frozen.append(frozen)
+
     def data_like(self, frames: tuple[PriceFrame, ...]) -> DataSet:
         """The project's data set holding exactly these prices, or a new one."""
         fresh = DataSet.of(frames)
-        for item in [*self.good_runs, *([] if self.loaded is None else [self.loaded])]:
-            known = item.data if isinstance(item, StoredRun) else item
-            if known.id == fresh.id:
-                return known
-        return fresh
+        return next((known for known in self.data_sets() if known.id == fresh.id), fresh)
 
     def replace_run(self, stored: StoredRun) -> None:
         self.runs = [stored if r.id == stored.id else r for r in self.runs]
@@ -197,7 +210,9 @@ class Project:
 
     def snapshot(self) -> Project:
         """A copy that later changes to this project do not touch (runs and data sets are immutable)."""
-        return dataclasses.replace(self, runs=list(self.runs), saved_with=dict(self.saved_with))
+        return dataclasses.replace(
+            self, runs=list(self.runs), saved_with=dict(self.saved_with), frozen=list(self.frozen)
+        )
 
 
 def stored_run(finished: FinishedRun, name: str, data: DataSet, run_id: str | None = None) -> StoredRun:

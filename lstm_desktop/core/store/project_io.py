@@ -7,13 +7,16 @@ is kept aside as a DamagedRun with its problem named: the other runs stay readab
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 from pathlib import Path
 
 from lstm_desktop import __version__
 
 from ..codec import FieldError, from_json, to_json
 from ..errors import BadInput, ProjectFileError
+from ..living.frozen import DamagedFrozen, FrozenForecast, reference_of
 from ..report import RunReport
 from ..specs import RunConfig
 from ..strategy.spec import StrategySpec
@@ -24,16 +27,11 @@ from .project import MAX_NOTES, DamagedRun, DataSet, Project, StoredRun, now, re
 from .schema import SCHEMA_VERSION, migrate
 
 
-def _data_ids(project: Project) -> list[DataSet]:
-    sets = {d.id: d for d in [r.data for r in project.good_runs] + ([project.loaded] if project.loaded else [])}
-    return list(sets.values())
-
-
 def project_to_bytes(project: Project) -> bytes:
     """The whole .lstmproj file in memory (runs' JSON and weights were encoded when they were made)."""
     project.modified = now()
     entries: dict[str, bytes] = {}
-    data_sets = _data_ids(project)
+    data_sets = project.data_sets()
     for data in data_sets:
         entries[f"prices/{data.id}.csv"] = data.csv
     for run in project.runs:
@@ -53,6 +51,8 @@ def project_to_bytes(project: Project) -> bytes:
         "loaded": project.loaded.id if project.loaded else None,
         "current_run": project.current_id,
         "strategy": to_json(project.strategy),  # optional: files written before it lack it (defaults then)
+        "live": project.live.id if project.live else None,
+        "frozen": [to_json(f) if isinstance(f, FrozenForecast) else f.raw for f in project.frozen],
     }
     runs = [r.entry() if isinstance(r, StoredRun) else json.dumps(r.raw, separators=(",", ":")) for r in project.runs]
     return project_file.pack_encoded(head, "runs", "[" + ",".join(runs) + "]", entries)
@@ -88,6 +88,9 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
         runs = meta.get("runs", [])
         if not isinstance(runs, list):
             raise FieldError("runs should be a list.")
+        frozen = meta.get("frozen", [])
+        if not isinstance(frozen, list):
+            raise FieldError("frozen should be a list.")
     except (FieldError, ProjectFileError) as exc:
         raise exc if isinstance(exc, ProjectFileError) else _damaged(exc) from exc
     if len(notes) > MAX_NOTES:
@@ -97,8 +100,10 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
     project.modified = str(meta.get("modified") or now())
     project.saved_with = {"app": meta.get("app"), "libraries": meta.get("libraries")}
     project.runs = _unique([_read_run(index, raw, data_sets, entries) for index, raw in enumerate(runs)])
-    loaded = meta.get("loaded")
+    loaded, live = meta.get("loaded"), meta.get("live")
     project.loaded = data_sets.get(loaded) if isinstance(loaded, str) else None
+    project.live = data_sets.get(live) if isinstance(live, str) else None
+    project.frozen = _with_references([_read_frozen(index, raw) for index, raw in enumerate(frozen)], project)
     current = meta.get("current_run")
     good = project.good_runs
     project.current_id = current if any(r.id == current for r in good) else (good[-1].id if good else None)
@@ -118,6 +123,34 @@ def _read_strategy(data: object) -> StrategySpec:
     except BadInput as exc:
         raise ProjectFileError(f"The project file holds strategy settings that cannot be used: {exc}") from exc
     return spec
+
+
+def _read_frozen(index: int, raw: object) -> FrozenForecast | DamagedFrozen:
+    """A frozen forecast, or a DamagedFrozen naming what is wrong with it (kept as it was)."""
+    where = f"frozen[{index}]"
+    try:
+        frozen = from_json(FrozenForecast, raw, where)
+        days = frozen.forecast
+        if len({len(days.dates), len(days.value), len(days.lower), len(days.upper)}) != 1 or not len(days.dates):
+            raise FieldError(f"{where}.forecast has series of different lengths (or none).")
+        if not (len(frozen.origin) == 10 and math.isfinite(frozen.origin_price) and frozen.origin_price > 0):
+            raise FieldError(f"{where} needs an origin day (YYYY-MM-DD) and a positive origin price.")
+    except BadInput as exc:
+        return DamagedFrozen(raw, str(exc))
+    return frozen
+
+
+def _with_references(
+    frozen: list[FrozenForecast | DamagedFrozen], project: Project
+) -> list[FrozenForecast | DamagedFrozen]:
+    """Frozen forecasts migrated from schema 5 get their reference from their run (when it can be read)."""
+    runs = {r.id: r for r in project.good_runs}
+    return [
+        dataclasses.replace(f, reference=reference_of(runs[f.run].report))
+        if isinstance(f, FrozenForecast) and f.reference is None and f.run in runs
+        else f
+        for f in frozen
+    ]
 
 
 def _unique(runs: list[StoredRun | DamagedRun]) -> list[StoredRun | DamagedRun]:

@@ -46,10 +46,12 @@ def table_rows(project: Project) -> tuple[list[str], list[dict[str, Any]]]:
     good = project.good_runs
     varying = differing(good)
     columns = [
-        "id", "name", "created", "starred", "current", "tickers", "dates", "ended", *varying,
+        "id", "name", "created", "starred", "current", "tickers", "dates", "ended",
+        *(["parent"] if any(r.report.parent for r in good) else []), *varying,
         "seconds", "val_loss", "test_rmse", "skill", "backtest_skill_median", "coverage", "problem",
     ]  # fmt: skip
     rows = []
+    names = {r.id: r.name for r in project.runs}
     for run in project.runs:
         if isinstance(run, DamagedRun):
             rows.append({"id": run.id, "name": run.name, "problem": run.problem})
@@ -65,6 +67,7 @@ def table_rows(project: Project) -> tuple[list[str], list[dict[str, Any]]]:
             "tickers": " ".join(data.tickers),
             "dates": f"{data.start}..{data.end}",
             "ended": ENDED.get(run.report.stopped, run.report.stopped),
+            "parent": names.get(run.report.parent, run.report.parent),  # updated from (its id once deleted)
             **{name: flat.get(name) for name in varying},
             **run_summary(run),
         }

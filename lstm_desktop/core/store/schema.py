@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..errors import ProjectFileError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 Contents = tuple[dict, dict[str, bytes]]  # project.json, and the other entries by name
 
 
@@ -58,11 +58,23 @@ def _migrate_4_to_5(meta: dict, entries: dict[str, bytes]) -> Contents:
     return meta, entries
 
 
+def _migrate_5_to_6(meta: dict, entries: dict[str, bytes]) -> Contents:
+    """Schema 6 keeps the forecast log (every run's forecast, frozen as it was issued) and the project's newest
+    prices once refreshed: each run's stored forecast becomes a frozen forecast whose origin is its last data date;
+    there are no refreshed prices yet."""
+    from .frozen_migration import frozen_of_runs
+
+    meta["frozen"] = frozen_of_runs(meta, entries)
+    meta["live"] = None
+    return meta, entries
+
+
 MIGRATIONS: dict[int, Callable[[dict, dict[str, bytes]], Contents]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
 }
 
 

@@ -1,0 +1,105 @@
+"""Does a source's past agree with the prices a project holds? On the days both have, each price column either
+agrees (within rounding), or differs by one constant factor (a dividend or split re-adjusted the whole past: Yahoo's
+adjusted closes do this), or differs otherwise (another series, an edited file): refused, with the dates.
+
+Rounding: a file may round prices to cents, so a day agrees when the ratio of the two prices is within
+1e-6 + 0.005 / price of 1 (half a cent, relative), and a factor holds when every day's ratio is within that of the
+factor. Volume is not compared (it is revised, and a split rescales it inversely).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BadInput
+
+CHECKED = ("Adj Close", "Close", "Open", "High", "Low")  # the usual targets first: their message counts most
+RELATIVE, HALF_CENT = 1e-6, 0.005
+SHOWN = 3  # differing days named in a message
+
+
+class PastDiffers(BadInput):
+    """The source's past prices differ from the project's, and not by one constant factor."""
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """The days a project's prices and a source's share, and each checked column's factor (source / project; 1.0
+    where they agree)."""
+
+    first: str
+    last: str
+    days: int
+    factors: dict[str, float]
+
+    @property
+    def readjusted(self) -> dict[str, float]:
+        """The columns the source re-adjusted, with their factor."""
+        return {column: f for column, f in self.factors.items() if f != 1.0}
+
+
+def _tolerance(prices: np.ndarray) -> np.ndarray:
+    return RELATIVE + HALF_CENT / np.abs(prices)
+
+
+def _day(stamp: pd.Timestamp) -> str:
+    return f"{stamp:%Y-%m-%d}"
+
+
+def compare_past(stored: pd.DataFrame, source: pd.DataFrame, ticker: str, where: str) -> Overlap:
+    """The overlap of `stored` (a project's prices) and `source` (a source's), checked; raises PastDiffers naming
+    the days when a column differs otherwise than by one constant factor. `where` names the source in messages."""
+    common = stored.index.intersection(source.index)
+    if common.empty:
+        raise PastDiffers(
+            f"{where} has no day in common with the project's prices of {ticker} (they end {_day(stored.index[-1])}; "
+            f"the source runs {_day(source.index[0])} to {_day(source.index[-1])}), so it cannot be checked to be "
+            "the same series. Give prices that include the project's last days."
+        )
+    factors = {}
+    for column in CHECKED:
+        if column in stored.columns and column in source.columns:
+            factors[column] = _factor(stored.loc[common, column], source.loc[common, column], ticker, column, where)
+    return Overlap(_day(common[0]), _day(common[-1]), len(common), factors)
+
+
+def _factor(old: pd.Series, new: pd.Series, ticker: str, column: str, where: str) -> float:
+    """1.0 when the column agrees, the constant factor when it differs by one, else PastDiffers."""
+    a, b = old.to_numpy(dtype=np.float64), new.to_numpy(dtype=np.float64)
+    tolerance = _tolerance(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = b / a
+    if np.all(np.abs(ratio - 1.0) <= tolerance):
+        return 1.0
+    usable = np.isfinite(ratio) & (ratio > 0)
+    factor = float(np.median(ratio[usable])) if usable.any() else float("nan")
+    off = ~(np.abs(ratio / factor - 1.0) <= tolerance) if usable.any() else np.ones(len(a), dtype=bool)
+    if len(a) >= 2 and not off.any():
+        return factor
+    raise PastDiffers(_differs_text(old.index, a, b, ~(np.abs(ratio - 1.0) <= tolerance), ticker, column, where))
+
+
+def _differs_text(
+    dates: pd.DatetimeIndex, old: np.ndarray, new: np.ndarray, off: np.ndarray, ticker: str, column: str, where: str
+) -> str:
+    rows = np.flatnonzero(off)
+    shown = [f"{_day(dates[i])}: {new[i]:.6g} against {old[i]:.6g}" for i in rows[:SHOWN]]
+    more = f"; ... last {_day(dates[rows[-1]])}" if len(rows) > SHOWN else ""
+    only_last = len(rows) == 1 and rows[0] == len(dates) - 1
+    hint = (
+        " With one day in common, a re-adjustment cannot be told from another series: give prices that include "
+        "more of the project's days."
+        if len(dates) == 1
+        else " Only the project's last day differs: it was probably saved before that day's close. Load the prices "
+        "afresh and train again, or give a file whose last common day agrees."
+        if only_last
+        else f" This looks like another series or an edited file: check that it holds the prices of {ticker}."
+    )
+    return (
+        f"The {column} prices of {ticker} in {where} differ from the project's on {len(rows)} of {len(dates)} common "
+        f"days, and not by one constant factor ({'; '.join(shown)}{more}). Nothing was merged and the project is "
+        f"unchanged.{hint}"
+    )

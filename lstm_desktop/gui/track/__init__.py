@@ -1,0 +1,1 @@
+"""The Track tab: the forecast log against what happened, File ▸ Refresh prices and Run ▸ Update model."""

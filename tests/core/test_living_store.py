@@ -1,0 +1,92 @@
+"""The forecast log and the refreshed prices in the project file: schema 5 files migrate (every run's stored forecast
+becomes a frozen forecast whose origin is its last data date), a run's forecast is frozen when it is made and kept
+when the run is deleted or its forecast redrawn, and a damaged entry is kept as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from lstm_desktop.core.codec import to_json
+from lstm_desktop.core.living.frozen import DamagedFrozen, FrozenForecast
+from lstm_desktop.core.state import AppState
+from lstm_desktop.core.store import project_file
+from lstm_desktop.core.store.project_io import load_project, save_project
+from lstm_desktop.core.store.schema import SCHEMA_VERSION
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+V5 = DATA / "project_v5.lstmproj"
+
+
+def test_a_schema_5_project_migrates_its_forecasts_into_the_log(tmp_path: Path) -> None:
+    meta, _ = project_file.unpack_entries(V5)
+    assert meta["schema_version"] == 5 and "frozen" not in meta and SCHEMA_VERSION == 6
+    project = load_project(V5)
+    runs = project.good_runs
+    assert [f.run for f in project.frozen] == [r.id for r in runs] and len(runs) == 2
+    for frozen, run in zip(project.frozen, runs, strict=True):
+        stored = run.report
+        assert frozen.origin == stored.data.end == "2012-06-29" and frozen.ticker == "AAPL"
+        assert frozen.origin_price == run.data.frames[0].frame.loc["2012-06-29", "Adj Close"]
+        assert np.array_equal(frozen.forecast.value, stored.forecast.value) and frozen.made == run.created
+        assert frozen.reference is not None and frozen.run_name == run.name
+    assert project.frozen[0].reference.source == "test"  # run 1 has no backtest; run 2's has fewer origins than test
+    saved = save_project(project, tmp_path / "v6.lstmproj")
+    again = load_project(saved)
+    assert json.dumps(to_json(again.frozen)) == json.dumps(to_json(project.frozen))
+    reports = {r["id"]: r["report"] for r in meta["runs"]}
+    migrated, _ = project_file.unpack_entries(saved)
+    for entry in migrated["runs"]:
+        old = reports[entry["id"]]
+        assert entry["report"] == old  # each run exactly as it was
+
+
+def test_the_schema_1_fixture_gets_a_frozen_forecast_with_the_nominal_reference() -> None:
+    project = load_project(DATA / "project_v1.lstmproj")
+    (frozen,) = project.frozen
+    assert frozen.origin == project.current.report.data.end and frozen.reference.source == "nominal"
+
+
+def test_a_forecast_is_frozen_when_made_and_kept_after_its_run_goes(tmp_path: Path) -> None:
+    project = load_project(V5)
+    first = project.good_runs[0]
+    before = json.dumps(to_json(project.frozen))
+    project.add(_finished(first))  # a run added again (another id): one more frozen forecast, the old ones as they were
+    assert len(project.frozen) == 3 and json.dumps(to_json(project.frozen[:2])) == before
+    project.delete(first.id)
+    assert first.id not in [r.id for r in project.runs] and project.frozen[0].run == first.id
+    again = load_project(save_project(project, tmp_path / "kept.lstmproj"))
+    assert [f.run for f in again.frozen] == [f.run for f in project.frozen]
+
+
+def test_the_window_state_freezes_runs_it_is_given() -> None:
+    state = AppState()
+    source = load_project(V5)
+    snapshot = state.snapshot()[0]
+    stored = snapshot.add(_finished(source.good_runs[0]))  # as a worker thread does, on a copy
+    state.add_run(stored)
+    assert [f.run for f in state.project.frozen] == [stored.id]
+    state.add_run(stored)  # told twice: frozen once
+    assert len(state.project.frozen) == 1
+
+
+def test_a_damaged_frozen_entry_is_kept_as_it_was(tmp_path: Path) -> None:
+    project = load_project(V5)
+    path = save_project(project, tmp_path / "good.lstmproj")
+    meta, entries = project_file.unpack_entries(path)
+    meta["frozen"][0]["forecast"]["value"] = meta["frozen"][0]["forecast"]["value"][:3]  # shorter than its dates
+    meta = {k: v for k, v in meta.items() if k != "checksums"}
+    (tmp_path / "odd.lstmproj").write_bytes(project_file.pack_entries(meta, entries))
+    odd = load_project(tmp_path / "odd.lstmproj")
+    assert isinstance(odd.frozen[0], DamagedFrozen) and "different lengths" in odd.frozen[0].problem
+    assert isinstance(odd.frozen[1], FrozenForecast) and len(odd.good_runs) == 2
+    back, _ = project_file.unpack_entries(save_project(odd, tmp_path / "back.lstmproj"))
+    assert back["frozen"][0] == meta["frozen"][0]
+
+
+def _finished(stored):
+    from lstm_desktop.core.run import FinishedRun
+
+    return FinishedRun(stored.report, stored.tensors(), stored.data.frames)

@@ -1,0 +1,101 @@
+"""The Track tab in the window: a project trained on prices cut at a date, refreshed with the whole file (File ▸
+Refresh prices), its frozen forecast in `trackTable` and on `trackPlot` against what happened; Run ▸ Update model
+adds a run whose parent the Runs table shows; an alarm in words; a refused file said, the project unchanged."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QTableWidget
+
+from ..living_data import CUT, cut_and_full, sample_rows, train_small, write_csv
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tracktab")
+    cut, full = cut_and_full(folder)
+    return train_small(cut, folder / "cut.lstmproj"), full
+
+
+def opened(window, qtbot, trained, tmp_path: Path) -> Path:
+    path = tmp_path / "cut.lstmproj"
+    shutil.copy(trained[0], path)
+    with qtbot.waitSignal(window.projectOpened, timeout=60_000):
+        window.files.open_path(path)
+    return path
+
+
+def refreshed(window, qtbot, csv: Path) -> None:
+    with qtbot.waitSignal(window.track.refreshFinished, timeout=60_000):
+        assert window.track.refresh(str(csv))
+    qtbot.waitUntil(lambda: all(r.days_known for r in window.track.rows[:1]), timeout=10_000)
+
+
+def cells(table: QTableWidget, row: int) -> dict[str, str]:
+    return {table.horizontalHeaderItem(c).text(): table.item(row, c).text() for c in range(table.columnCount())}
+
+
+def test_the_track_tab_shows_the_frozen_forecast_against_what_happened(window, qtbot, trained, tmp_path) -> None:
+    opened(window, qtbot, trained, tmp_path)
+    window.tabs.setCurrentWidget(window.track_view)
+    table = window.findChild(QTableWidget, "trackTable")
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+    assert cells(table, 0)["Days"] == "0" and "no day known yet" in window.track_view.text.text()
+    assert window.findChild(QAction, "refreshAction").isEnabled() and window.data_panel.refresh.isEnabled()
+    refreshed(window, qtbot, trained[1])
+    row = cells(table, 0)
+    assert row["Origin"] == CUT and row["Days"] == "20" and row["Run"] == "run 1" and row["Inside"].endswith("/20")
+    assert window.findChild(type(window.track_view.plot), "trackPlot") is window.track_view.plot
+    lengths = window.track_view.curve_lengths()
+    assert lengths["forecast"] == 21 and lengths["inside"] + lengths["outside"] == 20 and lengths["actual"] > 20
+    words = window.findChild(QLabel, "trackTextLabel").text()
+    assert words.startswith("Since 2012-06-29") and "of 20 days" in words
+    assert window.state.dirty and window.state.project.live.frames[0].end == "2013-03-01"
+    window.track_view.grab().save(str(tmp_path / "track.png"))  # renders without error
+    with qtbot.waitSignal(window.track.refreshFinished, timeout=60_000):
+        window.data_panel.refresh.click()  # its source is now the whole file: nothing new
+    assert "Nothing new" in window.statusBar().currentMessage()
+
+
+def test_update_model_adds_a_run_whose_parent_the_runs_table_shows(window, qtbot, trained, tmp_path) -> None:
+    opened(window, qtbot, trained, tmp_path)
+    refreshed(window, qtbot, trained[1])
+    old = window.state.current
+    assert window.findChild(QAction, "updateModelAction").isEnabled()
+    dialog = window.track.open_update()
+    assert "trained on prices up to 2012-06-29" in dialog.what.text() and not dialog.every.isVisible()
+    with qtbot.waitSignal(window.track.updateFinished, timeout=120_000):
+        dialog.start_button.click()
+    new = window.state.current
+    assert new.id != old.id and new.report.parent == old.id and len(window.state.project.runs) == 2
+    runs = window.runs_table.table
+    columns = [runs.horizontalHeaderItem(c).text() for c in range(runs.columnCount())]
+    parents = [runs.item(r, columns.index("Updated from")).text() for r in range(runs.rowCount())]
+    assert sorted(parents) == ["run 1", "—"]
+    qtbot.waitUntil(lambda: window.track_view.table.rowCount() == 2, timeout=10_000)
+    assert [f.run for f in window.state.project.frozen] == [old.id, new.id]
+
+
+def test_an_alarm_is_said_in_words(window, qtbot, trained, tmp_path) -> None:
+    rows = sample_rows()
+    after = [r["Date"] for r in rows if r["Date"] > CUT]
+    crash = {d: 0.97 ** min(i + 1, 20) for i, d in enumerate(after)}  # 3 % down every day for 20 days
+    opened(window, qtbot, trained, tmp_path)
+    refreshed(window, qtbot, write_csv(tmp_path / "crash" / "AAPL.csv", rows, crash))
+    row = cells(window.track_view.table, 0)
+    assert row["Alarm"] == "ALARM" and row["Inside"].startswith(("0/", "1/", "2/"))
+    assert "consider refitting" in window.track_view.text.text() and "1 alarm" in window.track_view.summary.text()
+
+
+def test_a_refused_file_is_said_and_changes_nothing(window, qtbot, dialogs, trained, tmp_path) -> None:
+    opened(window, qtbot, trained, tmp_path)
+    edited = write_csv(tmp_path / "edited" / "AAPL.csv", sample_rows(), {"2011-03-01": 1.2})
+    with qtbot.waitSignal(window.track.refreshFinished, timeout=60_000):
+        window.track.refresh(str(edited))
+    (title, text), *_ = dialogs.told
+    assert title == "Refresh prices" and "2011-03-01" in text and "not refreshed" in text
+    assert not window.state.dirty and window.state.project.live is None
