@@ -85,6 +85,30 @@ def test_prices_changed_unevenly_are_refused_with_the_dates(tmp_path: Path, trai
     assert not apply_refresh(project, refreshed) and project.live is None
 
 
+def test_a_last_day_saved_before_its_close_is_taken_from_the_source(tmp_path: Path, trained) -> None:
+    """Prices saved while the market was open hold a last day that was not its close: when every earlier common day
+    agrees, that day is replaced by the source's (said in a note) and the new days are appended; the tracking
+    scores use the close. Two differing days are still refused."""
+    path, _, full = trained
+    project = load_project(path)
+    run_frame = project.current.data.frames[0].frame
+    intraday = run_frame.copy()
+    intraday.iloc[-1] = intraday.iloc[-1] * 1.013  # the session's price at save time
+    project.current.data.frames[0].frame.loc[:, :] = intraday.to_numpy()  # as if it had been saved so
+    refreshed = refresh_prices(project, str(full))
+    (row,) = refreshed.rows
+    assert row.error is None and row.replaced == CUT and row.added == len([d for d in raw_prices(full) if d > CUT])
+    assert any(f"last day, {CUT}, differed" in note and "before that day's close" in note for note in row.notes)
+    assert refreshed.changed and apply_refresh(project, refreshed)
+    live = project.live.frames[0].frame
+    assert live.loc[CUT, "Adj Close"] == raw_prices(full)[CUT]  # the close, not the session's price
+    assert len(live.loc[:CUT]) == len(run_frame) and not live.index.duplicated().any()
+
+    edited = write_csv(tmp_path / "AAPL.csv", sample_rows(), {"2012-06-28": 1.013, CUT: 1.013})
+    with pytest.raises(PastDiffers):
+        compare_past(run_frame, read_price_csv(edited).frame, "AAPL", "file AAPL.csv")
+
+
 def test_a_csv_of_another_ticker_is_refused(tmp_path: Path, trained) -> None:
     path, _, _ = trained
     other = write_csv(tmp_path / "AAPL.csv", sample_rows("MSFT"))  # named like ours, holds MSFT

@@ -1,6 +1,8 @@
 """Does a source's past agree with the prices a project holds? On the days both have, each price column either
 agrees (within rounding), or differs by one constant factor (a dividend or split re-adjusted the whole past: Yahoo's
-adjusted closes do this), or differs otherwise (another series, an edited file): refused, with the dates.
+adjusted closes do this), or differs otherwise (another series, an edited file): refused, with the dates. The one
+exception is the project's last day alone: prices saved while that day's market was open hold a price that was not
+yet its close, so when every earlier common day agrees (two at least), that day is taken from the source.
 
 Rounding: a file may round prices to cents, so a day agrees when the ratio of the two prices is within
 1e-6 + 0.005 / price of 1 (half a cent, relative), and a factor holds when every day's ratio is within that of the
@@ -34,6 +36,7 @@ class Overlap:
     last: str
     days: int
     factors: dict[str, float]
+    provisional: str | None = None  # the project's last day, when only it differed (saved before its close)
 
     @property
     def readjusted(self) -> dict[str, float]:
@@ -59,11 +62,27 @@ def compare_past(stored: pd.DataFrame, source: pd.DataFrame, ticker: str, where:
             f"the source runs {_day(source.index[0])} to {_day(source.index[-1])}), so it cannot be checked to be "
             "the same series. Give prices that include the project's last days."
         )
+    try:
+        return Overlap(_day(common[0]), _day(common[-1]), len(common), _factors(stored, source, common, ticker, where))
+    except PastDiffers as differs:
+        last = stored.index[-1]
+        if len(common) < 3 or common[-1] != last:
+            raise
+        # Only the project's last day may differ: prices saved during that day's session, before its close. The
+        # days before it (two at least) must agree on their own; if they do not, the whole overlap's message holds.
+        try:
+            factors = _factors(stored, source, common[:-1], ticker, where)
+        except PastDiffers:
+            raise differs from None
+        return Overlap(_day(common[0]), _day(common[-1]), len(common), factors, provisional=_day(last))
+
+
+def _factors(stored: pd.DataFrame, source: pd.DataFrame, days: pd.Index, ticker: str, where: str) -> dict:
     factors = {}
     for column in CHECKED:
         if column in stored.columns and column in source.columns:
-            factors[column] = _factor(stored.loc[common, column], source.loc[common, column], ticker, column, where)
-    return Overlap(_day(common[0]), _day(common[-1]), len(common), factors)
+            factors[column] = _factor(stored.loc[days, column], source.loc[days, column], ticker, column, where)
+    return factors
 
 
 def _factor(old: pd.Series, new: pd.Series, ticker: str, column: str, where: str) -> float:
@@ -88,14 +107,10 @@ def _differs_text(
     rows = np.flatnonzero(off)
     shown = [f"{_day(dates[i])}: {new[i]:.6g} against {old[i]:.6g}" for i in rows[:SHOWN]]
     more = f"; ... last {_day(dates[rows[-1]])}" if len(rows) > SHOWN else ""
-    only_last = len(rows) == 1 and rows[0] == len(dates) - 1
     hint = (
         " With one day in common, a re-adjustment cannot be told from another series: give prices that include "
         "more of the project's days."
         if len(dates) == 1
-        else " Only the project's last day differs: it was probably saved before that day's close. Load the prices "
-        "afresh and train again, or give a file whose last common day agrees."
-        if only_last
         else f" This looks like another series or an edited file: check that it holds the prices of {ticker}."
     )
     return (

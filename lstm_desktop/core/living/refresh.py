@@ -40,6 +40,7 @@ class RefreshRow:
     first_new: str | None = None
     last: str = ""  # the last day after the refresh
     overlap_days: int = 0
+    replaced: str | None = None  # the project's last day, taken from the source (it was saved before its close)
     factors: dict[str, float] = field(default_factory=dict)  # column -> source / project, where not 1
     notes: tuple[str, ...] = ()
     error: str | None = None
@@ -56,7 +57,7 @@ class Refreshed:
 
     @property
     def changed(self) -> bool:
-        return any(row.added for row in self.rows)
+        return any(row.added or row.replaced for row in self.rows)
 
     @property
     def failed(self) -> tuple[RefreshRow, ...]:
@@ -138,20 +139,27 @@ def extend(old: PriceFrame, source: PriceFrame, notes: list[str] | None = None) 
         )
     overlap = compare_past(old.frame, source.frame, old.ticker, where)
     notes = list(notes or []) + _factor_notes(old.ticker, where, overlap)
-    newer = source.frame.loc[source.frame.index > old.frame.index[-1], list(old.frame.columns)].copy()
+    last = old.frame.index[-1]
+    taken = source.frame.loc[source.frame.index >= last if overlap.provisional else source.frame.index > last,
+                             list(old.frame.columns)].copy()  # fmt: skip
     for column, factor in overlap.readjusted.items():
-        newer[column] = newer[column] / factor
-    volume = _volume_factor(old.frame, source.frame)
+        taken[column] = taken[column] / factor
+    volume = _volume_factor(old.frame.iloc[:-1] if overlap.provisional else old.frame, source.frame)
     if volume != 1.0:
-        newer["Volume"] = newer["Volume"] / volume  # a split rescales volumes inversely to prices
+        taken["Volume"] = taken["Volume"] / volume  # a split rescales volumes inversely to prices
+    if overlap.provisional:
+        notes.append(_provisional_note(old, taken, where, overlap.provisional))
+    newer = taken.loc[taken.index > last]
     row = RefreshRow(
         ticker=old.ticker, source=source.source, origin=where, before=old.end, added=len(newer),
         first_new=f"{newer.index[0]:%Y-%m-%d}" if len(newer) else None, last=old.end, overlap_days=overlap.days,
-        factors=overlap.readjusted, notes=tuple(notes + _nothing_new(old, source, newer)),
+        replaced=overlap.provisional, factors=overlap.readjusted,
+        notes=tuple(notes + _nothing_new(old, source, newer)),
     )  # fmt: skip
-    if newer.empty:
+    if taken.empty:
         return old, row
-    frame = pd.concat([old.frame, newer]).astype("float64")
+    kept = old.frame.loc[old.frame.index < taken.index[0]]
+    frame = pd.concat([kept, taken]).astype("float64")
     extended = PriceFrame(old.ticker, frame, source.source, source.origin, list(old.repairs), dict(source.request),
                           old.exchange or source.exchange)  # fmt: skip
     return extended, dataclasses.replace(row, last=extended.end)
@@ -179,6 +187,16 @@ def _factor_notes(ticker: str, where: str, overlap: Overlap) -> list[str]:
         "since they were saved. The new days were put on the project's basis (divided by the factor), so returns, "
         "and the tracking scores made of them, are as the source says."
     ]
+
+
+def _provisional_note(old: PriceFrame, taken: pd.DataFrame, where: str, day: str) -> str:
+    column = next((c for c in ("Adj Close", "Close") if c in old.frame.columns), old.frame.columns[0])
+    was, now = float(old.frame[column].iloc[-1]), float(taken[column].iloc[0])
+    return (
+        f"{old.ticker}: the project's last day, {day}, differed from {where} ({column} {was:.6g} against {now:.6g}) "
+        "while every earlier day agreed: it was saved before that day's close. Its prices were replaced by the "
+        "source's; forecasts made from it are scored on returns from its close."
+    )
 
 
 def _nothing_new(old: PriceFrame, source: PriceFrame, newer: pd.DataFrame) -> list[str]:

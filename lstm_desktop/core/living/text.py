@@ -101,6 +101,8 @@ def refresh_lines(rows: tuple) -> list[str]:
             what = f"{row.added} new day{'s' if row.added != 1 else ''}, {row.first_new} to {row.last}"
         else:
             what = f"nothing new after {row.before}"
+        if row.replaced:
+            what += f"; its last day {row.replaced} taken from the source (saved before its close)"
         agree = "agree" if not row.factors else "differ by a constant factor"
         lines.append(f"{row.ticker}: {what} ({row.origin}; the {row.overlap_days} common days {agree})")
         lines.extend(f"  note: {note}" for note in row.notes)
