@@ -1,8 +1,9 @@
 """The assessment after training, where the user waits (issue 24): a default run's, a window-20 run's and a
 default backtest fold's, timed with the code as it is and with the code as it was before it was made faster
-(bench/assess_before.py), in interleaved pairs on the same trained model in one process, with a check that both
-give the same report bit for bit; where the time goes (the bands, the recursive paths, the one-step scores); and
-the time to a result (training to early stopping, then the assessment) before and after."""
+(bench/assess_before.py; a fold was then assessed as a whole run), in interleaved pairs on the same trained model
+in one process, with a check that both give the same report bit for bit (a fold: the same fold report); where the
+time goes (the bands, the recursive paths, the one-step scores); and the time to a result (training to early
+stopping, then the assessment) before and after."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ import numpy as np
 
 from lstm_desktop.bench.assess_before import before
 from lstm_desktop.core.assess import assessment, calibrated, forecast
-from lstm_desktop.core.backtest.plan import plan
+from lstm_desktop.core.backtest.plan import Fold, plan
+from lstm_desktop.core.backtest.work import fold_report
 from lstm_desktop.core.codec import to_json
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.events import ignore, never
-from lstm_desktop.core.learn.dataset import SplitRows, build_dataset
+from lstm_desktop.core.learn.dataset import build_dataset
 from lstm_desktop.core.learn.training import train
 from lstm_desktop.core.run import assess
 from lstm_desktop.core.runtime import set_threads
@@ -49,14 +51,14 @@ def assess_figures(threads: int, rounds: int = 3, epochs: int | None = None) -> 
     cases = {
         "default run (window 100)": (default, None),
         "window 20": (short, None),
-        f"backtest fold {folds[-1].number}/{len(folds)} (window 100)": (default, folds[-1].rows),
+        f"backtest fold {folds[-1].number}/{len(folds)} (window 100)": (default, folds[-1]),
     }
-    figures = {name: _case(config, frames, rows, rounds) for name, (config, rows) in cases.items()}
+    figures = {name: _case(config, frames, fold, rounds) for name, (config, fold) in cases.items()}
     return {"threads": threads, "rounds": rounds, "cases": figures}
 
 
-def _case(config: RunConfig, frames: tuple, rows: SplitRows | None, rounds: int) -> dict:
-    dataset = build_dataset(list(frames), config.dataset, rows)
+def _case(config: RunConfig, frames: tuple, fold: Fold | None, rounds: int) -> dict:
+    dataset = build_dataset(list(frames), config.dataset, fold.rows if fold else None)
     started = time.perf_counter()
     trained = train(dataset, config.model, config.train, ignore, never, None)
     train_seconds = time.perf_counter() - started
@@ -70,11 +72,12 @@ def _case(config: RunConfig, frames: tuple, rows: SplitRows | None, rounds: int)
                     stack.enter_context(before())
                 spent = stack.enter_context(_timed_parts())
                 tick = time.perf_counter()
-                report = assess(config, frames, dataset, trained, 0.0)
+                report = assess(config, frames, dataset, trained, 0.0, fold=fold is not None and version == "after")
                 seconds[version].append(time.perf_counter() - tick)
             for part, value in spent.items():
                 parts[version].setdefault(part, []).append(value)
-            reports[version] = json.dumps(to_json(report), sort_keys=True)
+            kept = fold_report(fold, report, True) if fold else report
+            reports[version] = json.dumps(to_json(kept), sort_keys=True)
     r = dataset.rows
     return {
         "origins": r.end - max(r.start, r.val_at - 1 - calibrated.DEFAULT.window),
