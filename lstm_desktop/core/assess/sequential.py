@@ -157,7 +157,7 @@ def _all_lanes(
             picked.extend(pick(*row)(pool) if issue else no_pick)
         if not any_issued[t]:
             continue
-        values = np.array(picked).reshape(width, 2 * k)
+        values = np.fromiter(picked, np.float64, width * 2 * k).reshape(width, 2 * k)
         np.multiply(np.where(values * sides > 0.0, 0.0, values), sigma[t], out=bands[t])
         if not all_issued[t]:
             bands[t, ~issued[t]] = np.nan
