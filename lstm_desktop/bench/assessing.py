@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from lstm_desktop.bench.assess_before import before
-from lstm_desktop.core.assess import assessment, calibrated, forecast
+from lstm_desktop.core.assess import assessment, calibrated, evaluation, forecast
 from lstm_desktop.core.backtest.plan import Fold, plan
 from lstm_desktop.core.backtest.work import fold_report
 from lstm_desktop.core.codec import to_json
@@ -32,7 +32,8 @@ REFERENCE_DATA = DataRequest(source="sample", tickers=("AAPL",))
 PARTS = {  # module, attribute, the part it is counted in
     "bands": ((calibrated, "sequential_band_sets"),),
     "paths": ((calibrated, "recursive_paths"), (forecast, "recursive_paths")),
-    "one-step": ((assessment, "evaluate"),),
+    "one-step": ((assessment, "evaluate"),),  # the one-step scores of the model and the baselines...
+    "linear baseline": ((evaluation, "fit_linear_baseline"),),  # ...of which the ridge's fit
 }
 
 
@@ -128,6 +129,7 @@ def assess_lines(figures: dict) -> list[str]:
     for name, row in figures["cases"].items():
         sec, parts = row["assess_seconds"], row["parts"]
         split = ", ".join(f"{p} {parts['before'][p]:.2f} -> {parts['after'][p]:.2f}" for p in PARTS)
+        split = split.replace(", linear", " (linear") + ")"
         lines += [
             f"  {name}: {row['origins']} origins ({row['model_origins']} with model paths), {row['steps']} steps",
             f"    assessment             {sec['before']:.2f} -> {sec['after']:.2f} s "
