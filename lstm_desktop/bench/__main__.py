@@ -1,4 +1,5 @@
-"""python -m lstm_desktop.bench [--json] [--quick] [--kernel]: measure and print; nothing here asserts a target."""
+"""python -m lstm_desktop.bench [--json] [--quick] [--kernel] [--assess]: measure and print; nothing here asserts a
+target."""
 
 from __future__ import annotations
 
@@ -22,12 +23,20 @@ def main() -> int:
         action="store_true",
         help="only the kernel rows: each cell on torch's kernel and the app's own, native and emulated AVX2",
     )
+    parser.add_argument(
+        "--assess",
+        action="store_true",
+        help="only the assessment rows: a default run's, a window-20 run's and a backtest fold's assessment, before "
+        "and after it was made faster, and the time to a result",
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     epochs = args.epochs or (3 if args.quick else 7)
     started = time.perf_counter()
     if args.kernel:
         return kernel_only(args.epochs or 4, args.json, started)
+    if args.assess:
+        return assess_only(args.epochs or (3 if args.quick else 0), 1 if args.quick else 3, args.json, started)
     from lstm_desktop.bench import gui, training
     from lstm_desktop.core.runtime import default_threads
 
@@ -74,6 +83,9 @@ def main() -> int:
 
         document["kernel"] = kernel_figures(max(3, epochs // 2), threads)
         document["scaling"] = training.scaling_rows(max(2, epochs // 2), threads)
+        from lstm_desktop.bench.assessing import assess_figures
+
+        document["assessment"] = assess_figures(threads)
     document["bench_seconds"] = time.perf_counter() - started
     if args.json:
         print(json.dumps(document, indent=2))
@@ -91,6 +103,20 @@ def kernel_only(epochs: int, as_json: bool, started: float) -> int:
     figures["bench_seconds"] = time.perf_counter() - started
     figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     print(json.dumps(figures, indent=2) if as_json else "\n".join(kernel_lines(figures)))
+    return 0
+
+
+def assess_only(epochs: int, rounds: int, as_json: bool, started: float) -> int:
+    """The assessment rows alone (`--assess`); epochs 0: each case trains to early stopping."""
+    from lstm_desktop.bench.assessing import assess_figures, assess_lines
+    from lstm_desktop.core.runtime import default_threads, tune_allocator
+
+    tune_allocator()
+    figures = assess_figures(default_threads(), rounds, epochs or None)
+    figures["bench_seconds"] = time.perf_counter() - started
+    figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    figures["load_average"] = os.getloadavg()
+    print(json.dumps(figures, indent=2) if as_json else "\n".join(assess_lines(figures)))
     return 0
 
 
@@ -158,6 +184,10 @@ def table(doc: dict) -> str:
             lines.append(
                 f"  {row['vary']:9} {row['value']:>6} {row['seconds_per_epoch']:9.3f} {row['gflop_per_epoch']:8.1f}"
             )
+    if "assessment" in doc:
+        from lstm_desktop.bench.assessing import assess_lines
+
+        lines += assess_lines(doc["assessment"])
     lines.append(f"(benchmark took {doc['bench_seconds']:.0f} s)")
     return "\n".join(lines)
 

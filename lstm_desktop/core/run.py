@@ -46,12 +46,14 @@ def run(
     rows: SplitRows | None = None,
     initial: dict[str, torch.Tensor] | None = None,
     score_test: bool = True,
+    fold: bool = False,
 ) -> FinishedRun:
     """The whole run. A stop request ends training early; the result then holds the best model so far.
 
     `frames`: prices already loaded (else they are loaded, and a PricesLoaded event tells the listener).
     `rows`: a split fixed by rows (walk-forward folds). `initial`: weights to start from (warm start).
-    `score_test=False` leaves the test split unscored (a search must not look at it)."""
+    `score_test=False` leaves the test split unscored (a search must not look at it). `fold`: a walk-forward
+    fold's run, assessed only for what its fold report keeps (assess/assessment.py)."""
     from .data.sources import load_prices
     from .learn.dataset import build_dataset
     from .learn.training import train
@@ -64,7 +66,7 @@ def run(
     dataset = build_dataset(list(frames), config.dataset, rows)
     trained = train(dataset, config.model, config.train, on_event, should_stop, initial)
     on_event(Assessing("scoring the model and forecasting"))
-    report = assess(config, tuple(frames), dataset, trained, time.perf_counter() - started, score_test)
+    report = assess(config, tuple(frames), dataset, trained, time.perf_counter() - started, score_test, fold)
     weights = {k: v.detach().cpu().contiguous() for k, v in trained.model.state_dict().items()}
     return FinishedRun(report, weights, tuple(frames))
 
@@ -76,14 +78,16 @@ def assess(
     trained: TrainResult,
     seconds: float,
     score_test: bool = True,
+    fold: bool = False,
 ) -> RunReport:
-    """Score the trained model on each split against the baselines, calibrate the band, forecast."""
+    """Score the trained model on each split against the baselines, calibrate the band, forecast (a fold: see
+    assess/assessment.py)."""
     from .assess.assessment import assess as assess_model
 
     measured = assess_model(
-        dataset, trained.model, config.forecast_days, score_test, raw_path=config.forecast_path == "raw"
+        dataset, trained.model, config.forecast_days, score_test, raw_path=config.forecast_path == "raw", fold=fold
     )
-    splits = tuple(measured.predictions)
+    splits = ("train", "val", "test") if score_test else ("train", "val")
     return RunReport(
         settings=config,
         data=data_summary(frames, dataset),
@@ -129,8 +133,9 @@ def data_summary(frames: tuple[PriceFrame, ...], dataset: Dataset) -> DataSummar
     )
 
 
-def reassess(previous: FinishedRun, config: RunConfig, rows: SplitRows) -> FinishedRun:
-    """A trained run's model, held, scored on other rows (its scalers as they were: nothing is refitted)."""
+def reassess(previous: FinishedRun, config: RunConfig, rows: SplitRows, fold: bool = False) -> FinishedRun:
+    """A trained run's model, held, scored on other rows (its scalers as they were: nothing is refitted); `fold`
+    as in `run`."""
     from .learn.dataset import build_dataset
     from .learn.model import Forecaster
     from .learn.training import TrainResult
@@ -142,7 +147,7 @@ def reassess(previous: FinishedRun, config: RunConfig, rows: SplitRows) -> Finis
     model = Forecaster(dataset.n_features, dataset.spec.horizon, config.model)
     model.load_state_dict(previous.weights, strict=True)
     held = TrainResult(model=model.eval(), best_epoch=None, stopped="held", device="cpu", threads=report.threads)
-    fresh = assess(config, previous.frames, dataset, held, time.perf_counter() - started)
+    fresh = assess(config, previous.frames, dataset, held, time.perf_counter() - started, fold=fold)
     return FinishedRun(fresh, previous.weights, previous.frames)
 
 

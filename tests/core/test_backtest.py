@@ -13,11 +13,13 @@ import pytest
 
 from lstm_desktop.core.backtest.plan import chains, fold_rows, most_folds, plan
 from lstm_desktop.core.backtest.runner import aligned, backtest
+from lstm_desktop.core.backtest.work import fold_report
 from lstm_desktop.core.codec import to_json
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.errors import BadInput
 from lstm_desktop.core.events import BacktestProgress
 from lstm_desktop.core.learn.dataset import build_dataset
+from lstm_desktop.core.run import reassess, run
 from lstm_desktop.core.specs import BacktestSpec, DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
 CONFIG = RunConfig(
@@ -85,6 +87,22 @@ def test_prices_after_a_fold_change_nothing_in_it_or_before(finished, frames) ->
     again = backtest(CONFIG, dataclasses.replace(SPEC, workers=1), tampered).report.backtest.folds
     assert comparable(again[:2]) == comparable(folds[:2])  # bit-identical, in 1 worker as in 2
     assert comparable(again[2:]) != comparable(folds[2:])
+
+
+def test_a_fold_assessed_for_its_report_only_reports_exactly_what_a_whole_assessment_would(frames) -> None:
+    """A fold's run skips what its report drops (the training and validation windows' scores, the forecast);
+    its fold report, trained or held, is the whole assessment's bit for bit."""
+    first, second = plan(len(aligned(frames, CONFIG)[0]), SPEC, CONFIG.dataset)[:2]
+    whole = run(CONFIG, frames, rows=first.rows)
+    only = run(CONFIG, frames, rows=first.rows, fold=True)
+    assert set(whole.report.metrics) == {"train", "val", "test"} and len(whole.report.forecast.dates) == 3
+    assert set(only.report.metrics) == {"test"} and len(only.report.forecast.dates) == 0  # the work was skipped
+    assert comparable([fold_report(first, only.report, True)]) == comparable([fold_report(first, whole.report, True)])
+    held_whole, held_only = reassess(whole, CONFIG, second.rows), reassess(whole, CONFIG, second.rows, fold=True)
+    assert set(held_only.report.metrics) == {"test"}
+    assert comparable([fold_report(second, held_only.report, False)]) == comparable(
+        [fold_report(second, held_whole.report, False)]
+    )
 
 
 def test_each_fold_scaler_sees_its_own_training_rows_only(frames) -> None:

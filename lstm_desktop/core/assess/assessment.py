@@ -69,12 +69,19 @@ def with_band(series: Series, dataset: Dataset, split: str, band: Calibrated) ->
 
 
 def assess(
-    dataset: Dataset, model: nn.Module, forecast_days: int, score_test: bool = True, raw_path: bool = False
+    dataset: Dataset,
+    model: nn.Module,
+    forecast_days: int,
+    score_test: bool = True,
+    raw_path: bool = False,
+    fold: bool = False,
 ) -> Assessment:
     """Scores, band, coverage and forecast of a trained model. With score_test False the test split is never
     looked at (a search must not tune on it): no test error reaches the band either. raw_path draws the model's
-    own path instead of its blend with the flat line."""
-    splits = ("train", "val", "test") if score_test else ("train", "val")
+    own path instead of its blend with the flat line. `fold`: a walk-forward fold, of which only the test split's
+    scores and predictions and the band are kept (backtest/work.py), so the training and validation windows are not
+    scored and nothing is forecast past the data; what is measured is what a whole assessment measures."""
+    splits = ("test",) if fold else ("train", "val", "test") if score_test else ("train", "val")
     metrics, predictions = evaluate(dataset, model, splits)
     steps = scored_steps(forecast_days, dataset)
     band = calibrated_band(dataset, model, steps, score_test, raw_path)
@@ -87,4 +94,5 @@ def assess(
     for split in ("val", "test"):
         if split in predictions:
             predictions[split] = with_band(predictions[split], dataset, split, band)
-    return Assessment(metrics, predictions, band.band, forecast(dataset, model, forecast_days, band.band))
+    ahead = forecast(dataset, model, 0 if fold else forecast_days, band.band)
+    return Assessment(metrics, predictions, band.band, ahead)

@@ -32,20 +32,37 @@ def flatten(x: np.ndarray) -> np.ndarray:
 
 def fit_ridge(x: np.ndarray, y: np.ndarray, penalty: float) -> Ridge:
     """Closed-form ridge with an unpenalised intercept: centre, then solve (XᵀX + λI) w = XᵀY."""
-    features, targets = flatten(x), np.asarray(y, dtype=np.float64)
-    x_mean, y_mean = features.mean(axis=0), targets.mean(axis=0)
-    centred_x, centred_y = features - x_mean, targets - y_mean
-    gram = centred_x.T @ centred_x + penalty * np.eye(features.shape[1])
-    coef = np.linalg.solve(gram, centred_x.T @ centred_y)
-    return Ridge(coef, y_mean - x_mean @ coef, penalty)
+    return _Centred.of(x, y).ridge(penalty)
+
+
+@dataclass(frozen=True)
+class _Centred:
+    """The products of the centred data that every penalty shares: computed once, not once per penalty."""
+
+    x_mean: np.ndarray
+    y_mean: np.ndarray
+    gram: np.ndarray  # XᵀX of the centred inputs
+    cross: np.ndarray  # XᵀY of the centred inputs and targets
+
+    @staticmethod
+    def of(x: np.ndarray, y: np.ndarray) -> _Centred:
+        features, targets = flatten(x), np.asarray(y, dtype=np.float64)
+        x_mean, y_mean = features.mean(axis=0), targets.mean(axis=0)
+        centred_x, centred_y = features - x_mean, targets - y_mean
+        return _Centred(x_mean, y_mean, centred_x.T @ centred_x, centred_x.T @ centred_y)
+
+    def ridge(self, penalty: float) -> Ridge:
+        coef = np.linalg.solve(self.gram + penalty * np.eye(len(self.gram)), self.cross)
+        return Ridge(coef, self.y_mean - self.x_mean @ coef, penalty)
 
 
 def fit_linear_baseline(dataset: Dataset) -> Ridge:
     """The ridge whose penalty gives the lowest validation error (trained on the training windows only)."""
     best: Ridge | None = None
     best_error = np.inf
+    centred = _Centred.of(dataset.x["train"], dataset.y["train"])
     for penalty in PENALTIES:
-        candidate = fit_ridge(dataset.x["train"], dataset.y["train"], penalty * len(dataset.x["train"]))
+        candidate = centred.ridge(penalty * len(dataset.x["train"]))
         error = float(np.mean((candidate.predict(dataset.x["val"]) - dataset.y["val"]) ** 2))
         if error < best_error:
             best, best_error = candidate, error

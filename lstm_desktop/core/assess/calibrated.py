@@ -21,7 +21,7 @@ from .band_measure import measured
 from .band_verdict import band_verdict
 from .drawn_path import blend_weights
 from .paths import recursive_paths
-from .sequential import MAIN_LEVEL, Bands, Calibration, sequential_bands
+from .sequential import MAIN_LEVEL, Bands, Calibration, sequential_band_sets
 from .volatility import horizon_scale, log_returns
 
 METHOD = (
@@ -73,8 +73,7 @@ def calibrated_band(
     drawn_moves = np.nan_to_num(weights * moves, nan=0.0)
     errors = walk - drawn_moves
     scale = horizon_scale(log_returns(dataset.prices), steps)[anchors]
-    model_bands = sequential_bands(errors, scale, calibration)
-    walk_bands = sequential_bands(walk, scale, calibration)
+    model_bands, walk_bands = sequential_band_sets((errors, walk), scale, calibration)
     band = Band(
         level=MAIN_LEVEL,
         method=METHOD.format(window=calibration.window, power=calibration.scale_power),

@@ -21,7 +21,8 @@ origins i with i + h <= t only (tests/core/test_band_sequential.py perturbs late
 from __future__ import annotations
 
 import bisect
-import math
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,76 +58,115 @@ def sequential_bands(errors: np.ndarray, scale: np.ndarray, calibration: Calibra
     """Bands at every origin from `errors` (origins, steps) and the scale known at each origin (origins, steps).
 
     An error that is never known (past the data) is NaN; so is a scale that cannot be forecast yet."""
-    errors = np.asarray(errors, dtype=np.float64)
+    return sequential_band_sets((errors,), scale, calibration)[0]
+
+
+def sequential_band_sets(
+    error_sets: Sequence[np.ndarray], scale: np.ndarray, calibration: Calibration = Calibration()
+) -> list[Bands]:
+    """`sequential_bands` of several error sets of one shape around the same scale, computed together: the sets
+    share every array operation of the loop over origins (the model's band and the random walk's)."""
+    sets = [np.asarray(errors, dtype=np.float64) for errors in error_sets]
+    if len({errors.shape for errors in sets}) != 1:
+        raise ValueError(f"error sets of different shapes: {[errors.shape for errors in sets]}")
+    steps = sets[0].shape[1]
     with np.errstate(invalid="ignore"):
-        scale = np.asarray(scale, dtype=np.float64) ** calibration.scale_power
-    n, steps = errors.shape
+        scale = np.tile(np.asarray(scale, dtype=np.float64) ** calibration.scale_power, (1, len(sets)))
     levels = np.asarray(sorted(calibration.levels), dtype=np.float64)
+    errors = np.concatenate(sets, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(scale > 0, errors / scale, np.nan)
-    lower = np.full((len(levels), n, steps), np.nan)
-    upper = np.full((len(levels), n, steps), np.nan)
-    for h in range(steps):
-        low, high = _one_step(errors[:, h], scores[:, h], scale[:, h], h + 1, levels, calibration)
-        lower[:, :, h], upper[:, :, h] = low, high
+    lane_steps = np.tile(np.arange(1, steps + 1), len(sets))
+    lower, upper = _all_lanes(errors, scores, scale, lane_steps, levels, calibration)
     # nested: each wider level at least as wide as the narrower ones
     lower = np.fmin.accumulate(lower, axis=0)
     upper = np.fmax.accumulate(upper, axis=0)
-    return Bands(tuple(float(v) for v in levels), lower, upper)
+    named = tuple(float(v) for v in levels)
+    parts = [slice(at * steps, (at + 1) * steps) for at in range(len(sets))]
+    return [Bands(named, np.ascontiguousarray(lower[:, :, p]), np.ascontiguousarray(upper[:, :, p])) for p in parts]
 
 
-def _one_step(
+def _all_lanes(
     errors: np.ndarray,
     scores: np.ndarray,
     scale: np.ndarray,
-    step: int,
+    lane_steps: np.ndarray,
     levels: np.ndarray,
     calibration: Calibration,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(levels, origins) offsets of one step: the known scores of the last `window` origins <= t - step (kept
-    sorted as they arrive), at the level ACI has reached by origin t. Plain Python floats: a few microseconds an
-    origin, where sorting every window afresh took a hundred times longer."""
-    n = len(errors)
+    """(levels, origins, lanes) offsets; a lane is one step of one error set and `lane_steps` holds its step h.
+    At origin t a lane's band is made of the known scores of the last `window` origins <= t - h (kept sorted as
+    they arrive, one list per lane), at the level ACI has reached by origin t.
+
+    What does not depend on the adaptive level is computed for all origins at once (which score arrives and which
+    leaves, how many are known, whether a band is issued, which outcomes move a level); the loop over origins then
+    handles every lane and level with one array operation each, and only the sorted lists and the picks from them
+    are per lane. The arithmetic is the per-origin reference's, operation for operation
+    (tests/core/test_band_sequential_reference.py checks every bit): alpha <- alpha + gamma / h * (alpha* -
+    missed) in the order the outcomes arrive; ranks floor((count + 1) * a / 2) and ceil((count + 1) * (1 - a /
+    2)) of the level clipped to [0, 1], then clipped to [1, count]; the offset is the score at that rank clipped
+    at zero (as Python's min and max take it: a zero keeps its sign), times the origin's scale."""
+    n, width = errors.shape
+    k = len(levels)
+    bands = np.full((n, width, 2 * k), np.nan)  # per origin and lane: k lower offsets, then k upper ones
+    if n == 0 or width == 0:
+        return _levels_first(bands, k)
     window = max(1, calibration.window)
-    gamma = calibration.gamma / step
-    targets = [1.0 - float(v) for v in levels]
-    alpha = list(targets)
-    count_levels = len(targets)
-    nan_row = [math.nan] * count_levels
-    issued_low: list[list[float] | None] = [None] * n
-    issued_high: list[list[float] | None] = [None] * n
-    known: list[float] = []  # sorted scores of the window
-    error_list, score_list, scale_list = errors.tolist(), scores.tolist(), scale.tolist()
+    lanes = np.arange(width)
+    arrived = np.arange(n)[:, None] - lane_steps  # (origins, lanes): the origin whose outcome is known from t on
+    has_arrived = arrived >= 0
+    at_arrived = np.maximum(arrived, 0)
+    arriving = np.where(has_arrived, scores[at_arrived, lanes], np.nan)
+    departing = np.where(arrived >= window, scores[np.maximum(arrived - window, 0), lanes], np.nan)
+    counts = np.cumsum(~np.isnan(arriving), axis=0) - np.cumsum(~np.isnan(departing), axis=0)
+    issued = (counts >= calibration.min_known) & (scale > 0)
+    arrived_error = np.where(has_arrived, errors[at_arrived, lanes], np.nan)[:, :, None]
+    # an outcome moves the level when its origin had a band and its error is known
+    moves = (has_arrived & issued[at_arrived, lanes] & ~np.isnan(arrived_error[:, :, 0]))[:, :, None]
+    any_moves, any_issued, all_issued = moves.any(axis=(1, 2)).tolist(), issued.any(1).tolist(), issued.all(1).tolist()
+    targets = 1.0 - levels
+    gamma = (calibration.gamma / lane_steps.astype(np.float64))[:, None]
+    alpha = np.tile(targets, (width, 1))  # (lanes, levels)
+    plus = (counts + 1).astype(np.float64)[:, :, None]
+    top = counts[:, :, None]
+    sigma = scale[:, :, None]
+    sides = np.repeat([1.0, -1.0], k)  # a pick is clipped where side * pick > 0: min(q, 0) below, max(q, 0) above
+    ranks = np.empty((width, 2 * k))
+    known: list[list[float]] = [[] for _ in range(width)]  # per lane, the sorted scores of its window
+    no_pick, rows = (0.0,) * (2 * k), [()] * width
+    arriving_rows, departing_rows, issued_rows = arriving.tolist(), departing.tolist(), issued.tolist()
+    insort, bisect_left, pick = bisect.insort, bisect.bisect_left, operator.itemgetter
     for t in range(n):
-        arrived = t - step  # the origin whose outcome is known from now on
-        if arrived >= 0:
-            value = score_list[arrived]
+        if any_moves[t]:
+            before = bands[at_arrived[t], lanes]
+            error = arrived_error[t]
+            missed = (error < before[:, :k]) | (error > before[:, k:])
+            np.add(alpha, gamma * (targets - missed), out=alpha, where=moves[t])
+        if any_issued[t]:
+            a = np.clip(alpha, 0.0, 1.0)
+            np.floor(plus[t] * a / 2, out=ranks[:, :k])
+            np.ceil(plus[t] * (1 - a / 2), out=ranks[:, k:])
+            np.clip(ranks, 1, top[t], out=ranks)
+            rows = (ranks - 1).astype(np.intp).tolist()
+        picked: list[float] = []
+        for pool, value, gone, issue, row in zip(known, arriving_rows[t], departing_rows[t], issued_rows[t], rows):
             if value == value:  # not NaN
-                bisect.insort(known, value)
-            leaving = arrived - window
-            if leaving >= 0 and score_list[leaving] == score_list[leaving]:
-                del known[bisect.bisect_left(known, score_list[leaving])]
-            error, lows, highs = error_list[arrived], issued_low[arrived], issued_high[arrived]
-            if lows is not None and highs is not None and error == error:
-                for k in range(count_levels):
-                    missed = 1.0 if (error < lows[k] or error > highs[k]) else 0.0
-                    alpha[k] += gamma * (targets[k] - missed)
-        count = len(known)
-        sigma = scale_list[t]
-        if count < calibration.min_known or not sigma > 0:
+                insort(pool, value)
+            if gone == gone:
+                del pool[bisect_left(pool, gone)]
+            picked.extend(pick(*row)(pool) if issue else no_pick)
+        if not any_issued[t]:
             continue
-        at_rank = known.__getitem__
-        lows, highs = [], []
-        for k in range(count_levels):
-            a = min(max(alpha[k], 0.0), 1.0)
-            low_rank = min(max(math.floor((count + 1) * a / 2), 1), count)
-            high_rank = min(max(math.ceil((count + 1) * (1 - a / 2)), 1), count)
-            lows.append(min(at_rank(low_rank - 1), 0.0) * sigma)
-            highs.append(max(at_rank(high_rank - 1), 0.0) * sigma)
-        issued_low[t], issued_high[t] = lows, highs
-    lower = np.array([row if row is not None else nan_row for row in issued_low], dtype=np.float64).T
-    upper = np.array([row if row is not None else nan_row for row in issued_high], dtype=np.float64).T
-    return lower.reshape(count_levels, n), upper.reshape(count_levels, n)
+        values = np.fromiter(picked, np.float64, width * 2 * k).reshape(width, 2 * k)
+        np.multiply(np.where(values * sides > 0.0, 0.0, values), sigma[t], out=bands[t])
+        if not all_issued[t]:
+            bands[t, ~issued[t]] = np.nan
+    return _levels_first(bands, k)
+
+
+def _levels_first(bands: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(origins, lanes, 2k) lower and upper offsets as two (levels, origins, lanes) arrays."""
+    return bands[:, :, :k].transpose(2, 0, 1), bands[:, :, k:].transpose(2, 0, 1)
 
 
 def interval_scores(errors: np.ndarray, lower: np.ndarray, upper: np.ndarray, level: float) -> np.ndarray:

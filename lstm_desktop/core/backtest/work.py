@@ -70,13 +70,19 @@ def run_chain(payload: dict, report: Any, should_stop: Any) -> dict:
             initial = previous.weights if warm and previous is not None else None
             fold_config = warm_config(config) if initial is not None else config
             finished = run(
-                fold_config, frames, on_event=on_event, should_stop=should_stop, rows=fold.rows, initial=initial
+                fold_config,
+                frames,
+                on_event=on_event,
+                should_stop=should_stop,
+                rows=fold.rows,
+                initial=initial,
+                fold=True,
             )
             if finished.report.stopped == "user":
                 break  # not finished: not kept
             trained = True
         else:
-            finished, trained = reassess(previous, config, fold.rows), False
+            finished, trained = reassess(previous, config, fold.rows, fold=True), False
         done.append(to_json(fold_report(fold, finished.report, trained)))
         previous = finished
     return {"folds": done}
