@@ -238,9 +238,10 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from lstm_desktop.core.runtime import tune_allocator
+    from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator
 
     tune_allocator()
+    pin_blas_threads()
     args = build_parser().parse_args(argv)
     from lstm_desktop.core.errors import LstmDesktopError
 

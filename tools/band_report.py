@@ -33,7 +33,7 @@ from lstm_desktop.core.assess.band import calibrate
 from lstm_desktop.core.assess.paths import origin_errors, recursive_paths, split_origins
 from lstm_desktop.core.assess.sequential import interval_scores
 from lstm_desktop.core.run import restore, run
-from lstm_desktop.core.runtime import tune_allocator
+from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator
 from lstm_desktop.core.specs import RunConfig, TrainSpec
 
 GROUPS = {"1": (0, 1), "2-5": (1, 5), "6-15": (5, 15), "16-30": (15, 30)}
@@ -138,6 +138,7 @@ def main() -> int:
     if args.combine:
         return combine(args.combine)
     tune_allocator()
+    pin_blas_threads()
     header = "series  orig " + " ".join(f"{g:>6}" for g in GROUPS) + "   calm   turb"
     header += "    IS 5 RW IS 5 1blk IS5   IS 30 RW IS30 1blkIS30  model30  drawn30   flat30  verdict"
     if not args.json:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lstm_desktop.core.backtest.runner import backtest
 from lstm_desktop.core.data.sources import load_prices
-from lstm_desktop.core.runtime import tune_allocator
+from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator
 from lstm_desktop.core.specs import BacktestSpec, DataRequest, DatasetSpec, RunConfig
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -69,6 +69,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     tune_allocator()
+    pin_blas_threads()
     spec = BacktestSpec(folds=args.folds, fold_days=args.fold_days)
     rows = []
     header = (

@@ -220,6 +220,9 @@ def main() -> int:
         result = summary(args.out)
         print(json.dumps(result, indent=1)) if args.json else print_summary(result)
         return 0
+    from lstm_desktop.core.runtime import pin_blas_threads
+
+    pin_blas_threads()  # as the app's entry points (the workers it spawns inherit it)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; load {os.getloadavg()}")
     order = [REFERENCE] + [s for s in args.settings if s != REFERENCE]
     for setting in order:

@@ -355,9 +355,11 @@ def measure_window(path: str, app, window) -> str:
 
 
 def child(mode: str, path: str) -> None:
-    from lstm_desktop.core.runtime import tune_allocator
+    from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator
 
     tune_allocator()  # as every entry point does
+
+    pin_blas_threads()
     import numpy  # noqa: F401  - the baseline holds what the app has loaded when a user opens a file
     import pandas  # noqa: F401
     import torch  # noqa: F401

@@ -109,9 +109,10 @@ def kernel_only(epochs: int, as_json: bool, started: float) -> int:
 def assess_only(epochs: int, rounds: int, as_json: bool, started: float) -> int:
     """The assessment rows alone (`--assess`); epochs 0: each case trains to early stopping."""
     from lstm_desktop.bench.assessing import assess_figures, assess_lines
-    from lstm_desktop.core.runtime import default_threads, tune_allocator
+    from lstm_desktop.core.runtime import default_threads, pin_blas_threads, tune_allocator
 
     tune_allocator()
+    pin_blas_threads()
     figures = assess_figures(default_threads(), rounds, epochs or None)
     figures["bench_seconds"] = time.perf_counter() - started
     figures["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}

@@ -90,12 +90,14 @@ def measure(epochs: int, threads: int, rounds: int) -> dict:
     import torch
 
     from lstm_desktop.core.learn import recurrent
-    from lstm_desktop.core.runtime import set_threads, tune_allocator
+    from lstm_desktop.core.runtime import pin_blas_threads, set_threads, tune_allocator
     from lstm_desktop.core.specs import CELLS, ModelSpec
 
     from .training import app_epoch_seconds, flops_per_epoch, matmul_gflops, median_after_warmup, reference_dataset
 
     tune_allocator()
+
+    pin_blas_threads()
     set_threads(threads)
     dataset = reference_dataset()
     runs: dict = {cell: {path: [] for path in PATHS} for cell in CELLS}

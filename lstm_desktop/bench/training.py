@@ -17,7 +17,7 @@ from lstm_desktop.core.learn.dataset import Dataset, build_dataset
 from lstm_desktop.core.learn.inputs import InputColumn
 from lstm_desktop.core.learn.predict import EVAL_BATCH
 from lstm_desktop.core.learn.training import train
-from lstm_desktop.core.runtime import set_threads, tune_allocator
+from lstm_desktop.core.runtime import pin_blas_threads, set_threads, tune_allocator
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
 
 REFERENCE_DATA = DataRequest(source="sample", tickers=("AAPL",))
@@ -165,6 +165,7 @@ def training_figures(epochs: int, threads: int, rounds: int = 3) -> dict:
     so figures taken minutes apart would compare the drift, not the code.
     """
     tune_allocator()
+    pin_blas_threads()
     dataset = reference_dataset()
     model = ModelSpec()
     runs: dict[str, list[float]] = {"app": [], "kernel": [], "reference": []}

@@ -1,5 +1,5 @@
 """Process-wide settings, applied by the entry points (app, CLI, bench, worker processes), never by core work:
-glibc's allocator and torch's thread count.
+glibc's allocator, torch's thread count, and one thread for numpy's BLAS.
 
 Threads are fixed for a whole run: torch's LSTM backward sums its weight gradients in an order that depends on
 the thread count, so changing it while training (say, to step aside for another program) would make the same
@@ -42,6 +42,24 @@ def tune_allocator() -> bool:
         return False
     _tuned = ok
     return ok
+
+
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")  # numpy's BLAS in its wheels (torch's MKL is apart)
+
+
+def pin_blas_threads() -> None:
+    """numpy's BLAS (OpenBLAS in its wheels, Accelerate on macOS) on one thread in this process and the processes it
+    starts. Its threaded products split their sums by thread, so the ridge baseline's coefficients differed in the
+    last bits between a process with two BLAS threads and one with one (the window against a worker); and on a
+    busy 2-core machine two BLAS threads made a 2200×100 product 100 times slower (0.6 ms against 98). The app's
+    own matrices are small: one thread loses nothing. Environment variables reach libraries loaded later and child
+    processes; threadpoolctl limits the ones already loaded (numpy imported before this call)."""
+    for name in BLAS_ENV:
+        os.environ[name] = "1"
+    if "numpy" in sys.modules:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
 
 
 def default_threads() -> int:

@@ -28,9 +28,10 @@ def create_application() -> object:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from lstm_desktop.core.runtime import tune_allocator
+    from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator
 
     tune_allocator()  # before any worker thread exists (see its docstring)
+    pin_blas_threads()
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lstm-desktop")

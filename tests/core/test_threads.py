@@ -4,6 +4,7 @@ is doing changes a single bit of the result."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -65,3 +66,35 @@ def test_training_leaves_the_global_random_generator_alone(aapl_frames) -> None:
     torch.manual_seed(123)
     train(dataset, ModelSpec(layers=1, hidden=8, dropout=0.0), TrainSpec(epochs=1, threads=1, device="cpu"))
     assert np.array_equal(torch.rand(3).numpy(), expected.numpy())
+
+
+PROBE = """
+import hashlib, numpy, threadpoolctl
+from lstm_desktop.core.assess.baselines import fit_linear_baseline, linear_one_step
+from lstm_desktop.core.data.sources import load_prices
+from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
+from lstm_desktop.core.runtime import pin_blas_threads
+from lstm_desktop.core.specs import DataRequest
+
+pin_blas_threads()
+blas = [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+digest = hashlib.sha256()
+for ticker in ("IBM", "AAPL", "MSFT"):
+    dataset = build_dataset(load_prices(DataRequest(source="sample", tickers=(ticker,))), DatasetSpec(window=100))
+    fitted = fit_linear_baseline(dataset)
+    digest.update(fitted.coef.tobytes() + linear_one_step(dataset, fitted, "val").tobytes())
+print(blas, digest.hexdigest())
+"""
+
+
+def test_numpy_blas_runs_one_thread_so_the_linear_baseline_is_the_same_in_every_process() -> None:
+    """A process that starts with two BLAS threads (an app started from a shell that set them, or a worker that
+    imported numpy early) computes the same ridge coefficients as one that starts with one, once its entry point
+    has pinned numpy's BLAS (threaded products split their sums by thread)."""
+    outputs = []
+    for threads in ("2", "1"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads}
+        done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.strip())
+    assert outputs[0].startswith("[1]") and outputs[0] == outputs[1]

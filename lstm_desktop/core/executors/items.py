@@ -107,7 +107,10 @@ def pin_threads(threads: int) -> None:
 
     torch is not imported for this: OMP_NUM_THREADS, set before torch loads, gives it that count from the start
     (a worker that runs no training never pays for the import); once torch is loaded, it is set directly."""
+    from ..runtime import pin_blas_threads
+
     os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
+    pin_blas_threads()  # numpy's products the same in every worker and in the app (runtime.py)
     if "torch" in sys.modules:
         from ..runtime import set_threads
 
