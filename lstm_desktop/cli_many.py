@@ -180,8 +180,9 @@ def _quiet_libraries() -> None:
 
 
 def _add_runs(project: Any, runs: tuple, best: str | None = None) -> dict[str, str]:
-    """Each run into the project (the best, or the last, current); run name -> its id in the project."""
-    ids = {name: project.add(finished, name).id for name, finished in runs}
+    """Each run into the project (the best, or the last, current); run name -> its id in the project. With a best
+    (a search's), only its forecast joins the forecast log."""
+    ids = {name: project.add(finished, name, freeze=best is None or name == best).id for name, finished in runs}
     if best is not None:
         project.choose(ids[best])
     return ids

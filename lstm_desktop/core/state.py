@@ -123,14 +123,18 @@ class AppState:
         self.project.keep_frozen(stored)
         self._made_current(stored)
 
-    def add_runs(self, stored: list[StoredRun], current_id: str | None = None) -> None:
+    def add_runs(
+        self, stored: list[StoredRun], current_id: str | None = None, frozen: tuple[str, ...] | None = None
+    ) -> None:
         """Many runs finished at once (a search, a sweep): they join the project, `current_id` (or the last)
-        becomes current; listeners hear of it once."""
+        becomes current; listeners hear of it once. `frozen`: the ids whose forecasts join the forecast log (None:
+        every run's; a search logs only its best)."""
         if not stored:
             return
         self.project.runs.extend(stored)
         for run in stored:
-            self.project.keep_frozen(run)
+            if frozen is None or run.id in frozen:
+                self.project.keep_frozen(run)
         current = next((run for run in stored if run.id == current_id), stored[-1])
         self._made_current(current)
 

@@ -69,6 +69,7 @@ class ManyDone:
     result: Any
     stored: list
     current_id: str | None
+    frozen: tuple[str, ...] | None = None  # the runs whose forecasts join the log (None: every run's)
 
 
 @dataclass(frozen=True)
@@ -78,15 +79,18 @@ class TargetsLoaded:
     targets: list
 
 
-def _keep(result: Any, snapshot: Any, recovery: Any, best_name: str | None) -> ManyDone:
-    stored = [snapshot.add(finished, name) for name, finished in result.runs]
+def _keep(result: Any, snapshot: Any, recovery: Any, best_name: str | None, only_best_frozen: bool = False) -> ManyDone:
+    """The runs into the snapshot; `only_best_frozen` (a search): only the best run's forecast joins the log."""
+    stored = [snapshot.add(finished, name, freeze=not only_best_frozen or name == best_name)
+              for name, finished in result.runs]  # fmt: skip
     current = next((run.id for run in stored if run.name == best_name), None)
     if stored:
         try:
             recovery.autosave(snapshot)
         except Exception:  # recovery is a safety net: its failure must not lose the runs themselves
             log.exception("autosave failed")
-    return ManyDone(result, stored, current)
+    frozen = tuple(run.id for run in stored if run.id == current) if only_best_frozen else None
+    return ManyDone(result, stored, current, frozen)
 
 
 def search_task(
@@ -109,7 +113,7 @@ def search_task(
             runs=[run.name for run in snapshot.runs],
         )  # fmt: skip
         best = result.report.best.run if result.report.best is not None else None
-        return _keep(result, snapshot, recovery, best)
+        return _keep(result, snapshot, recovery, best, only_best_frozen=True)
 
     return task
 

@@ -48,6 +48,7 @@ def test_search_json_and_every_trial_kept_in_the_project(capsys, tmp_path: Path)
     assert [r.name for r in kept.runs] == ["search 1, trial 0", "search 1, trial 1", "search 1, trial 2"]
     assert kept.current.name == best["run"] and "test" in kept.current.report.metrics
     assert all("test" not in r.report.metrics for r in kept.runs if r.name != best["run"])
+    assert [f.run for f in kept.frozen] == [kept.current.id]  # only the best trial's forecast is tracked
     assert "trial 0 complete" in err
 
 

@@ -34,6 +34,7 @@ def test_a_search_from_its_dialog_keeps_every_trial_and_scores_only_the_best_on_
     scored = [run.name for run in runs if "test" in run.report.metrics]
     current = window.state.current
     assert scored == [current.name]  # only the best saw the test split, and it is the run shown
+    assert [f.run for f in window.state.project.frozen] == [current.id]  # and only its forecast is tracked
     assert f"Best: trial {current.name.split()[-1]}" in dialog.status.text()
     runs_table = window.runs_table.table
     assert runs_table.rowCount() == 3 and window.tabs.currentWidget() is window.runs_table
@@ -70,6 +71,7 @@ def test_a_sweep_shows_a_row_per_ticker_failures_included_and_keeps_the_runs(qtb
     skill = window.state.project.runs[0].report.metrics["test"].skill
     assert table.item(0, 2).text() == f"{skill:+.4f}"
     assert [run.name for run in window.state.project.runs] == ["sweep MSFT", "sweep IBM"]
+    assert [f.ticker for f in window.state.project.frozen] == ["MSFT", "IBM"]  # every ticker's forecast is tracked
     assert "3 tickers, 2 runs kept, 1 without a run" in dialog.status.text()
     assert window.statusBar().currentMessage().startswith("Sweep ended: 3 tickers")  # not "running" any more
 

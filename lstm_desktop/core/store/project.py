@@ -156,11 +156,13 @@ class Project:
         sets = [r.data for r in self.good_runs] + [d for d in (self.loaded, self.live) if d is not None]
         return list({d.id: d for d in sets}.values())
 
-    def add(self, finished: FinishedRun, name: str = "") -> StoredRun:
-        """Keep a finished run and make it current (encoding its entries here, in the caller's thread)."""
+    def add(self, finished: FinishedRun, name: str = "", freeze: bool = True) -> StoredRun:
+        """Keep a finished run and make it current (encoding its entries here, in the caller's thread). `freeze`:
+        log its forecast (a search logs only its best trial's: the others' forecasts were never offered)."""
         stored = stored_run(finished, name or f"run {len(self.runs) + 1}", self.data_like(finished.frames))
         self.runs.append(stored)
-        self.keep_frozen(stored)
+        if freeze:
+            self.keep_frozen(stored)
         self.current_id = stored.id
         self.loaded = stored.data
         self.settings = stored.report.settings
