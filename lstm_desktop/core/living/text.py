@@ -30,8 +30,8 @@ def _reference_text(tracked: Tracked, frozen: FrozenForecast) -> str:
     where = SOURCES[reference.source]
     spread = ""
     if reference.coverage_low is not None and reference.coverage_high is not None:
-        kind = "folds" if reference.source == "backtest" else "± 2 sampling errors"
-        spread = f"; {kind} {reference.coverage_low:.0%}–{reference.coverage_high:.0%}"
+        kind = "its folds ranged" if reference.source == "backtest" else "within two standard errors,"
+        spread = f" ({kind} {reference.coverage_low:.0%}–{reference.coverage_high:.0%})"
     return f"; on {where} it held {tracked.reference_coverage:.0%} at these steps{spread}"
 
 
@@ -41,9 +41,10 @@ def _band_text(tracked: Tracked, frozen: FrozenForecast, check: CoverageCheck | 
     text += _reference_text(tracked, frozen) + "."
     if check is None or tracked.coverage_p is None:
         return text
-    if tracked.coverage is not None and tracked.coverage >= check.expected:
-        return text + " No sign of a problem."
     where = SOURCES.get(tracked.reference_source, "its level")
+    if tracked.coverage is not None and tracked.coverage >= check.expected:
+        measured = f"as often as on {where}" if tracked.reference_source in SOURCES else "its level"
+        return text + f" No sign of a problem: it held at least {measured}."
     text += (
         f" These {n} days come from one forecast and move together, so they are weaker evidence than {n} separate "
         f"forecasts: a band as good as on {where} holds {inside} or fewer of them on {share(tracked.coverage_p)} "
