@@ -28,9 +28,10 @@ def create_application() -> object:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from lstm_desktop.core.runtime import tune_allocator
+    from lstm_desktop.core.runtime import tune_allocator, tune_interpreter_for_gui
 
     tune_allocator()  # before any worker thread exists (see its docstring)
+    tune_interpreter_for_gui()
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lstm-desktop")

@@ -50,6 +50,7 @@ from .run_view import RunView
 from .runs_controller import RunsController
 from .runs_table import RunsTable
 from .settings import WindowSettings
+from .steps import Steps
 from .strategy.controller import StrategyController
 from .strategy.view import StrategyView
 from .task_runner import TaskRunner
@@ -81,7 +82,8 @@ class MainWindow(QMainWindow):
         self.recovery = recovery or Recovery()
         self.recent = RecentProjects()
         self.state = state or AppState()
-        self.tasks = TaskRunner(self)
+        self.steps = Steps(self)  # what lands at a task's end is drawn in steps (gui/steps.py)
+        self.tasks = TaskRunner(self, self.steps)
         self._build()
         self.files = FileController(self)
         self.training = RunController(self)
@@ -91,7 +93,7 @@ class MainWindow(QMainWindow):
             self.state, self.tasks, self.recovery, self, self.current_config, self.model_panel.problem_text
         )
         self.view = RunView(self, self.state)
-        self.strategy = StrategyController(self.state, self.strategy_view)
+        self.strategy = StrategyController(self.state, self.strategy_view, self.steps)
         self.report_export = ReportExport(self.state, self)
         build_menus(self)
         self._wire()
@@ -252,7 +254,7 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         """The Backtest tab shows the folds on the price plot; leaving it shows the run again."""
         if self.state.current is not None and self.state.current.report.backtest is not None:
-            self.view.show_current()
+            self.view.show_price_soon()
 
     def _on_about(self) -> None:
         QMessageBox.about(self, "About lstm-desktop", about_text())
