@@ -54,7 +54,7 @@ from .steps import Steps
 from .strategy.controller import StrategyController
 from .strategy.view import StrategyView
 from .task_runner import TaskRunner
-from .widgets import named
+from .widgets import named, show_progress
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.sweep_button.clicked.connect(self.many.open_sweep)
         self.compare_button.clicked.connect(self.compare.open)
         self.compare.compareFinished.connect(self.compareFinished)
+        self.compare.progressed.connect(lambda value, top, text: show_progress(self.progress, value, top, text))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.notes.textChanged.connect(self._on_notes_edited)
         self.forecast_table.exportRequested.connect(self.files.choose_and_export_forecast)
