@@ -29,6 +29,8 @@ LATE_MS = 6  # a tick later than this is a stall worth naming
 OWN = os.sep + "lstm_desktop" + os.sep
 NOT_STEPS = ("bench" + os.sep, "self_test.py")  # the bench's own frames (its event loop, its driver) are no step
 EVENT_LOOP = "event loop (Qt C++ or waiting for the GIL)"
+# a thread whose innermost frame is one of these waits in C with the lock released: it is not the one holding it
+WAITING = ("selectors.py:select", "threading.py:wait", "connection.py:_recv", "connection.py:wait", "queue.py:get")
 
 
 def _frame_name(filename: str, function: str, line: int) -> str:
@@ -46,6 +48,13 @@ def _stack(frame: object, depth: int = 60) -> tuple[tuple[str, str, int], ...]:
         frames.append((code.co_filename, code.co_name, frame.f_lineno))
         frame = frame.f_back
     return tuple(reversed(frames))
+
+
+def _waiting(stack: tuple[tuple[str, str, int], ...]) -> bool:
+    if not stack:
+        return True
+    filename, function, _ = stack[-1]
+    return f"{os.path.basename(filename)}:{function}" in WAITING
 
 
 def step_of(stack: tuple[tuple[str, str, int], ...]) -> tuple[str, str]:
@@ -122,8 +131,10 @@ class GuiWatch:
                 # this thread waited for the interpreter lock: another thread held it (in C code that keeps it);
                 # what that thread is doing now is where it just was
                 for ident, frame in frames.items():
-                    if ident not in (self.gui_thread, threading.get_ident()):
-                        self._samples.append((now, (("(GIL held by another thread)", "", 0), *_stack(frame)[-3:])))
+                    stack = _stack(frame)
+                    if ident in (self.gui_thread, threading.get_ident()) or _waiting(stack):
+                        continue
+                    self._samples.append((now, (("(GIL held by another thread)", "", 0), *stack[-3:])))
             frame = frames.get(self.gui_thread)
             if frame is not None:
                 self._samples.append((now, _stack(frame)))
