@@ -226,7 +226,8 @@ def main() -> int:
     unknown = set(jobs) - set(JOBS)
     if unknown:
         parser.error(f"unknown jobs: {', '.join(sorted(unknown))}")
-    figures = job_figures(jobs)
+    # a fresh process with a profile of its own (recent projects, autosave), unless this is that process
+    figures = job_figures(jobs) if os.environ.get("LSTM_DESKTOP_HOME") else run_job_figures(jobs)
     print(json.dumps(figures, indent=2) if args.json else "\n".join(job_lines(figures)))
     return 0
 
