@@ -116,12 +116,15 @@ class CompareController(QObject):
             failed = f" ({event.failed} failed)" if event.failed else ""
             dialog.say(f"{event.ended} of {event.variants} variants ended{failed}, {format_duration(event.seconds)}")
             done = event.ended + sum(running_share(step) for step in event.running.values())
-            words = f"compare: {event.ended} of {event.variants} variants{failed}"
+            words = f"compare: {event.ended} of {event.variants} variants ended{failed}"
             self.progressed.emit(round(100 * done), 100 * max(1, event.variants), words)
 
     def _on_done(self, done: CompareDone) -> None:
         dialog, report = self.dialog, done.result.report
-        dialog.show_report(report, done.predictions)
+        if self.tasks.steps.spreading:  # its tables and plot on a turn of their own (gui/steps.py)
+            self.tasks.steps.add(("compare", "report"), lambda: dialog.show_report(report, done.predictions))
+        else:
+            dialog.show_report(report, done.predictions)
         first = done.stored[0].id if done.stored else None
         self.state.add_runs(done.stored, first)
         failed = sum(row.error is not None for row in report.variants)
