@@ -209,7 +209,12 @@ def job_lines(figures: dict) -> list[str]:
             f"{phase} p99 {values['p99']:.1f} max {values['max']:.1f}" for phase, values in job["phases"].items()
         )
         lines.append(f"            phases: {phases}")
-        for step in job["slowest_steps"][:3]:
+        spent = job["stall_time_ms"]
+        lines.append(
+            f"            in the stalls the GUI thread ran {spent['gui_cpu']:.0f} ms, waited for a CPU "
+            f"{spent['waiting_for_a_cpu']:.0f} ms and for the lock or I/O {spent['blocked']:.0f} ms; slowest steps:"
+        )
+        for step in job["slowest_steps"][:4]:
             lines.append(
                 f"            {step['ms']:7.1f} ms in {step['stalls']} stalls (worst {step['worst_stall_ms']:.0f}): "
                 f"{step['step']}  [{'; '.join(step['inner'])}]"

@@ -5,9 +5,12 @@ The timer records each tick's lateness (how long the thread was held beyond its 
 every `SAMPLE_MS`; while the last tick is older than `STALE_MS` it takes the GUI thread's stack
 (`sys._current_frames`). Each late tick is then blamed on the stacks sampled while it was overdue: its lateness is
 shared out over its samples, and each sample is named by the innermost frame of lstm_desktop's own code (the step a
-maintainer can change) and the innermost frame of any code (where the time went). A stall with no sample of our
-own code beneath the event loop was spent in Qt's C++ (painting, layout) or waiting for the interpreter lock held by
-another thread; it is named "event loop (Qt C++ or waiting for the GIL)".
+maintainer can change) and the innermost frame of any code (where the time went). Python that Qt called from its
+loop with none of our code on the stack (pyqtgraph painting its items) is "Qt painting and layout"; a sample with
+no Python beneath the event loop is "event loop (Qt C++ or waiting for the GIL)"; a stall the watchdog could not
+sample at all (it waited for the lock too) is "(not sampled)", and while the watchdog waited for the lock it also
+notes what the other threads were doing ("GIL held by another thread"). The GUI thread's CPU and run-queue time
+(Linux schedstat) split each stall: its own work, waiting for a CPU (a busy machine), waiting for the lock or I/O.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ LATE_MS = 6  # a tick later than this is a stall worth naming
 OWN = os.sep + "lstm_desktop" + os.sep
 NOT_STEPS = ("bench" + os.sep, "self_test.py")  # the bench's own frames (its event loop, its driver) are no step
 EVENT_LOOP = "event loop (Qt C++ or waiting for the GIL)"
+PAINTING = "Qt painting and layout (pyqtgraph items)"  # Python that Qt called from its loop, none of it ours
 # a thread whose innermost frame is one of these waits in C with the lock released: it is not the one holding it
 WAITING = ("selectors.py:select", "threading.py:wait", "connection.py:_recv", "connection.py:wait", "queue.py:get")
 
@@ -63,6 +67,8 @@ def step_of(stack: tuple[tuple[str, str, int], ...]) -> tuple[str, str]:
         return "GIL held by another thread", " < ".join(_frame_name(*f) for f in reversed(stack[1:]))
     own = [f for f in stack if OWN in f[0] and not any(part in f[0] for part in NOT_STEPS)]
     if not own:
+        if stack and f"{os.sep}pyqtgraph{os.sep}" in stack[-1][0]:
+            return PAINTING, _frame_name(*stack[-1])
         return EVENT_LOOP, _frame_name(*stack[-1]) if stack else "?"
     return _frame_name(*own[-1]), _frame_name(*stack[-1])
 
