@@ -23,7 +23,8 @@ EPOCHS = 4
 SAVE_RUNS = 100
 
 
-def _settle(seconds: float) -> None:
+def settle(seconds: float) -> None:
+    """Run the event loop for `seconds` (what a change left to do is done before a measurement starts)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     loop = QEventLoop()
@@ -61,7 +62,7 @@ class JobBench:
             raise RuntimeError(f"the sample did not load: {self.errors}")
         w.model_panel.epochs.setValue(EPOCHS)
         w.model_panel.patience.setValue(0)
-        _settle(0.5)
+        settle(0.5)
 
     def measure(self, name: str, press: Callable[[], None], finished: Any, timeout: float = 600) -> dict:
         """Press, then run the event loop until `finished` fires and SETTLE_S more; the watch's figures."""
@@ -91,7 +92,7 @@ class JobBench:
         press()
         ok = bool(fired) or wait_for(finished, w, timeout)
         seconds = time.perf_counter() - started
-        _settle(SETTLE_S)
+        settle(SETTLE_S)
         watch.stop()
         w.tasks.started.disconnect(on_started)
         finished.disconnect(record)
@@ -145,7 +146,7 @@ class JobBench:
             project.runs.append(dataclasses.replace(first, id=new_run_id(), name=f"copy {len(project.runs) + 1}"))
         w.state.mark_dirty()
         w.view.show_runs()
-        _settle(0.5)
+        settle(0.5)
         path = self.folder / "many.lstmproj"
         return self.measure("save", lambda: w.files.save_to(path), w.projectSaved)
 
