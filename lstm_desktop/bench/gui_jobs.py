@@ -115,6 +115,7 @@ class JobBench:
         w = self.window
         dialog = w.many.open_search()
         dialog.trials_spin.setValue(2)
+        settle(0.5)  # the dialog drawn, as when a person has opened it and reads it before pressing Start
         figures = self.measure("search", dialog.start_button.click, w.searchFinished)
         dialog.hide()
         return figures
@@ -123,6 +124,7 @@ class JobBench:
         w = self.window
         dialog = w.many.open_sweep()
         dialog.tickers.setPlainText("IBM MSFT")
+        settle(0.5)
         figures = self.measure("sweep", dialog.start_button.click, w.sweepFinished)
         dialog.hide()
         return figures
@@ -130,6 +132,7 @@ class JobBench:
     def compare(self) -> dict:
         w = self.window
         dialog = w.compare.open()
+        settle(0.5)
         figures = self.measure("comparison", dialog.start_button.click, w.compareFinished)
         dialog.hide()
         return figures

@@ -138,10 +138,11 @@ class PricePlot(QWidget):
         self._series["actual"] = (x, y)
         self.plot.setTitle(title)
 
-    def show_run(self, dates: np.ndarray, prices: np.ndarray, report: object) -> None:
+    def show_run(self, dates: np.ndarray, prices: np.ndarray, report: object, legend: bool = True) -> None:
         """Actual, predicted per split with shaded regions, and the forecast with its band (a core RunReport).
         Only the curves that change are touched, and the legend is rebuilt only when its names change: a run
-        landing at the end of a job is drawn in a few milliseconds (see gui/steps.py)."""
+        landing at the end of a job is drawn in a few milliseconds (see gui/steps.py). `legend=False` leaves the
+        legend to a later `refresh_legend()` (a new entry is a text item: the costliest part of a first draw)."""
         days = report.forecast
         drawn = [self.predicted[split] for split in report.predictions]
         if len(days):
@@ -178,7 +179,8 @@ class PricePlot(QWidget):
                     low.setData([], [])
                     high.setData([], [])
             self._series["forecast"] = (x, days.value)
-        self.refresh_legend()
+        if legend:
+            self.refresh_legend()
         self._frame()
 
     def _frame(self) -> None:

@@ -83,8 +83,10 @@ class RunView:
             return [(("view", "data"), self.show_data)]
         if change is Change.RUNS:
             return [(("view", "runs"), self.show_runs)]
-        parts = [(("current", name), getattr(self, f"_show_{name}")) for name in CURRENT_PARTS]
-        return [*parts, (("current", "buttons"), self.window.refresh_buttons)]
+        parts = [(("current", name), getattr(self, f"_show_{name}")) for name in CURRENT_PARTS[1:]]
+        price = (("current", "price"), lambda: self._show_price(legend=False))
+        legend = (("current", "legend"), self.window.price_plot.refresh_legend)  # a turn of its own
+        return [price, legend, *parts, (("current", "buttons"), self.window.refresh_buttons)]
 
     def _show(self, change: Change) -> None:
         {
@@ -122,7 +124,7 @@ class RunView:
         w = self.window
         return w.runs.compared_runs() if hasattr(w, "runs") else []
 
-    def _show_price(self) -> None:
+    def _show_price(self, legend: bool = True) -> None:
         w, run, loaded = self.window, self.state.current, self.state.loaded
         compared = self._compared()
         if compared:
@@ -134,7 +136,7 @@ class RunView:
             if report.backtest is not None and w.tabs.currentWidget() is w.backtest_view:
                 show_backtest(w.price_plot, dates, prices, report)
             else:
-                w.price_plot.show_run(dates, prices, report)
+                w.price_plot.show_run(dates, prices, report, legend=legend)
         elif loaded is not None:
             dates, prices = target_series(loaded.frames, self.state.project.settings.dataset.target)
             w.price_plot.show_prices(dates, prices, loaded.frames[0].ticker)
