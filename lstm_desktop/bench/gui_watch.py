@@ -91,9 +91,13 @@ class Stall:
 class GuiWatch:
     """Start it on the GUI thread before the work, stop it after; then `figures()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, sample: bool = True) -> None:
+        """`sample=False`: the timer alone, no watchdog. The watchdog takes the interpreter lock every SAMPLE_MS
+        and so changes what it measures a little: a thread waiting for the lock forces a switch only if no other
+        thread took it meanwhile, so frequent wake-ups can delay the GUI thread's turn behind a busy worker."""
         from PySide6.QtCore import QTimer
 
+        self.sample = sample
         self.gui_thread = threading.get_ident()
         self._stat_path = f"/proc/self/task/{threading.get_native_id()}/schedstat"
         self.sched: list[tuple[float, float]] = []
@@ -152,8 +156,9 @@ class GuiWatch:
         self.sched = [self._schedstat()]
         self.marks = [(self.started, "start")]
         self._running = True
-        self._thread = threading.Thread(target=self._watch, name="gui-watchdog", daemon=True)
-        self._thread.start()
+        if self.sample:
+            self._thread = threading.Thread(target=self._watch, name="gui-watchdog", daemon=True)
+            self._thread.start()
         self.timer.start()
 
     def stop(self) -> None:
