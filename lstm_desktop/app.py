@@ -77,11 +77,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def preload_heavy_modules() -> threading.Thread:
     """Import torch and pandas in the background once the window is up, so pressing Train does not wait for
-    them (importing torch takes seconds and briefly holds the interpreter: better while the user reads)."""
+    them (importing torch takes seconds and briefly holds the interpreter: better while the user reads). Then
+    the objects of every module loaded so far leave the garbage collector's reach (see freeze_startup_objects)."""
 
     def load() -> None:
         import pandas  # noqa: F401
+        import pyqtgraph  # noqa: F401
         import torch  # noqa: F401
+
+        from lstm_desktop.core.runtime import freeze_startup_objects
+
+        freeze_startup_objects()
 
     thread = threading.Thread(target=load, name="preload", daemon=True)
     thread.start()

@@ -29,7 +29,14 @@ def main() -> int:
         help="only the assessment rows: a default run's, a window-20 run's and a backtest fold's assessment, before "
         "and after it was made faster, and the time to a result",
     )
+    parser.add_argument(
+        "--gui-jobs",
+        action="store_true",
+        help="only the window's rows: each kind of job end to end while a 10 ms timer measures the GUI thread",
+    )
     args = parser.parse_args()
+    if args.gui_jobs:
+        return gui_jobs_only(args.json)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     epochs = args.epochs or (3 if args.quick else 7)
     started = time.perf_counter()
@@ -58,6 +65,9 @@ def main() -> int:
     document["gui_by_threads"] = window["by_threads"]
     document["project_reopen_seconds"] = window["project_reopen_seconds"]
     document["forecast_seconds"] = window["forecast_seconds"]
+    from lstm_desktop.bench.gui_jobs import run_job_figures
+
+    document["gui_jobs"] = run_job_figures()
     document["peak_rss_mb"] = gui.peak_rss_mb()
     document["bfloat16"] = training.bfloat16_figures(epochs, threads)
     document["busy_neighbour_seconds_per_epoch"] = training.busy_neighbour_figures(max(3, epochs // 2), threads)
@@ -121,6 +131,28 @@ def assess_only(epochs: int, rounds: int, as_json: bool, started: float) -> int:
     return 0
 
 
+def gui_jobs_only(as_json: bool) -> int:
+    """`--gui-jobs`: the machine, its load, and the window's figures per kind of job."""
+    from lstm_desktop.bench.gui_jobs import job_lines, run_job_figures
+
+    started = time.perf_counter()
+    document = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "load_before": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "gui_jobs": run_job_figures(),
+    }
+    document["load_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    document["bench_seconds"] = time.perf_counter() - started
+    if as_json:
+        print(json.dumps(document, indent=2))
+    else:
+        load = document["load_before"]
+        print(f"machine: {os.cpu_count()} CPUs, load {load[0]:.2f} at the start" if load else "")
+        print("\n".join(job_lines(document["gui_jobs"])))
+        print(f"(benchmark took {document['bench_seconds']:.0f} s)")
+    return 0
+
+
 def table(doc: dict) -> str:
     t = doc["train_seconds_per_epoch"]
     late = doc["gui_event_loop_ms"]
@@ -161,9 +193,11 @@ def table(doc: dict) -> str:
         ),
     ]
     from lstm_desktop.bench.backtests import backtest_lines
+    from lstm_desktop.bench.gui_jobs import job_lines
     from lstm_desktop.bench.many import many_lines
     from lstm_desktop.bench.saving import save_lines
 
+    lines += job_lines(doc["gui_jobs"])
     lines += backtest_lines(doc["backtest"]) + save_lines(doc["save"]) + many_lines(doc["many"])
     from lstm_desktop.bench.comparisons import comparison_lines
 

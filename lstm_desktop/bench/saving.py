@@ -31,14 +31,18 @@ def save_figures(runs: int = 100) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QMessageBox
 
+    from lstm_desktop.app import preload_heavy_modules
     from lstm_desktop.bench.gui import LatenessProbe
+    from lstm_desktop.bench.gui_jobs import settle
     from lstm_desktop.gui.application import create_application
     from lstm_desktop.gui.main_window import MainWindow
 
     create_application()
+    preload_heavy_modules().join()  # as the app does once its window is up
     window = MainWindow()
     window.ask = lambda *args: QMessageBox.StandardButton.Discard
     window.state.adopt(project_of(runs), None)
+    settle(0.5)  # drawing the project just opened is not part of saving it
     probe = LatenessProbe()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "many.lstmproj"

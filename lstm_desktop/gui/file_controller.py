@@ -62,7 +62,7 @@ class FileController:
         loop = QEventLoop()
         self.tasks.finished.connect(loop.quit)
         snapshot, self._saving_at = self.state.snapshot()
-        self.tasks.start(tasks.save_task(snapshot, path), "saving", "Saving", self._on_saved)
+        self.tasks.start(tasks.save_task(snapshot, path, self.window.recent), "saving", "Saving", self._on_saved)
         self.window.statusBar().showMessage(f"Saving {path.name}…")
         if self.tasks.busy():
             loop.exec()  # the window keeps painting and answering; other actions are disabled while busy
@@ -72,7 +72,6 @@ class FileController:
     def _on_saved(self, written: Path) -> None:
         self._saved = True
         self.state.saved(written, self._saving_at)
-        self.window.recent.add(written)
         self.window.settings.set("last_folder", str(written.parent))
         self.window.recovery.discard()
         self.window.statusBar().showMessage(f"Saved {written}", 10_000)
@@ -111,7 +110,8 @@ class FileController:
             return False
         self.window.statusBar().showMessage(f"Opening {path.name}…")
         self._opening = (path, recovered)
-        return self.tasks.start(tasks.open_task(path), "opening", "Opening the project", self._on_opened)
+        task = tasks.open_task(path, None if recovered else self.window.recent)
+        return self.tasks.start(task, "opening", "Opening the project", self._on_opened)
 
     def _on_opened(self, project: Any) -> None:
         path, recovered = self._opening
@@ -126,8 +126,7 @@ class FileController:
                 f"{len(damaged)} run(s) of {path.name} are damaged and are not shown; the others are. They stay in "
                 f"the file as they are when you save.\n\n{listed}",
             )
-        if not recovered:
-            self.window.recent.add(path)
+        if not recovered:  # listed in the recent projects by the task
             self.window.settings.set("last_folder", str(path.parent))
         self.window.statusBar().showMessage(f"Opened {path.name}", 10_000)
         self.tasks.announce(self.window.projectOpened)

@@ -50,12 +50,13 @@ from .run_view import RunView
 from .runs_controller import RunsController
 from .runs_table import RunsTable
 from .settings import WindowSettings
+from .steps import Steps
 from .strategy.controller import StrategyController
 from .strategy.view import StrategyView
 from .task_runner import TaskRunner
 from .track.controller import TrackController
 from .track.view import TrackView
-from .widgets import named
+from .widgets import named, show_progress
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ class MainWindow(QMainWindow):
         self.recovery = recovery or Recovery()
         self.recent = RecentProjects()
         self.state = state or AppState()
-        self.tasks = TaskRunner(self)
+        self.steps = Steps(self)  # what lands at a task's end is drawn in steps (gui/steps.py)
+        self.tasks = TaskRunner(self, self.steps)
         self._build()
         self.files = FileController(self)
         self.training = RunController(self)
@@ -93,7 +95,7 @@ class MainWindow(QMainWindow):
             self.state, self.tasks, self.recovery, self, self.current_config, self.model_panel.problem_text
         )
         self.view = RunView(self, self.state)
-        self.strategy = StrategyController(self.state, self.strategy_view)
+        self.strategy = StrategyController(self.state, self.strategy_view, self.steps)
         self.report_export = ReportExport(self.state, self)
         self.track = TrackController(self.state, self.tasks, self.track_view, self.recovery, self)
         build_menus(self)
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
         self.sweep_button.clicked.connect(self.many.open_sweep)
         self.compare_button.clicked.connect(self.compare.open)
         self.compare.compareFinished.connect(self.compareFinished)
+        self.compare.progressed.connect(lambda value, top, text: show_progress(self.progress, value, top, text))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.notes.textChanged.connect(self._on_notes_edited)
         self.forecast_table.exportRequested.connect(self.files.choose_and_export_forecast)
@@ -260,7 +263,7 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         """The Backtest tab shows the folds on the price plot; leaving it shows the run again."""
         if self.state.current is not None and self.state.current.report.backtest is not None:
-            self.view.show_current()
+            self.view.show_price_soon()
 
     def _on_about(self) -> None:
         QMessageBox.about(self, "About lstm-desktop", about_text())

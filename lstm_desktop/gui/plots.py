@@ -90,6 +90,7 @@ class PricePlot(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._legend_entries: list[tuple[int, str]] = []
         self.extras: list = []
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
@@ -104,31 +105,49 @@ class PricePlot(QWidget):
         return [curve for pair in self.fan.values() for curve in pair]
 
     def clear(self) -> None:
-        curves = (self.actual, *self.predicted.values(), self.forecast, self.band_low, self.band_high)
-        for curve in (*curves, *self._fan_curves()):
-            curve.setData([], [])
-        for region in self.regions.values():
-            region.hide()
-        self.clear_extras()
-        self._series = {}
+        self._clear_data(keep=())
+        self.refresh_legend()
         self.readout.setText(" ")
         self.plot.setTitle("")
         self.stack.setCurrentWidget(self.hint)
 
+    def _clear_data(self, keep: tuple = ()) -> None:
+        """Empty every curve but those in `keep` (about to get new data: emptying them first is work twice), hide
+        the regions, remove the extras."""
+        curves = (self.actual, *self.predicted.values(), self.forecast, self.band_low, self.band_high)
+        for curve in (*curves, *self._fan_curves()):
+            if curve not in keep and curve.xData is not None and len(curve.xData):
+                curve.setData([], [])
+        for region in self.regions.values():
+            region.hide()
+        self.clear_extras()
+        self._series = {}
+
     def show_prices(self, dates: np.ndarray, prices: np.ndarray, ticker: str = "") -> None:
         """Actual prices only (data loaded, not trained yet)."""
-        self.clear()
-        self.stack.setCurrentWidget(self.plot)
-        x = seconds(dates)
-        self.actual.setData(x, np.asarray(prices, dtype=np.float64))
-        self._series["actual"] = (x, np.asarray(prices, dtype=np.float64))
-        self.plot.setTitle(ticker)
+        self._show_actual(dates, prices, ticker, keep=())
         self.refresh_legend()
         self.plot.enableAutoRange()
 
-    def show_run(self, dates: np.ndarray, prices: np.ndarray, report: object) -> None:
-        """Actual, predicted per split with shaded regions, and the forecast with its band (a core RunReport)."""
-        self.show_prices(dates, prices, f"{report.data.ticker} ({report.data.price_column})")
+    def _show_actual(self, dates: np.ndarray, prices: np.ndarray, title: str, keep: tuple) -> None:
+        self._clear_data(keep=(self.actual, *keep))
+        self.stack.setCurrentWidget(self.plot)
+        x = seconds(dates)
+        y = np.asarray(prices, dtype=np.float64)
+        self.actual.setData(x, y)
+        self._series["actual"] = (x, y)
+        self.plot.setTitle(title)
+
+    def show_run(self, dates: np.ndarray, prices: np.ndarray, report: object, legend: bool = True) -> None:
+        """Actual, predicted per split with shaded regions, and the forecast with its band (a core RunReport).
+        Only the curves that change are touched, and the legend is rebuilt only when its names change: a run
+        landing at the end of a job is drawn in a few milliseconds (see gui/steps.py). `legend=False` leaves the
+        legend to a later `refresh_legend()` (a new entry is a text item: the costliest part of a first draw)."""
+        days = report.forecast
+        drawn = [self.predicted[split] for split in report.predictions]
+        if len(days):
+            drawn += [self.forecast, self.band_low, self.band_high, *self._fan_curves()]
+        self._show_actual(dates, prices, f"{report.data.ticker} ({report.data.price_column})", keep=tuple(drawn))
         for split, (first, last) in report.split.items():
             self.regions[split].setRegion(seconds([first, last]))
             self.regions[split].show()
@@ -136,7 +155,6 @@ class PricePlot(QWidget):
             x = seconds(series.dates)
             self.predicted[split].setData(x, series.predicted)
             self._series[f"predicted ({SPLIT_NAMES[split]})"] = (x, series.predicted)
-        days = report.forecast
         if len(days):
             x = seconds(days.dates)
             self.forecast.setData(x, days.value)
@@ -149,13 +167,20 @@ class PricePlot(QWidget):
                 self.forecast.setSymbol("o")
             else:
                 self.forecast.setSymbol(None)
+            filled = set()
             for fan in days.fan:
-                pair = next((p for level, p in self.fan.items() if abs(level - fan.level) < 1e-9), None)
-                if pair is not None:
-                    pair[0].setData(x, fan.lower)
-                    pair[1].setData(x, fan.upper)
+                level = next((level for level in self.fan if abs(level - fan.level) < 1e-9), None)
+                if level is not None:
+                    self.fan[level][0].setData(x, fan.lower)
+                    self.fan[level][1].setData(x, fan.upper)
+                    filled.add(level)
+            for level, (low, high) in self.fan.items():
+                if level not in filled and low.xData is not None and len(low.xData):
+                    low.setData([], [])
+                    high.setData([], [])
             self._series["forecast"] = (x, days.value)
-        self.refresh_legend()
+        if legend:
+            self.refresh_legend()
         self._frame()
 
     def _frame(self) -> None:
@@ -178,11 +203,19 @@ class PricePlot(QWidget):
             self._series[name] = series
 
     def refresh_legend(self) -> None:
-        """The legend names only the curves that draw something (an empty split's curve is no information)."""
+        """The legend names only the curves that draw something (an empty split's curve is no information); it is
+        rebuilt only when that list changes (each entry is a text item: rebuilding took most of a redraw)."""
+        entries = [
+            (item, item.name())
+            for item in self.plot.getPlotItem().listDataItems()
+            if item.name() and item.xData is not None and len(item.xData)
+        ]
+        if [(id(item), name) for item, name in entries] == self._legend_entries:
+            return
         self.legend.clear()
-        for item in self.plot.getPlotItem().listDataItems():
-            if item.name() and item.xData is not None and len(item.xData):
-                self.legend.addItem(item, item.name())
+        for item, name in entries:
+            self.legend.addItem(item, name)
+        self._legend_entries = [(id(item), name) for item, name in entries]
 
     def clear_extras(self) -> None:
         for item in self.extras:

@@ -3,6 +3,7 @@ It only reads the state; the controllers change it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lstm_desktop.core.state import AppState, Change
@@ -12,6 +13,9 @@ from .overlays import show_backtest, show_compare
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+
+SPREAD = (Change.DATA, Change.CURRENT, Change.RUNS)  # what a landing result draws in steps; settings show at once
+CURRENT_PARTS = ("price", "loss", "scores", "forecast", "backtest")
 
 
 def target_series(frames: tuple, column: str) -> tuple:
@@ -49,20 +53,40 @@ def forecast_caption(report: object) -> str:
 
 
 class RunView:
-    """Renders the state into the window's panels, plots and tables on every change."""
+    """Renders the state into the window's panels, plots and tables on every change. While a task's result lands
+    (`steps.spreading`) each part is drawn on a turn of its own (gui/steps.py); otherwise at once."""
 
     def __init__(self, window: MainWindow, state: AppState) -> None:
         self.window = window
         self.state = state
+        self.steps = window.steps
         self.rendering = False  # while True, the panels' change signals are the view's own, not the user's
         state.subscribe(self.on_change)
 
     def on_change(self, change: Change) -> None:
+        if self.steps.spreading and change in SPREAD:
+            for key, part in self._parts(change):
+                self.steps.add(key, lambda part=part: self._render(part))
+            return
+        self._render(lambda: self._show(change))
+
+    def _render(self, part: Callable[[], None]) -> None:
         self.rendering = True
         try:
-            self._show(change)
+            part()
         finally:
             self.rendering = False
+
+    def _parts(self, change: Change) -> list[tuple[tuple[str, str], Callable[[], None]]]:
+        """The steps that show `change`, each small enough for one turn of the event loop."""
+        if change is Change.DATA:
+            return [(("view", "data"), self.show_data)]
+        if change is Change.RUNS:
+            return [(("view", "runs"), self.show_runs)]
+        parts = [(("current", name), getattr(self, f"_show_{name}")) for name in CURRENT_PARTS[1:]]
+        price = (("current", "price"), lambda: self._show_price(legend=False))
+        legend = (("current", "legend"), self.window.price_plot.refresh_legend)  # a turn of its own
+        return [price, legend, *parts, (("current", "buttons"), self.window.refresh_buttons)]
 
     def _show(self, change: Change) -> None:
         {
@@ -84,43 +108,76 @@ class RunView:
         w.refresh_buttons()
 
     def show_current(self) -> None:
+        """Every part of the current run (or of the runs compared, or of the prices loaded) at once."""
+        for name in CURRENT_PARTS:
+            getattr(self, f"_show_{name}")()
+        self.window.refresh_buttons()
+
+    def show_price_soon(self) -> None:
+        """The price plot again (the Backtest tab draws the folds on it): on a later turn while a result lands."""
+        if self.steps.spreading:
+            self.steps.add(("current", "price"), lambda: self._render(self._show_price))
+        else:
+            self._render(self._show_price)
+
+    def _compared(self) -> list:
+        w = self.window
+        return w.runs.compared_runs() if hasattr(w, "runs") else []
+
+    def _show_price(self, legend: bool = True) -> None:
         w, run, loaded = self.window, self.state.current, self.state.loaded
-        compared = w.runs.compared_runs() if hasattr(w, "runs") else []
+        compared = self._compared()
         if compared:
             dates, prices = target_series(compared[0].data.frames, compared[0].report.settings.dataset.target)
             show_compare(w.price_plot, w.loss_plot, dates, prices, compared)
         elif run is not None:
-            self._show_run(run)
+            report = run.report
+            dates, prices = target_series(run.data.frames, report.settings.dataset.target)
+            if report.backtest is not None and w.tabs.currentWidget() is w.backtest_view:
+                show_backtest(w.price_plot, dates, prices, report)
+            else:
+                w.price_plot.show_run(dates, prices, report, legend=legend)
         elif loaded is not None:
             dates, prices = target_series(loaded.frames, self.state.project.settings.dataset.target)
             w.price_plot.show_prices(dates, prices, loaded.frames[0].ticker)
-            self._clear_results()
         else:
             w.price_plot.clear()
-            self._clear_results()
-        w.refresh_buttons()
 
-    def _show_run(self, run: object) -> None:
-        w, report = self.window, run.report
-        dates, prices = target_series(run.data.frames, report.settings.dataset.target)
-        if report.backtest is not None and w.tabs.currentWidget() is w.backtest_view:
-            show_backtest(w.price_plot, dates, prices, report)
+    def _show_loss(self) -> None:
+        if self._compared():
+            return  # drawn with the compared runs' prices
+        run = self.state.current
+        if run is None:
+            self.window.loss_plot.clear()
         else:
-            w.price_plot.show_run(dates, prices, report)
-        w.loss_plot.set_history(report.history, report.best_epoch)
-        w.metrics.show_run(report)
-        w.forecast_table.show_forecast(report.forecast, forecast_caption(report))
-        if report.backtest is not None:
-            w.backtest_view.show_backtest(report.backtest)
-        else:
-            w.backtest_view.clear()
+            self.window.loss_plot.set_history(run.report.history, run.report.best_epoch)
 
-    def _clear_results(self) -> None:
-        w = self.window
-        w.loss_plot.clear()
-        w.metrics.clear()
-        w.forecast_table.clear()
-        w.backtest_view.clear()
+    def _show_scores(self) -> None:
+        if self._compared():
+            return
+        run = self.state.current
+        if run is None:
+            self.window.metrics.clear()
+        else:
+            self.window.metrics.show_run(run.report)
+
+    def _show_forecast(self) -> None:
+        if self._compared():
+            return
+        run = self.state.current
+        if run is None:
+            self.window.forecast_table.clear()
+        else:
+            self.window.forecast_table.show_forecast(run.report.forecast, forecast_caption(run.report))
+
+    def _show_backtest(self) -> None:
+        if self._compared():
+            return
+        run = self.state.current
+        if run is not None and run.report.backtest is not None:
+            self.window.backtest_view.show_backtest(run.report.backtest)
+        else:
+            self.window.backtest_view.clear()
 
     def show_settings(self) -> None:
         w, settings = self.window, self.state.project.settings

@@ -1,12 +1,11 @@
 """The runs of the project side by side: sortable, with the settings that differ, rename, star, delete, and a
-compare of 2-5 selected runs (overlays and a settings diff)."""
+compare of 2-5 selected runs (overlays and a settings diff). The table is a view of a lazy model (runs_model.py)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -14,68 +13,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from .runs_model import HEADERS, HIDDEN, RunsModel, cell_text  # noqa: F401  (re-exported)
 from .widgets import named
 
-HEADERS = {
-    "starred": "★",
-    "name": "Name",
-    "created": "Created",
-    "tickers": "Tickers",
-    "dates": "Dates",
-    "ended": "Training ended",
-    "parent": "Updated from",
-    "seconds": "Train s",
-    "val_loss": "Best val loss",
-    "test_rmse": "Test RMSE",
-    "skill": "Test skill",
-    "backtest_skill_median": "Backtest skill (median)",
-    "coverage": "Band coverage",
-    "problem": "Problem",
-}
-HIDDEN = {"id", "current"}
 MAX_COMPARE = 5
-
-
-class SortItem(QTableWidgetItem):
-    """Sorts numbers as numbers (empty last), text as text."""
-
-    def __init__(self, text: str, key: Any) -> None:
-        super().__init__(text)
-        self.key = key
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.key, getattr(other, "key", None)
-        if isinstance(mine, int | float) and isinstance(theirs, int | float):
-            return mine < theirs
-        if mine is None or theirs is None:
-            return theirs is None and mine is not None
-        return str(mine) < str(theirs)
-
-
-def cell_text(column: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    if column == "starred":
-        return "★" if value else ""
-    if column in ("skill", "backtest_skill_median"):
-        return f"{value:+.4f}"
-    if column == "coverage":
-        return f"{value:.1%}"
-    if column == "val_loss":
-        return f"{value:.3e}"
-    if column == "test_rmse":
-        return f"{value:.4f}"
-    if column == "seconds":
-        return f"{value:.1f}"
-    if column == "created":
-        return str(value)[:16].replace("T", " ")
-    return str(value)
+WIDTH_ROWS = 50  # column widths fitted to the first rows only (all of them would read every cell's text)
 
 
 class RunsTable(QWidget):
@@ -89,12 +38,21 @@ class RunsTable(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = named(QTableWidget(0, 0), "runsTable", "Every run of this project; double-click to show one")
+        self.model = RunsModel(self)
+        self.table = named(QTableView(), "runsTable", "Every run of this project; double-click to show one")
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the order runs were made, until a header is clicked
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setResizeContentsPrecision(WIDTH_ROWS)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.verticalHeader().minimumSectionSize() + 4)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.diff = named(QTableWidget(0, 0), "settingsDiffTable", "The settings that differ between compared runs")
         self.diff.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.diff.verticalHeader().hide()
@@ -115,59 +73,45 @@ class RunsTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
-        self._columns: list[str] = []
-        self._filling = False
-        self.table.cellDoubleClicked.connect(self._on_double_clicked)
-        self.table.itemChanged.connect(self._on_item_changed)
-        self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.model.renamed.connect(self.renamed)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.compare_button.clicked.connect(lambda: self.compareRequested.emit(self.selected_ids()))
         self.star_button.clicked.connect(self._on_star_clicked)
         self.delete_button.clicked.connect(lambda: self.deleteRequested.emit(self.selected_ids()))
         self._on_selection_changed()
 
     def show_rows(self, columns: list[str], rows: list[dict]) -> None:
-        """Fill the table from core.store.runs_table.table_rows."""
-        self._filling = True
-        sorting = self.table.isSortingEnabled()
-        self.table.setSortingEnabled(False)
-        self._columns = [c for c in columns if c not in HIDDEN]
-        self.table.clear()
-        self.table.setColumnCount(len(self._columns))
-        self.table.setHorizontalHeaderLabels([HEADERS.get(c, c) for c in self._columns])
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            for column, name in enumerate(self._columns):
-                value = row.get(name)
-                item = SortItem(cell_text(name, value), value)
-                item.setData(Qt.ItemDataRole.UserRole, row["id"])
-                flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-                if name == "name" and not row.get("problem"):
-                    flags |= Qt.ItemFlag.ItemIsEditable
-                item.setFlags(flags)
-                if row.get("current"):
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(index, column, item)
-        self.table.setSortingEnabled(sorting or True)
-        self._filling = False
+        """Show core.store.runs_table.table_rows (in the order the user sorted by, if any); the selection is kept
+        where its runs still are."""
+        selected = self.selected_ids()
+        columns_before = list(self.model.columns)
+        self.model.set_rows(columns, rows)
+        if self.model.columns != columns_before:
+            self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)  # the indicator follows its column; the rows are sorted already
+            header.setSortIndicator(*(self.model.sorted_column() or (-1, Qt.SortOrder.AscendingOrder)))
+            header.blockSignals(False)
+        if selected:
+            self.select_ids(selected)
         self._on_selection_changed()
 
     def selected_ids(self) -> list[str]:
-        ids = []
-        for index in self.table.selectionModel().selectedRows():
-            run_id = self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
-            ids.append(run_id)
-        return ids
+        return [self.model.run_id(index.row()) for index in self.table.selectionModel().selectedRows()]
 
     def select_ids(self, ids: list[str]) -> None:
-        self.table.clearSelection()
-        mode = self.table.selectionMode()
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) in ids:
-                self.table.selectRow(row)
-        self.table.setSelectionMode(mode)
+        selection = QItemSelection()
+        for run_id in ids:
+            row = self.model.row_of(run_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().select(selection, flags)
+
+    def column_texts(self, header: str) -> list[str]:
+        """The texts of the column headed `header`, top to bottom, as shown."""
+        return self.model.column_texts(header)
 
     def show_diff(self, names: list[str], diff: list[tuple[str, list[Any]]]) -> None:
         """Settings that differ, one column per compared run; hidden when there is nothing to compare."""
@@ -187,27 +131,18 @@ class RunsTable(QWidget):
         self.diff.resizeColumnsToContents()
         self.diff.show()
 
-    def _on_selection_changed(self) -> None:
-        count = len(self.selected_ids()) if self.table.selectionModel() else 0
+    def _on_selection_changed(self, *args: Any) -> None:
+        count = len(self.selected_ids())
         self.compare_button.setEnabled(2 <= count <= MAX_COMPARE)
         self.star_button.setEnabled(count > 0)
         self.delete_button.setEnabled(count > 0)
 
-    def _on_double_clicked(self, row: int, column: int) -> None:
-        if self._columns[column] != "name":
-            self.chosen.emit(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
-
-    def _on_item_changed(self, item: QTableWidgetItem) -> None:
-        if self._filling or self._columns[item.column()] != "name":
-            return
-        self.renamed.emit(item.data(Qt.ItemDataRole.UserRole), item.text())
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if self.model.columns[index.column()] != "name":
+            self.chosen.emit(self.model.run_id(index.row()))
 
     def _on_star_clicked(self) -> None:
         ids = self.selected_ids()
-        column = self._columns.index("starred")
-        rows = {
-            self.table.item(i.row(), 0).data(Qt.ItemDataRole.UserRole): i.row() for i in self.table.selectedIndexes()
-        }
-        any_unstarred = any(not self.table.item(row, column).key for row in rows.values())
+        any_unstarred = any(not self.model.rows[self.model.row_of(run_id)].get("starred") for run_id in ids)
         for run_id in ids:
             self.starred.emit(run_id, any_unstarred)

@@ -8,20 +8,23 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from .steps import Steps
 from .workers import Task, Worker
 
 
 class TaskRunner(QObject):
     """Runs workers one at a time. `busy()` stays True until the task's end has been handled on the GUI thread
     (its thread stops before the queued end arrives: counting from the thread alone let a new task start in
-    between, and the old task's end then forgot the new worker)."""
+    between, and the old task's end then forgot the new worker). A result lands inside `steps.spread()`, so the views
+    draw it over several turns of the event loop; the task's end is announced once they have."""
 
     started = Signal(str)  # the task's name
     finished = Signal(str)  # the task's name, once its result or failure has been handled
     failed = Signal(str, object)  # what was being done, the exception
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, steps: Steps | None = None) -> None:
         super().__init__(parent)
+        self.steps = steps or Steps(self)
         self.worker: Worker | None = None
         self._what = ""
         self._on_success: Callable[[Any], None] | None = None
@@ -59,7 +62,8 @@ class TaskRunner(QObject):
         return True
 
     def announce(self, signal: Any) -> None:
-        """Emit `signal` once the running task has been handled completely (its worker gone)."""
+        """Emit `signal` once the running task has been handled completely (its worker gone, what it changed
+        shown)."""
         self._announce = signal
 
     def request_stop(self) -> None:
@@ -79,7 +83,8 @@ class TaskRunner(QObject):
 
     def _on_succeeded(self, result: Any) -> None:
         if self._on_success is not None:
-            self._on_success(result)
+            with self.steps.spread():
+                self._on_success(result)
 
     def _on_failed(self, error: BaseException) -> None:
         self.failed.emit(self._what, error)
@@ -93,4 +98,4 @@ class TaskRunner(QObject):
         self.finished.emit(name)
         signal, self._announce = self._announce, None
         if signal is not None:
-            signal.emit()
+            self.steps.when_drained(signal.emit)

@@ -85,20 +85,31 @@ def backtest_task(config: RunConfig, spec: Any, frames: tuple | None, snapshot: 
     return task
 
 
-def open_task(path: Path) -> Task:
+def open_task(path: Path, recent: Any = None) -> Task:
+    """The project read and checked; then listed first in `recent` (its file is written here, off the GUI thread:
+    an atomic write with two fsyncs can take tens of milliseconds)."""
+
     def task(report: Report, should_stop: ShouldStop) -> Any:
         from lstm_desktop.core.store.project_io import load_project
 
-        return load_project(path)
+        project = load_project(path)
+        if recent is not None:
+            recent.add(path)
+        return project
 
     return task
 
 
-def save_task(snapshot: Any, path: Path) -> Task:
+def save_task(snapshot: Any, path: Path, recent: Any = None) -> Task:
+    """The project written; then listed first in `recent` (see open_task)."""
+
     def task(report: Report, should_stop: ShouldStop) -> Path:
         from lstm_desktop.core.store.project_io import save_project
 
-        return save_project(snapshot, path)
+        written = save_project(snapshot, path)
+        if recent is not None:
+            recent.add(written)
+        return written
 
     return task
 

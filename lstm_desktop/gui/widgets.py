@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QProgressBar, QWidget
 
 
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:
@@ -13,3 +13,10 @@ def named(widget: QWidget, name: str, description: str = "") -> QWidget:
         widget.setAccessibleDescription(description)
         widget.setToolTip(description)
     return widget
+
+
+def show_progress(bar: QProgressBar, value: int, maximum: int, text: str) -> None:
+    """`value` of `maximum` with `text` on the bar; a maximum of 0 makes it a busy indicator (nothing counted yet)."""
+    bar.setRange(0, maximum)
+    bar.setValue(min(value, maximum))
+    bar.setFormat(text)

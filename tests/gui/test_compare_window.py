@@ -25,10 +25,14 @@ def test_compare_two_cells_and_an_input_left_out(qtbot, window) -> None:
     dialog.drop_inputs.setChecked(True)
     ended: list[str] = []
     dialog.table.itemChanged.connect(lambda item: ended.append(item.text()) if item.column() == 1 else None)
+    bar: list[tuple[int, int]] = []  # the main window's progress bar, not just the dialog's rows
+    window.progress.valueChanged.connect(lambda value: bar.append((value, window.progress.maximum())))
     with qtbot.waitSignal(window.compareFinished, timeout=240_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
         assert not dialog.start_button.isEnabled() and dialog.stop_button.isEnabled()
     assert "done" in ended and "waiting" in ended  # rows appeared, then filled in, while it ran
+    assert any(0 < value < top for value, top in bar), bar  # the window's bar moved while it ran
+    assert window.progress.value() == window.progress.maximum() and "3 variants" in window.progress.text()
     table = dialog.table
     assert texts(table, 0) == ["LSTM", "GRU", "LSTM without Volume", "persistence", "drift", "ridge"]
     assert texts(table, 1) == ["done"] * 3 + ["baseline"] * 3

@@ -92,6 +92,8 @@ def test_load_train_watch_stop(qtbot, window) -> None:
     assert window.loss_plot.point_count() == len(report.history)
     lengths = window.price_plot.curve_lengths()
     assert lengths["test"] == len(report.predictions["test"]) and lengths["forecast"] == 12
+    legend = [label.text for _, label in window.price_plot.legend.items]  # drawn on a turn after the curves
+    assert legend[0] == "actual" and "predicted (test)" in legend and legend[-1].startswith("forecast (shaded")
     assert window.metrics.table.rowCount() == 12
     assert "tomorrow = today" in window.metrics.summary.text()
     assert "stopped by you" in window.progress.format()

@@ -22,10 +22,8 @@ def train(qtbot, window, **changes) -> None:
         qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
 
 
-def column_texts(table, header: str) -> list[str]:
-    columns = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    column = columns.index(header)
-    return [table.item(row, column).text() for row in range(table.rowCount())]
+def column_texts(runs_table, header: str) -> list[str]:
+    return runs_table.column_texts(header)
 
 
 def test_three_runs_are_kept_shown_compared_and_reopened(qtbot, window, dialogs, tmp_path: Path) -> None:
@@ -33,8 +31,8 @@ def test_three_runs_are_kept_shown_compared_and_reopened(qtbot, window, dialogs,
     train(qtbot, window)
     train(qtbot, window, hidden=6)
     train(qtbot, window, mode="price")
-    table = window.runs_table.table
-    assert table.rowCount() == 3 and column_texts(table, "Name") == ["run 1", "run 2", "run 3"]
+    table = window.runs_table
+    assert table.model.rowCount() == 3 and column_texts(table, "Name") == ["run 1", "run 2", "run 3"]
     assert column_texts(table, "model.hidden") == ["8", "6", "6"]  # only the settings that differ have columns
     assert column_texts(table, "dataset.target_mode") == ["log_return", "log_return", "price"]
     skills = column_texts(table, "Test skill")
@@ -50,7 +48,7 @@ def test_three_runs_are_kept_shown_compared_and_reopened(qtbot, window, dialogs,
     diff = window.runs_table.diff
     assert diff.isVisibleTo(window) and diff.rowCount() == 1 and diff.item(0, 0).text() == "model.hidden"
 
-    table.cellDoubleClicked.emit(0, 2)  # double-click makes a run current (and ends the compare)
+    table.table.doubleClicked.emit(table.model.index(0, 2))  # double-click makes a run current (ends the compare)
     assert window.state.current.id == ids[0] and window.price_plot.extras == []
     assert window.model_panel.hidden.value() == 8
 
@@ -61,11 +59,11 @@ def test_three_runs_are_kept_shown_compared_and_reopened(qtbot, window, dialogs,
     window.files.new()
     with qtbot.waitSignal(window.projectOpened, timeout=30_000):
         window.files.open_path(path)
-    assert column_texts(window.runs_table.table, "Name") == ["run 1", "smaller", "run 3"]
-    assert column_texts(window.runs_table.table, "★") == ["", "★", ""]
+    assert column_texts(window.runs_table, "Name") == ["run 1", "smaller", "run 3"]
+    assert column_texts(window.runs_table, "★") == ["", "★", ""]
     dialogs.answers = [QMessageBox.StandardButton.Yes]
     window.runs.delete([ids[2]])
-    assert dialogs.asked[-1] == "Delete runs?" and window.runs_table.table.rowCount() == 2
+    assert dialogs.asked[-1] == "Delete runs?" and window.runs_table.model.rowCount() == 2
     assert window.isWindowModified()
 
 

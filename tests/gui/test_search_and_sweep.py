@@ -36,10 +36,8 @@ def test_a_search_from_its_dialog_keeps_every_trial_and_scores_only_the_best_on_
     assert scored == [current.name]  # only the best saw the test split, and it is the run shown
     assert [f.run for f in window.state.project.frozen] == [current.id]  # and only its forecast is tracked
     assert f"Best: trial {current.name.split()[-1]}" in dialog.status.text()
-    runs_table = window.runs_table.table
-    assert runs_table.rowCount() == 3 and window.tabs.currentWidget() is window.runs_table
-    headers = [runs_table.horizontalHeaderItem(c).text() for c in range(runs_table.columnCount())]
-    ended = {runs_table.item(r, headers.index("Training ended")).text() for r in range(3)}
+    assert window.runs_table.model.rowCount() == 3 and window.tabs.currentWidget() is window.runs_table
+    ended = set(window.runs_table.column_texts("Training ended"))
     assert ended <= {"completed", "early stopping", "pruned"}  # a pruned trial says so in the Runs tab
     assert dialog.start_button.isEnabled() and not dialog.stop_button.isEnabled()
 

@@ -72,9 +72,7 @@ def test_update_model_adds_a_run_whose_parent_the_runs_table_shows(window, qtbot
         dialog.start_button.click()
     new = window.state.current
     assert new.id != old.id and new.report.parent == old.id and len(window.state.project.runs) == 2
-    runs = window.runs_table.table
-    columns = [runs.horizontalHeaderItem(c).text() for c in range(runs.columnCount())]
-    parents = [runs.item(r, columns.index("Updated from")).text() for r in range(runs.rowCount())]
+    parents = window.runs_table.column_texts("Updated from")
     assert sorted(parents) == ["run 1", "—"]
     qtbot.waitUntil(lambda: window.track_view.table.rowCount() == 2, timeout=10_000)
     assert [f.run for f in window.state.project.frozen] == [old.id, new.id]

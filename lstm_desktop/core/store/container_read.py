@@ -33,6 +33,7 @@ from .container_format import (
     is_recognised,
     memory_budget,
 )
+from .json_pieces import extra_key_memory, loads_in_pieces
 from .json_shape import MAX_JSON_DEPTH, json_shape
 
 
@@ -206,7 +207,8 @@ def _read_checked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, checksum: str
 
 def _read_meta(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: int) -> dict:
     """project.json as a dict: UTF-8 JSON, an object at the top, nested at most MAX_JSON_DEPTH levels, and cheap
-    enough to parse within `budget` bytes of memory (measured before parsing)."""
+    enough to parse within `budget` bytes of memory (measured before parsing). Parsed a run at a time when the
+    budget allows what that costs more (json_pieces.py: the interpreter lock is then never held for long)."""
     raw = _read_entry(archive, info, where)[0]
     shape = json_shape(raw)
     if shape.depth > MAX_JSON_DEPTH:
@@ -214,18 +216,20 @@ def _read_meta(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budg
     cost = shape.memory(len(raw)) + len(raw)
     if cost > budget:
         raise _too_big(where, cost, budget)
+    pieces = cost + extra_key_memory(shape.colons, shape.long_key_bytes, shape.text_width) <= budget
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProjectFileError(f"{where} is damaged: project.json is not UTF-8 text ({exc}).") from exc
     del raw
-    return _parse_object(text, "project.json", where)
+    return _parse_object(text, "project.json", where, pieces)
 
 
-def _parse_object(text: str, what: str, where: str) -> dict:
-    """`text` parsed as JSON whose top level is an object (NaN and Infinity accepted: scores may be undefined)."""
+def _parse_object(text: str, what: str, where: str, pieces: bool = False) -> dict:
+    """`text` parsed as JSON whose top level is an object (NaN and Infinity accepted: scores may be undefined);
+    with `pieces`, a member (and an item of a list) at a time."""
     try:
-        value = json.loads(text)
+        value = loads_in_pieces(text) if pieces else json.loads(text)
     except RecursionError as exc:  # only reached by callers that skipped json_shape's depth check
         raise ProjectFileError(f"{where} is refused: {what} is nested too deeply.") from exc
     except ValueError as exc:  # JSONDecodeError, and numbers of more than 4300 digits

@@ -22,8 +22,16 @@ from .task import CompareDone, Planned, compare_task
 NAME, WHAT = "compare", "Compare"
 
 
+def running_share(step: Any) -> float:
+    """How far a running variant is, 0 to 1: its epochs (or its backtest's folds) done."""
+    if step.folds:
+        return step.folds_finished / step.folds
+    return step.epoch / step.epochs if step.epochs else 0.0
+
+
 class CompareController(QObject):
     compareFinished = Signal()
+    progressed = Signal(int, int, str)  # variants ended, variants (0: not known yet), the words for a progress bar
 
     def __init__(
         self,
@@ -90,7 +98,8 @@ class CompareController(QObject):
         dialog.begin([])
         dialog.set_running(True)
         dialog.say("loading prices and starting the worker processes…")
-        self.tasks.start(task, NAME, WHAT, self._on_done, self._on_progress)
+        if self.tasks.start(task, NAME, WHAT, self._on_done, self._on_progress):
+            self.progressed.emit(0, 0, "compare: starting…")
 
     def _on_progress(self, event: Any) -> None:
         from lstm_desktop.core.compare.report import CompareProgress, VariantEnded
@@ -98,6 +107,7 @@ class CompareController(QObject):
         dialog = self.dialog
         if isinstance(event, Planned):
             dialog.begin(event.names)
+            self.progressed.emit(0, 100 * max(1, len(event.names)), f"compare: 0 of {len(event.names)} variants")
         elif isinstance(event, VariantEnded):
             dialog.table.ended(event.row)
         elif isinstance(event, CompareProgress):
@@ -105,16 +115,23 @@ class CompareController(QObject):
                 dialog.table.running(step)
             failed = f" ({event.failed} failed)" if event.failed else ""
             dialog.say(f"{event.ended} of {event.variants} variants ended{failed}, {format_duration(event.seconds)}")
+            done = event.ended + sum(running_share(step) for step in event.running.values())
+            words = f"compare: {event.ended} of {event.variants} variants ended{failed}"
+            self.progressed.emit(round(100 * done), 100 * max(1, event.variants), words)
 
     def _on_done(self, done: CompareDone) -> None:
         dialog, report = self.dialog, done.result.report
-        dialog.show_report(report, done.predictions)
+        if self.tasks.steps.spreading:  # its tables and plot on a turn of their own (gui/steps.py)
+            self.tasks.steps.add(("compare", "report"), lambda: dialog.show_report(report, done.predictions))
+        else:
+            dialog.show_report(report, done.predictions)
         first = done.stored[0].id if done.stored else None
         self.state.add_runs(done.stored, first)
         failed = sum(row.error is not None for row in report.variants)
         text = (f"{len(report.variants)} variants, {len(done.stored)} kept as runs, {failed} without a run, in "
                 f"{format_duration(report.seconds)} with {report.workers} worker(s)")  # fmt: skip
         dialog.say(("Stopped by you: " if report.stopped else "") + text, problem=not done.stored)
+        self.progressed.emit(1, 1, f"compare: {len(report.variants)} variants, {len(done.stored)} runs")
         if done.result.failure is not None:
             dialog.say(f"The comparison ended early: {failure_text(done.result.failure)}. {text}", problem=True)
         self.tasks.announce(self.compareFinished)
@@ -131,5 +148,7 @@ class CompareController(QObject):
             self.dialog.say("")
 
     def _on_failed(self, what: str, error: BaseException) -> None:
+        if what == WHAT:
+            self.progressed.emit(0, 1, "failed")
         if what == WHAT and self.dialog is not None:
             self.dialog.say(f"The comparison failed: {failure_text(error)}", problem=True)

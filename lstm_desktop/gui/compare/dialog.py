@@ -77,7 +77,9 @@ class CompareDialog(QDialog):
         self.plot = named(pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}), "comparePlot",
                           "Test predictions of the chosen rows over the actual prices")  # fmt: skip
         self.plot.setTitle("Test period: choose rows above to overlay their predictions")
-        self.plot.addLegend(offset=(10, 10))
+        self.legend = self.plot.addLegend(offset=(10, 10))
+        self._curves: list[pg.PlotDataItem] = []  # made once, given new data (making curves took most of a draw)
+        self._legend_names: list[str] = []
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.predictions: Predictions = {}
         self._lay_out()
@@ -183,17 +185,33 @@ class CompareDialog(QDialog):
         self._draw(self.table.selected_names() or list(self.predictions)[:1])
 
     def _draw(self, names: Sequence[str]) -> None:
-        self.plot.clear()
         chosen = [n for n in names if n in self.predictions]
-        if not chosen:
-            return
-        dates, actual, _ = self.predictions[chosen[0]]
-        self.plot.plot(seconds(dates), actual, pen=pg.mkPen("#888888", width=2), name="actual")
+        wanted: list[tuple[str, np.ndarray, np.ndarray, object]] = []
+        if chosen:
+            dates, actual, _ = self.predictions[chosen[0]]
+            wanted.append(("actual", seconds(dates), actual, pg.mkPen("#888888", width=2)))
         for index, name in enumerate(chosen):
             dates, _, predicted = self.predictions[name]
-            pen = pg.mkPen(COLOURS[index % len(COLOURS)], width=1.5)
-            self.plot.plot(seconds(dates), predicted, pen=pen, name=name)
+            wanted.append((name, seconds(dates), predicted, pg.mkPen(COLOURS[index % len(COLOURS)], width=1.5)))
+        while len(self._curves) < len(wanted):
+            self._curves.append(self.plot.plot([], []))
+        for curve, (name, x, y, pen) in zip(self._curves, wanted):
+            curve.setData(x, y)
+            curve.setPen(pen)
+            curve.opts["name"] = name
+        for curve in self._curves[len(wanted) :]:
+            if curve.xData is not None and len(curve.xData):
+                curve.setData([], [])
+            curve.opts["name"] = None
+        names_now = [name for name, *_ in wanted]
+        if names_now != self._legend_names:
+            self.legend.clear()
+            for curve, name in zip(self._curves, names_now):
+                self.legend.addItem(curve, name)
+            self._legend_names = names_now
+        if wanted:
+            self.plot.enableAutoRange()
 
     def curve_names(self) -> list[str]:
         """The names of the curves drawn (for tests and the self-test)."""
-        return [item.name() for item in self.plot.getPlotItem().listDataItems()]
+        return [curve.name() for curve in self._curves if curve.xData is not None and len(curve.xData)]

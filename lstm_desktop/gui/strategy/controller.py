@@ -1,6 +1,8 @@
 """The Strategy tab's work: recompute the check from the current run's stored predictions whenever the run or a
 setting changes, and keep the settings in the project. No retraining, and no thread: it is numpy over at most a
-few thousand days (25-45 ms for a 490-day test split, 80 ms for 3000 days, measured: docs/strategy.md)."""
+few thousand days (25-45 ms for a 490-day test split, 80 ms for 3000 days, measured: docs/strategy.md). So it is
+computed only while the tab is shown: a new current run with the tab hidden is checked when the tab is opened, and
+one that lands from a task while it is shown is checked on a turn of its own (gui/steps.py)."""
 
 from __future__ import annotations
 
@@ -8,23 +10,38 @@ from lstm_desktop.core.errors import LstmDesktopError
 from lstm_desktop.core.state import AppState, Change
 from lstm_desktop.core.strategy.result import StrategyReport, strategy_of_run
 
+from ..steps import Steps
 from .view import StrategyView
 
 
 class StrategyController:
     """Gets the app state and its own view; reads nothing from other panels."""
 
-    def __init__(self, state: AppState, view: StrategyView) -> None:
+    def __init__(self, state: AppState, view: StrategyView, steps: Steps | None = None) -> None:
         self.state = state
         self.view = view
+        self.steps = steps
         self.shown: StrategyReport | None = None  # what the view shows (tests read it)
+        self.stale = False  # the current run changed while the tab was hidden: check it when the tab opens
         view.panel.changed.connect(self._on_settings_edited)
+        view.becameVisible.connect(self._on_view_shown)
         state.subscribe(self._on_change)
         self.refresh()
 
     def _on_change(self, change: Change) -> None:
         """A new current run, or another project (adopt and new tell CURRENT too)."""
-        if change is Change.CURRENT:
+        if change is not Change.CURRENT:
+            return
+        if self.view.isVisible() and self.steps is not None and self.steps.spreading:
+            self.stale = True
+            self.steps.add(("strategy",), self._on_view_shown)
+        elif self.view.isVisible() or self.steps is None:
+            self.refresh()
+        else:
+            self.stale = True
+
+    def _on_view_shown(self) -> None:
+        if self.stale:
             self.refresh()
 
     def _on_settings_edited(self) -> None:
@@ -39,6 +56,7 @@ class StrategyController:
 
     def recompute(self) -> None:
         """The check under the project's settings (what is saved is what is shown)."""
+        self.stale = False
         run = self.state.current
         if run is None:
             self.shown = None

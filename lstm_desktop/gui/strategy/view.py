@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -31,6 +32,8 @@ COLUMNS = ("Strategy", "Buy and hold", "Cash")
 
 class StrategyView(QWidget):
     """Empty (with the reason in words) until the current run has out-of-sample predictions."""
+
+    becameVisible = Signal()  # the tab was opened (or the window shown with it open)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +87,10 @@ class StrategyView(QWidget):
         layout.addWidget(self.verdict)
         layout.addWidget(split, 1)
         self.clear("No run yet: train a model (or backtest it), then see what its forecasts would have earned.")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.becameVisible.emit()
 
     def clear(self, reason: str) -> None:
         self.verdict.setText(reason)

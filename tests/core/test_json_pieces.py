@@ -1,0 +1,64 @@
+"""project.json parsed a run at a time gives what json.loads gives and refuses what it refuses (the store's own
+tests open every project through it)."""
+
+from __future__ import annotations
+
+import json
+import math
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from lstm_desktop.core.store.json_pieces import extra_key_memory, loads_in_pieces
+
+DATA = Path(__file__).parent.parent / "data"
+
+SAME = [
+    '{"a": 1, "runs": [{"x": [1, 2, {"y": null}]}, [], "s"], "b": {"c": [true, false]}}',
+    ' \n{ "runs" : [ ] , "e" : { } }\t\r\n',
+    "{}",
+    '{"nan": NaN, "inf": [Infinity, -Infinity], "u": "\\u00e9\\n\\"q\\""}',
+    '{"dup": 1, "dup": [2]}',  # the last one wins, as with json.loads
+    "[1, 2, 3]",  # not an object: parsed whole
+    '"text"',
+]
+REFUSED = [
+    '{"a": 1,}',
+    '{"a" 1}',
+    '{"runs": [1, 2,]}',
+    '{"runs": [1 2]}',
+    '{"a": 1} x',
+    "{1: 2}",
+    '{"a": [1, 2}',
+    '{"a": ',
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SAME)
+def test_the_same_as_json_loads(text: str) -> None:
+    expected, got = json.loads(text), loads_in_pieces(text)
+    assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True)
+    if isinstance(expected, dict) and "nan" in expected:
+        assert math.isnan(got["nan"])
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_refuses_what_json_loads_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        json.loads(text)
+    with pytest.raises(ValueError):
+        loads_in_pieces(text)
+
+
+def test_a_stored_project_json_parses_the_same() -> None:
+    with zipfile.ZipFile(DATA / "project_v1.lstmproj") as archive:
+        text = archive.read("project.json").decode("utf-8")
+    assert json.dumps(loads_in_pieces(text), sort_keys=True) == json.dumps(json.loads(text), sort_keys=True)
+
+
+def test_the_extra_memory_counts_every_key_once_per_member() -> None:
+    assert extra_key_memory(0, 0, 1) == 0
+    assert extra_key_memory(1000, 0, 1) == 80_000
+    assert extra_key_memory(10, 40, 2) > extra_key_memory(10, 40, 1)
