@@ -46,7 +46,8 @@ class BandPlot(QWidget):
         self.plot.setYRange(0.5, 1.0)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("left", "share inside")
-        self.plot.addLegend(offset=(10, -10))  # bottom left: the curves sit near the top, at the nominal level
+        # bottom left: the curves sit near the top, at the nominal level
+        self.plot.addLegend(offset=(10, -10), brush=pg.mkBrush(0, 0, 0, 170))
         self.model = self.plot.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=2.5), name="model band")
         self.baseline = self.plot.plot(
             [], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine), name="random-walk band"

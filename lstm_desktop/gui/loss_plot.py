@@ -22,7 +22,7 @@ class LossPlot(QWidget):
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.addLegend(offset=(-10, 10))
+        self.plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 170))
         # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
         self.plot.getAxis("left").setWidth(52)
         self.train_curve = self._curve("train", "training")

@@ -38,7 +38,7 @@ class PricePlot(QWidget):
         )
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", "price")
-        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170))
         item = self.plot.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")

@@ -77,7 +77,7 @@ class CompareDialog(QDialog):
         self.plot = named(pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}), "comparePlot",
                           "Test predictions of the chosen rows over the actual prices")  # fmt: skip
         self.plot.setTitle("Test period: choose rows above to overlay their predictions")
-        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170))
         self._curves: list[pg.PlotDataItem] = []  # made once, given new data (making curves took most of a draw)
         self._legend_names: list[str] = []
         self.plot.showGrid(x=True, y=True, alpha=0.2)
