@@ -59,9 +59,6 @@ def open_for_adding(path: str | None, new: bool) -> Any:
 
 def save_and_print(project: Any, path: str | None, document: dict, text: str, as_json: bool) -> int:
     """Print the run first (a failed save must not lose it), then save; exit 2 when the save failed."""
-    from lstm_desktop.core.errors import LstmDesktopError
-    from lstm_desktop.core.store.project_io import save_project
-
     if as_json:
         print_json(document)
     else:
@@ -69,6 +66,14 @@ def save_and_print(project: Any, path: str | None, document: dict, text: str, as
     sys.stdout.flush()
     if project is None:
         return EXIT_OK
+    return save(project, path)
+
+
+def save(project: Any, path: str) -> int:
+    """Save the project (atomically) and say where; the exit code of a failed save, with its message."""
+    from lstm_desktop.core.errors import LstmDesktopError
+    from lstm_desktop.core.store.project_io import save_project
+
     try:
         written = save_project(project, path)
     except LstmDesktopError as exc:

@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from lstm_desktop.cli_args import _add_field, add_data_args
-from lstm_desktop.cli_common import EXIT_OK, EXIT_STOPPED, ctrl_c_stops, err, print_json
+from lstm_desktop.cli_common import EXIT_OK, EXIT_STOPPED, ctrl_c_stops, err, print_json, save
 from lstm_desktop.core.living.spec import UpdateSpec
 
 ONLY_DATA = ("--csv", "--offline")
@@ -71,19 +71,6 @@ def _refreshed(project: Any, args: argparse.Namespace, offline: bool) -> Any:
     return refreshed
 
 
-def _save(project: Any, path: str) -> int:
-    from lstm_desktop.core.errors import LstmDesktopError
-    from lstm_desktop.core.store.project_io import save_project
-
-    try:
-        written = save_project(project, path)
-    except LstmDesktopError as exc:
-        err(f"error: {exc}")
-        return exc.exit_code
-    err(f"saved {written}")
-    return EXIT_OK
-
-
 def cmd_refresh(args: argparse.Namespace) -> int:
     from lstm_desktop.core.living.document import refresh_document
     from lstm_desktop.core.living.text import track_lines
@@ -93,7 +80,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     project = load_project(args.project)
     refreshed = _refreshed(project, args, args.offline)
     tracked = track_project(project)
-    code = _save(project, args.project) if refreshed.changed else EXIT_OK  # first: a reader gone must not lose it
+    code = save(project, args.project) if refreshed.changed else EXIT_OK  # first: a reader gone must not lose it
     if args.json:
         print_json(refresh_document(refreshed.rows, refreshed.changed, tracked))
     else:
@@ -153,7 +140,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     if not plans:
         if args.json:
             print_json({"updated": [], "nothing_new": notes})
-        return _save(project, args.project) if refreshed is not None and refreshed.changed else EXIT_OK
+        return save(project, args.project) if refreshed is not None and refreshed.changed else EXIT_OK
     executor = None
     if len(plans) > 1 or args.scheduler:
         executor = executor_from(args, max(1, *(p.config.train.threads for p in plans)), len(plans))
@@ -164,7 +151,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         result = update_runs(plans, executor=executor, on_event=UpdateLines(args.quiet, names),
                              should_stop=lambda: stop["asked"])  # fmt: skip
     stored = keep_updates(project, result)
-    code = _save(project, args.project) if stored or (refreshed is not None and refreshed.changed) else EXIT_OK
+    code = save(project, args.project) if stored or (refreshed is not None and refreshed.changed) else EXIT_OK
     _print_updates(args, stored, result)  # after the save: a reader gone (| head) must not lose the runs
     if code != EXIT_OK:
         return code

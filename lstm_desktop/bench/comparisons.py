@@ -17,8 +17,8 @@ import statistics
 import time
 from typing import Any
 
+from lstm_desktop.bench.identity import runs_less_timings
 from lstm_desktop.core.backtest.job import BacktestJob, RunJob
-from lstm_desktop.core.codec import to_json
 from lstm_desktop.core.compare.runner import compare
 from lstm_desktop.core.compare.spec import CompareSpec
 from lstm_desktop.core.compare.variants import plan
@@ -79,7 +79,7 @@ def comparison_figures(rounds: int = 2, epochs: int = 8, folds: int = 4, workers
         figures[case] = {
             "seconds": {str(n): values for n, values in seconds[case].items()},
             "efficiency": one / (workers * many),
-            "identical": _runs(results[case][1]) == _runs(results[case][workers]),
+            "identical": runs_less_timings(results[case][1]) == runs_less_timings(results[case][workers]),
             "failed": sum(row.error is not None for row in results[case][workers].report.variants),
             "item_seconds": items,  # in the order handed out, in the last 1-worker round
             "bound": _bound(items, workers),
@@ -137,22 +137,6 @@ class _Timed:
     def durations(self) -> list[float]:
         """Each item's time from the previous one's end (one worker: in the order handed out)."""
         return [b - a for a, b in zip(self.ends, self.ends[1:], strict=False)]
-
-
-def _runs(result: Any) -> list[dict]:
-    """Runs as JSON less timings and the count of workers (to tell whether two executors gave the same runs)."""
-    rows = []
-    for _, finished in result.runs:
-        report = to_json(finished.report)
-        report.pop("seconds")
-        for epoch in report["history"]:
-            epoch.pop("seconds")
-        if report["backtest"] is not None:
-            report["backtest"].pop("seconds"), report["backtest"].pop("workers")
-            for fold in report["backtest"]["folds"]:
-                fold.pop("seconds")
-        rows.append(report)
-    return rows
 
 
 def comparison_lines(figures: dict) -> list[str]:

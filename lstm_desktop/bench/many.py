@@ -11,7 +11,7 @@ import statistics
 import time
 from typing import Any
 
-from lstm_desktop.core.codec import to_json
+from lstm_desktop.bench.identity import runs_less_timings
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 from lstm_desktop.core.sweep.runner import sweep
@@ -41,18 +41,6 @@ def _timed(config: RunConfig, targets: list[Target], executor: Any) -> tuple[flo
     started = time.perf_counter()
     result = sweep(config, targets, executor=executor)
     return time.perf_counter() - started, result
-
-
-def _runs(result: Any) -> list[dict]:
-    """Runs as JSON less timings (to tell whether two executors gave the same results)."""
-    rows = []
-    for _, finished in result.runs:
-        report = to_json(finished.report)
-        report.pop("seconds")
-        for epoch in report["history"]:
-            epoch.pop("seconds")
-        rows.append(report)
-    return rows
 
 
 def many_figures(rounds: int = 2) -> dict:
@@ -98,7 +86,9 @@ def many_figures(rounds: int = 2) -> dict:
     }
     if len(names) > 2:
         figures["dask_vs_local"] = median[names[2]] / median[names[0]]
-        figures["dask_identical_to_local"] = _runs(results[names[2]]) == _runs(results[names[0]])
+        figures["dask_identical_to_local"] = runs_less_timings(results[names[2]]) == runs_less_timings(
+            results[names[0]]
+        )
     return figures
 
 
