@@ -26,7 +26,7 @@ def main() -> int:
     parser.add_argument(
         "--assess",
         action="store_true",
-        help="only the assessment rows: a default run's, a window-20 run's and a backtest fold's assessment, before "
+        help="only the assessment rows: a reference run's, a default run's and a backtest fold's assessment, before "
         "and after it was made faster, and the time to a result",
     )
     parser.add_argument(

@@ -1,5 +1,5 @@
-"""The assessment after training, where the user waits (issue 24): a default run's, a window-20 run's and a
-default backtest fold's, timed with the code as it is and with the code as it was before it was made faster
+"""The assessment after training, where the user waits (issue 24): a reference run's (2×50, window 100), a default
+run's (now 2×32, window 20, batch 256) and a reference backtest fold's, timed with the code as it is and with the code as it was before it was made faster
 (bench/assess_before.py; a fold was then assessed as a whole run), in interleaved pairs on the same trained model
 in one process, with a check that both give the same report bit for bit (a fold: the same fold report); where the
 time goes (the bands, the recursive paths, the one-step scores); and the time to a result (training to early
@@ -24,9 +24,10 @@ from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.events import ignore, never
 from lstm_desktop.core.learn.dataset import build_dataset
 from lstm_desktop.core.learn.training import train
+from lstm_desktop.core.presets import reference_settings
 from lstm_desktop.core.run import assess
 from lstm_desktop.core.runtime import set_threads
-from lstm_desktop.core.specs import BacktestSpec, DataRequest, DatasetSpec, RunConfig, TrainSpec
+from lstm_desktop.core.specs import BacktestSpec, DataRequest, RunConfig, TrainSpec
 
 REFERENCE_DATA = DataRequest(source="sample", tickers=("AAPL",))
 PARTS = {  # module, attribute, the part it is counted in
@@ -45,14 +46,14 @@ def assess_figures(threads: int, rounds: int = 3, epochs: int | None = None) -> 
     train_spec = TrainSpec(threads=threads)
     if epochs:
         train_spec = dataclasses.replace(train_spec, epochs=epochs, patience=0)
-    default = RunConfig(data=REFERENCE_DATA, train=train_spec)
-    short = dataclasses.replace(default, dataset=DatasetSpec(window=20))
-    table = build_dataset(list(frames), default.dataset)
-    folds = plan(len(table.dates), BacktestSpec(), default.dataset)
+    reference = reference_settings(RunConfig(data=REFERENCE_DATA, train=train_spec))
+    default = RunConfig(data=REFERENCE_DATA, train=dataclasses.replace(train_spec, batch_size=TrainSpec().batch_size))
+    table = build_dataset(list(frames), reference.dataset)
+    folds = plan(len(table.dates), BacktestSpec(), reference.dataset)
     cases = {
-        "default run (window 100)": (default, None),
-        "window 20": (short, None),
-        f"backtest fold {folds[-1].number}/{len(folds)} (window 100)": (default, folds[-1]),
+        "reference run (2×50, window 100)": (reference, None),
+        f"default run (2×{default.model.hidden}, window {default.dataset.window})": (default, None),
+        f"backtest fold {folds[-1].number}/{len(folds)} (reference)": (reference, folds[-1]),
     }
     figures = {name: _case(config, frames, fold, rounds) for name, (config, fold) in cases.items()}
     return {"threads": threads, "rounds": rounds, "cases": figures}

@@ -11,9 +11,12 @@ import numpy as np
 
 from lstm_desktop.core.backtest.runner import backtest
 from lstm_desktop.core.data.sources import load_prices
+from lstm_desktop.core.presets import reference_settings
 from lstm_desktop.core.specs import BacktestSpec, DataRequest, RunConfig, TrainSpec
 
-REFERENCE = RunConfig(data=DataRequest(source="sample", tickers=("AAPL",)), train=TrainSpec(threads=1))
+REFERENCE = reference_settings(
+    RunConfig(data=DataRequest(source="sample", tickers=("AAPL",)), train=TrainSpec(threads=1))
+)
 
 
 def _timed(config: RunConfig, spec: BacktestSpec, frames: tuple) -> tuple[float, object]:

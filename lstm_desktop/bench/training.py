@@ -17,13 +17,14 @@ from lstm_desktop.core.learn.dataset import Dataset, build_dataset
 from lstm_desktop.core.learn.inputs import InputColumn
 from lstm_desktop.core.learn.predict import EVAL_BATCH
 from lstm_desktop.core.learn.training import train
+from lstm_desktop.core.presets import REFERENCE_DATASET, REFERENCE_MODEL, REFERENCE_TRAIN
 from lstm_desktop.core.runtime import pin_blas_threads, set_threads, tune_allocator
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, TrainSpec
 
 REFERENCE_DATA = DataRequest(source="sample", tickers=("AAPL",))
 
 
-def reference_dataset(window: int = 100) -> Dataset:
+def reference_dataset(window: int = REFERENCE_DATASET.window) -> Dataset:
     """The reference setup's windows: one feature (AAPL Adj Close), window 100, horizon 1."""
     return build_dataset(load_prices(REFERENCE_DATA), DatasetSpec(window=window))
 
@@ -72,7 +73,7 @@ def kernel_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, thread
     set_threads(threads)
     lstm = build_model(dataset, model, seed=0).recurrent
     x_train, x_val = torch.as_tensor(dataset.x["train"]), torch.as_tensor(dataset.x["val"])
-    batch = TrainSpec().batch_size
+    batch = REFERENCE_TRAIN.batch_size
     seconds = []
     for _ in range(epochs):
         tick = time.perf_counter()
@@ -88,7 +89,9 @@ def kernel_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, thread
 
 def app_epoch_seconds(dataset: Dataset, model: ModelSpec, epochs: int, threads: int) -> list[float]:
     """Seconds of each epoch of the app's own loop (patience off, CPU)."""
-    spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0)
+    spec = TrainSpec(
+        epochs=epochs, patience=0, device="cpu", threads=threads, seed=0, batch_size=REFERENCE_TRAIN.batch_size
+    )
     return [row.seconds for row in train(dataset, model, spec).history]
 
 
@@ -138,11 +141,11 @@ def scaling_rows(epochs: int, threads: int) -> list[dict]:
     base = reference_dataset()
     for window in (50, 100, 200, 400):
         data = base if window == 100 else reference_dataset(window)
-        rows.append(_scaling_row("window", window, data, ModelSpec(), epochs, threads))
+        rows.append(_scaling_row("window", window, data, REFERENCE_MODEL, epochs, threads))
     for hidden in (32, 50, 128, 256):
         rows.append(_scaling_row("hidden", hidden, base, ModelSpec(hidden=hidden), epochs, threads))
     for features in (1, 5, 20):
-        rows.append(_scaling_row("features", features, with_features(base, features), ModelSpec(), epochs, threads))
+        rows.append(_scaling_row("features", features, with_features(base, features), REFERENCE_MODEL, epochs, threads))
     return rows
 
 
@@ -167,7 +170,7 @@ def training_figures(epochs: int, threads: int, rounds: int = 3) -> dict:
     tune_allocator()
     pin_blas_threads()
     dataset = reference_dataset()
-    model = ModelSpec()
+    model = REFERENCE_MODEL
     runs: dict[str, list[float]] = {"app": [], "kernel": [], "reference": []}
     app_by_threads: dict[int, list[float]] = {t: [] for t in sorted({1, threads})}
     for _ in range(rounds):
@@ -204,10 +207,11 @@ def bfloat16_figures(epochs: int, threads: int) -> dict:
     problem = bfloat16_problem("cpu")
     if problem:
         return {"available": False, "reason": problem}
-    dataset, model = reference_dataset(), ModelSpec()
+    dataset, model = reference_dataset(), REFERENCE_MODEL
     figures: dict = {"available": True}
     for precision in ("float32", "bfloat16"):
-        spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0, precision=precision)
+        spec = TrainSpec(epochs=epochs, patience=0, device="cpu", threads=threads, seed=0, precision=precision,
+                         batch_size=REFERENCE_TRAIN.batch_size)  # fmt: skip
         history = train(dataset, model, spec).history
         figures[precision] = {
             "seconds_per_epoch": history_median(history),

@@ -123,7 +123,7 @@ def test_train_save_reopen_shows_the_same(qtbot, window, dialogs, tmp_path: Path
     assert lines[0] == "date,split,actual,predicted,lower,upper,drawn" and lines[-1].split(",")[1] == "forecast"
 
     window.files.new()
-    assert window.state.current is None and window.model_panel.window.value() == 100
+    assert window.state.current is None and window.model_panel.window.value() == 20
     assert window.price_plot.curve_lengths()["actual"] == 0
     with qtbot.waitSignal(window.projectOpened, timeout=30_000):
         window.files.open_path(path)
