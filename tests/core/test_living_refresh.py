@@ -70,6 +70,26 @@ def test_a_constant_factor_is_a_readjustment_warned_with_dates(tmp_path: Path, t
     np.testing.assert_allclose(again.frames[0].frame.to_numpy(), plain.frames[0].frame.to_numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("factor", [0.99, 1 / 7])
+def test_a_readjusted_file_rounded_to_cents_is_a_readjustment(tmp_path: Path, trained, factor: float) -> None:
+    """A dividend (0.99) or a 7:1 split re-adjusts the past, and the file rounds the new prices to cents: a cent is
+    then a larger share of a split price than of the project's. Warned as a factor, not refused as another series."""
+    path, _, full = trained
+    rows = sample_rows()
+    rounded = write_csv(tmp_path / "AAPL.csv", rows, {r["Date"]: factor for r in rows}, decimals=2)
+    (row,) = refresh_prices(load_project(path), str(rounded)).rows
+    assert row.error is None and row.added == len([d for d in raw_prices(full) if d > CUT])
+    assert all(abs(f / factor - 1) < 1e-3 for f in row.factors.values()) and "constant factor" in row.notes[0]
+    edited = write_csv(
+        tmp_path / "edited" / "AAPL.csv",
+        rows,
+        {r["Date"]: factor for r in rows} | {"2011-03-01": factor * 1.01},
+        decimals=2,
+    )
+    (row,) = refresh_prices(load_project(path), str(edited)).rows
+    assert "2011-03-01" in row.error and "not by one constant factor" in row.error  # a 1 % edit is still one
+
+
 def test_prices_changed_unevenly_are_refused_with_the_dates(tmp_path: Path, trained) -> None:
     path, _, _ = trained
     rows = sample_rows()
