@@ -21,15 +21,20 @@ def sample_rows(ticker: str = "AAPL") -> list[dict[str, str]]:
         return [row for row in csv.DictReader(handle) if row["Ticker"] == ticker]
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], scale: dict[str, float] | None = None) -> Path:
-    """A wide CSV (Date and the price columns) of `rows`; `scale` multiplies the prices of some dates."""
+def write_csv(
+    path: Path, rows: list[dict[str, str]], scale: dict[str, float] | None = None, decimals: int | None = None
+) -> Path:
+    """A wide CSV (Date and the price columns) of `rows`; `scale` multiplies the prices of some dates; `decimals`:
+    prices rounded to that many (as many files are, to cents)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for row in rows:
             factor = (scale or {}).get(row["Date"], 1.0)
-            writer.writerow([row["Date"], *[repr(float(row[c]) * factor) for c in PRICES], row["Volume"]])
+            prices = [float(row[c]) * factor for c in PRICES]
+            texts = [repr(p) if decimals is None else f"{p:.{decimals}f}" for p in prices]
+            writer.writerow([row["Date"], *texts, row["Volume"]])
     return path
 
 

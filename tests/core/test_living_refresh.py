@@ -70,6 +70,26 @@ def test_a_constant_factor_is_a_readjustment_warned_with_dates(tmp_path: Path, t
     np.testing.assert_allclose(again.frames[0].frame.to_numpy(), plain.frames[0].frame.to_numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("factor", [0.99, 1 / 7])
+def test_a_readjusted_file_rounded_to_cents_is_a_readjustment(tmp_path: Path, trained, factor: float) -> None:
+    """A dividend (0.99) or a 7:1 split re-adjusts the past, and the file rounds the new prices to cents: a cent is
+    then a larger share of a split price than of the project's. Warned as a factor, not refused as another series."""
+    path, _, full = trained
+    rows = sample_rows()
+    rounded = write_csv(tmp_path / "AAPL.csv", rows, {r["Date"]: factor for r in rows}, decimals=2)
+    (row,) = refresh_prices(load_project(path), str(rounded)).rows
+    assert row.error is None and row.added == len([d for d in raw_prices(full) if d > CUT])
+    assert all(abs(f / factor - 1) < 1e-3 for f in row.factors.values()) and "constant factor" in row.notes[0]
+    edited = write_csv(
+        tmp_path / "edited" / "AAPL.csv",
+        rows,
+        {r["Date"]: factor for r in rows} | {"2011-03-01": factor * 1.01},
+        decimals=2,
+    )
+    (row,) = refresh_prices(load_project(path), str(edited)).rows
+    assert "2011-03-01" in row.error and "not by one constant factor" in row.error  # a 1 % edit is still one
+
+
 def test_prices_changed_unevenly_are_refused_with_the_dates(tmp_path: Path, trained) -> None:
     path, _, _ = trained
     rows = sample_rows()
@@ -107,6 +127,35 @@ def test_a_last_day_saved_before_its_close_is_taken_from_the_source(tmp_path: Pa
     edited = write_csv(tmp_path / "AAPL.csv", sample_rows(), {"2012-06-28": 1.013, CUT: 1.013})
     with pytest.raises(PastDiffers):
         compare_past(run_frame, read_price_csv(edited).frame, "AAPL", "file AAPL.csv")
+
+
+def test_a_hole_or_an_unadjusted_split_in_the_new_days_is_said(tmp_path: Path, trained) -> None:
+    """A file that skips months after the project's last day, or whose new days hold a split it is not adjusted
+    for, is appended with a note that says so (the file's own findings were dropped before); the forecast whose days
+    fell in the hole says they were skipped, not that they have not come yet."""
+    from lstm_desktop.core.living.track import track_project
+
+    path, _, _ = trained
+    rows = sample_rows()
+    holed = write_csv(
+        tmp_path / "hole" / "AAPL.csv", [r for r in rows if not "2012-07-01" <= r["Date"] <= "2012-11-30"]
+    )
+    project = load_project(path)
+    refreshed = refresh_prices(project, str(holed))
+    (row,) = refreshed.rows
+    assert row.error is None and row.first_new == "2012-12-03"
+    (note,) = row.notes
+    assert "trading days missing" in note and "2012-07-02" in note and "a later refresh cannot fill them" in note
+    apply_refresh(project, refreshed)
+    (tracked,) = track_project(project)
+    assert tracked.days_known == 0 and "hold none of them" in tracked.text and "once it has passed" not in tracked.text
+    split = write_csv(
+        tmp_path / "split" / "AAPL.csv", rows, {r["Date"]: 0.25 for r in rows if r["Date"] >= "2012-12-03"}
+    )
+    (row,) = refresh_prices(load_project(path), str(split)).rows
+    assert row.added == 166 and any("jump on 2012-12-03" in n and "4:1 split" in n for n in row.notes)
+    (row,) = refresh_prices(load_project(path), str(write_csv(tmp_path / "AAPL.csv", rows))).rows
+    assert row.added == 166 and row.notes == ()  # a clean file: nothing said
 
 
 def test_a_csv_of_another_ticker_is_refused(tmp_path: Path, trained) -> None:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from lstm_desktop.core.codec import to_json
 from lstm_desktop.core.living.frozen import DamagedFrozen, FrozenForecast
@@ -84,6 +85,38 @@ def test_a_damaged_frozen_entry_is_kept_as_it_was(tmp_path: Path) -> None:
     assert isinstance(odd.frozen[1], FrozenForecast) and len(odd.good_runs) == 2
     back, _ = project_file.unpack_entries(save_project(odd, tmp_path / "back.lstmproj"))
     assert back["frozen"][0] == meta["frozen"][0]
+
+
+EDITS = {  # a hand edit of project.json: each must make the entry damaged, never stop tracking with a traceback
+    "origin not a day": (lambda f: f.update(origin="2012-13-45"), "origin day"),
+    "a value not a number": (lambda f: f["forecast"]["value"].__setitem__(3, float("nan")), "not a finite number"),
+    "an upper edge infinite": (lambda f: f["forecast"]["upper"].__setitem__(3, float("inf")), "not a finite number"),
+    "a date twice": (lambda f: f["forecast"]["dates"].__setitem__(3, f["forecast"]["dates"][2]), "each day once"),
+    "a day before its origin": (lambda f: f["forecast"]["dates"].__setitem__(0, "2011-01-03"), "after its origin"),
+    "no coverage": (lambda f: f["reference"].update(coverage=[]), "reference.coverage"),
+    "a coverage of 700 %": (lambda f: f["reference"].update(coverage=[7.0]), "reference.coverage"),
+    "a level of 5": (lambda f: f.update(level=5), "level"),
+    "volumes scored": (lambda f: f.update(price_column="Volume"), "price_column"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_hand_edited_frozen_entry_is_damaged_and_tracking_goes_on(tmp_path: Path, edit: str) -> None:
+    from lstm_desktop.core.living.document import track_document
+    from lstm_desktop.core.living.track import track_project
+
+    change, said = EDITS[edit]
+    project = load_project(V5)
+    path = save_project(project, tmp_path / "good.lstmproj")
+    meta, entries = project_file.unpack_entries(path)
+    change(meta["frozen"][0])
+    meta = {k: v for k, v in meta.items() if k != "checksums"}
+    (tmp_path / "odd.lstmproj").write_bytes(project_file.pack_entries(meta, entries))
+    odd = load_project(tmp_path / "odd.lstmproj")
+    assert isinstance(odd.frozen[0], DamagedFrozen) and said in odd.frozen[0].problem
+    rows = track_project(odd)  # the other forecast is still scored
+    assert len(rows) == 2 and sum(row.problem is not None for row in rows) == 1
+    json.dumps(track_document(rows), allow_nan=False)  # what `track --json` prints
 
 
 def _finished(stored):

@@ -97,3 +97,15 @@ def test_a_refused_file_is_said_and_changes_nothing(window, qtbot, dialogs, trai
     (title, text), *_ = dialogs.told
     assert title == "Refresh prices" and "2011-03-01" in text and "not refreshed" in text
     assert not window.state.dirty and window.state.project.live is None
+
+
+def test_a_hole_in_the_new_days_is_told_and_the_forecast_says_its_days_were_skipped(
+    window, qtbot, dialogs, trained, tmp_path
+) -> None:
+    opened(window, qtbot, trained, tmp_path)
+    rows = [r for r in sample_rows() if not "2012-07-01" <= r["Date"] <= "2012-11-30"]
+    with qtbot.waitSignal(window.track.refreshFinished, timeout=60_000):
+        window.track.refresh(str(write_csv(tmp_path / "hole" / "AAPL.csv", rows)))
+    (title, text), *_ = dialogs.told
+    assert title == "Refresh prices" and "trading days missing" in text and "cannot fill them" in text
+    qtbot.waitUntil(lambda: "hold none of them" in window.track_view.text.text(), timeout=10_000)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from ..report import Forecast, RunReport
+from ..specs import TARGET_COLUMNS
 
 if TYPE_CHECKING:
     from ..store.project import StoredRun
@@ -79,6 +80,42 @@ class DamagedFrozen:
 
     raw: Any
     problem: str
+
+
+def problem_of(frozen: FrozenForecast, where: str) -> str | None:
+    """What makes a frozen forecast read from a file unusable (None: nothing): its origin a real day, its dates after
+    it and rising, its values and band finite numbers, its level and reference coverage shares. A hand-edited or
+    damaged entry must be shown as damaged, not stop tracking with a traceback (or a JSON document that cannot be
+    written)."""
+    import datetime as dt
+
+    days = frozen.forecast
+    if len({len(days.dates), len(days.value), len(days.lower), len(days.upper)}) != 1 or not len(days.dates):
+        return f"{where}.forecast has series of different lengths (or none)."
+    try:
+        origin = np.datetime64(dt.date.fromisoformat(frozen.origin), "D")
+    except (TypeError, ValueError):
+        origin = None
+    if origin is None or len(frozen.origin) != 10:
+        return f"{where} needs an origin day (YYYY-MM-DD), not {frozen.origin!r}."
+    if not (math.isfinite(frozen.origin_price) and frozen.origin_price > 0):
+        return f"{where} needs a positive origin price."
+    if frozen.price_column not in TARGET_COLUMNS:
+        return f"{where}.price_column should be one of {', '.join(TARGET_COLUMNS)}, not {frozen.price_column!r}."
+    dates = np.asarray(days.dates).astype("datetime64[D]")
+    if not (dates[0] > origin and np.all(np.diff(dates) > np.timedelta64(0, "D"))):
+        return f"{where}.forecast.dates should rise, each day once, all after its origin {frozen.origin}."
+    numbers = np.concatenate([np.asarray(v, dtype=np.float64) for v in (days.value, days.lower, days.upper)])
+    if not np.all(np.isfinite(numbers)):
+        return f"{where}.forecast holds a value or band edge that is not a finite number."
+    if not 0.0 < frozen.level < 1.0:
+        return f"{where}.level should be a share between 0 and 1, not {frozen.level!r}."
+    reference = frozen.reference
+    if reference is not None:
+        shares = [*reference.coverage, *(v for v in (reference.coverage_low, reference.coverage_high) if v is not None)]
+        if not reference.coverage or not all(0.0 <= v <= 1.0 for v in shares):
+            return f"{where}.reference.coverage should hold shares between 0 and 1 (one per step at least)."
+    return None
 
 
 def reference_of(report: RunReport) -> Reference:

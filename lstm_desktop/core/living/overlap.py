@@ -6,7 +6,9 @@ yet its close, so when every earlier common day agrees (two at least), that day 
 
 Rounding: a file may round prices to cents, so a day agrees when the ratio of the two prices is within
 1e-6 + 0.005 / price of 1 (half a cent, relative), and a factor holds when every day's ratio is within that of the
-factor. Volume is not compared (it is revised, and a split rescales it inversely).
+factor, counting the half cent of each side: a re-adjusted file rounds the re-adjusted prices (a split of 7 makes a
+cent seven times larger against the price), and the project's own prices may have come from a rounded file too.
+Volume is not compared (it is revised, and a split rescales it inversely).
 """
 
 from __future__ import annotations
@@ -95,10 +97,35 @@ def _factor(old: pd.Series, new: pd.Series, ticker: str, column: str, where: str
         return 1.0
     usable = np.isfinite(ratio) & (ratio > 0)
     factor = float(np.median(ratio[usable])) if usable.any() else float("nan")
-    off = ~(np.abs(ratio / factor - 1.0) <= tolerance) if usable.any() else np.ones(len(a), dtype=bool)
+    both = tolerance + HALF_CENT / np.where(b > 0, b, np.inf)  # each side rounded to its own cents
+    off = ~(np.abs(ratio / factor - 1.0) <= both) if usable.any() else np.ones(len(a), dtype=bool)
     if len(a) >= 2 and not off.any():
         return factor
+    readjusted = usable.any() and not abs(factor - 1.0) <= float(np.median(tolerance))
+    if len(a) >= 3 and 2 * off.sum() < len(a) and readjusted:  # most days on one factor: name the days off it
+        raise PastDiffers(_off_factor_text(old.index, a, b, off, factor, ticker, column, where))
     raise PastDiffers(_differs_text(old.index, a, b, ~(np.abs(ratio - 1.0) <= tolerance), ticker, column, where))
+
+
+def _off_factor_text(
+    dates: pd.DatetimeIndex,
+    old: np.ndarray,
+    new: np.ndarray,
+    off: np.ndarray,
+    factor: float,
+    ticker: str,
+    column: str,
+    where: str,
+) -> str:
+    rows = np.flatnonzero(off)
+    shown = [f"{_day(dates[i])}: {new[i]:.6g} against {old[i] * factor:.6g}" for i in rows[:SHOWN]]
+    more = f"; ... last {_day(dates[rows[-1]])}" if len(rows) > SHOWN else ""
+    return (
+        f"The {column} prices of {ticker} in {where} are the project's times {factor:.6g} on "
+        f"{len(dates) - len(rows)} of {len(dates)} common days (a re-adjustment), but not on {len(rows)} "
+        f"({'; '.join(shown)}{more}): not by one constant factor. Nothing was merged and the project is unchanged. "
+        f"This looks like an edited file or another series: check that it holds the prices of {ticker}."
+    )
 
 
 def _differs_text(

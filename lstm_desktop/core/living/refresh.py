@@ -162,7 +162,28 @@ def extend(old: PriceFrame, source: PriceFrame, notes: list[str] | None = None) 
     frame = pd.concat([kept, taken]).astype("float64")
     extended = PriceFrame(old.ticker, frame, source.source, source.origin, list(old.repairs), dict(source.request),
                           old.exchange or source.exchange)  # fmt: skip
-    return extended, dataclasses.replace(row, last=extended.end)
+    found = _new_days_notes(extended, kept.index[-1] if len(kept) else taken.index[0])
+    return extended, dataclasses.replace(row, last=extended.end, notes=row.notes + found)
+
+
+def _new_days_notes(extended: PriceFrame, since: pd.Timestamp) -> tuple[str, ...]:
+    """What the data checks find in the appended days and the day before them: trading days the source skipped
+    (a hole that a later refresh cannot fill: only days after the last are appended), splits, spikes."""
+    from ..data import calendar
+    from ..data.quality import missing_trading_days, quality_notes
+
+    stretch = extended.frame.loc[extended.frame.index >= since]
+    if "Close" not in stretch.columns or "Adj Close" not in stretch.columns:
+        return ()
+    found = quality_notes(stretch, extended.ticker, extended.exchange)
+    name = calendar.exchange_for(extended.ticker, extended.exchange)
+    assumed = name == calendar.DEFAULT_EXCHANGE and not calendar.is_known_exchange(extended.exchange)
+    missing = missing_trading_days(stretch.index, name, assumed) if len(stretch) > 1 else None
+    hint = (
+        " Forecasts are not scored on those days, and a later refresh cannot fill them: it appends only the days "
+        "after the last."
+    )
+    return tuple(f"{extended.ticker}: in the new days, {note}." + (hint if note == missing else "") for note in found)
 
 
 def _volume_factor(old: pd.DataFrame, source: pd.DataFrame) -> float:

@@ -82,9 +82,15 @@ def tracked_text(tracked: Tracked, frozen: FrozenForecast, check: CoverageCheck 
     if tracked.problem is not None:
         return f"The forecast from {tracked.origin} ({who}) cannot be scored: {tracked.problem}."
     if not tracked.days_known:
-        first = np.datetime_as_string(tracked.dates[0].astype("datetime64[D]")) if len(tracked.dates) else "?"
+        days = np.datetime_as_string(tracked.dates.astype("datetime64[D]")).tolist() if len(tracked.dates) else ["?"]
+        if tracked.prices_end is not None and tracked.prices_end >= days[0]:
+            return (
+                f"The forecast from {tracked.origin} ({who}): its days have passed, but the prices (up to "
+                f"{tracked.prices_end}) hold none of them, {days[0]} to {days[-1]}: the source skipped them, so it "
+                "cannot be scored."
+            )
         return (
-            f"The forecast from {tracked.origin} ({who}): no day known yet; its first day is {first}. Refresh the "
+            f"The forecast from {tracked.origin} ({who}): no day known yet; its first day is {days[0]}. Refresh the "
             "prices once it has passed."
         )
     band = _band_text(tracked, frozen, check)

@@ -57,6 +57,7 @@ class Tracked:
     alarm: bool
     text: str
     problem: str | None = None  # why it could not be scored (its prices, a damaged entry)
+    prices_end: str | None = None  # the last day of the prices it was scored on
 
     @property
     def inside(self) -> np.ndarray:
@@ -141,7 +142,7 @@ def track(frozen: FrozenForecast, frame: PriceFrame | None) -> Tracked:
     tracked = Tracked(
         frozen.run, frozen.run_name, frozen.ticker, frozen.origin, frozen.origin_price, frozen.level, days.dates,
         value, lower, upper, actual, tuple(bool(k) for k in known), n, rmse, flat, skill, coverage, source,
-        ref_cover, ref_skill, cover_p, skill_p, bool(alarm), "", problem,
+        ref_cover, ref_skill, cover_p, skill_p, bool(alarm), "", problem, frame.end if frame is not None else None,
     )  # fmt: skip
     return _with_text(tracked, frozen, check)
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from pathlib import Path
 
 from lstm_desktop import __version__
 
 from ..codec import FieldError, from_json, to_json
 from ..errors import BadInput, ProjectFileError
-from ..living.frozen import DamagedFrozen, FrozenForecast, reference_of
+from ..living.frozen import DamagedFrozen, FrozenForecast, problem_of, reference_of
 from ..report import RunReport
 from ..specs import RunConfig
 from ..strategy.spec import StrategySpec
@@ -130,14 +129,10 @@ def _read_frozen(index: int, raw: object) -> FrozenForecast | DamagedFrozen:
     where = f"frozen[{index}]"
     try:
         frozen = from_json(FrozenForecast, raw, where)
-        days = frozen.forecast
-        if len({len(days.dates), len(days.value), len(days.lower), len(days.upper)}) != 1 or not len(days.dates):
-            raise FieldError(f"{where}.forecast has series of different lengths (or none).")
-        if not (len(frozen.origin) == 10 and math.isfinite(frozen.origin_price) and frozen.origin_price > 0):
-            raise FieldError(f"{where} needs an origin day (YYYY-MM-DD) and a positive origin price.")
     except BadInput as exc:
         return DamagedFrozen(raw, str(exc))
-    return frozen
+    problem = problem_of(frozen, where)
+    return frozen if problem is None else DamagedFrozen(raw, problem)
 
 
 def _with_references(

@@ -177,9 +177,8 @@ class TrackController(QObject):
         failed = refreshed.failed
         line = f"Refreshed: {added} new day{'s' if added != 1 else ''}" if changed else "Nothing new"
         self.say(line + (f"; {len(failed)} ticker(s) not refreshed" if failed else "") + ".")
-        notes = [note for row in refreshed.rows for note in row.notes]
         replaced = any(row.replaced for row in refreshed.rows)
-        if failed or replaced or any("constant factor" in note or "no download" in note for note in notes):
+        if failed or replaced or any(row.notes for row in refreshed.rows):  # a warning is read, not a status line
             self.tell("Refresh prices", "\n\n".join(refresh_lines(refreshed.rows)))
         self.tasks.announce(self.refreshFinished)
 
