@@ -8,6 +8,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import torch
 
@@ -109,6 +110,32 @@ def test_nothing_new_and_no_run_are_said(warm) -> None:
         runs_to_update(Project(), [], False)
     with pytest.raises(BadInput, match="has no run 'nope'"):
         runs_to_update(project, ["nope"], False)
+
+
+def test_asking_again_adds_nothing_and_an_input_that_lags_is_named(refreshed: Path, warm, tmp_path: Path) -> None:
+    """A cron job that updates the same run after a refresh with nothing new must not add the same run again; a
+    refit is other settings (and says so in its name); a run whose input ticker was not refreshed names it."""
+    from lstm_desktop.core.data.sources import load_prices
+    from lstm_desktop.core.run import run
+    from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+
+    project, (new,) = warm
+    parent = project.find(new.report.parent)
+    plans, notes = plan_updates(project, [parent], UpdateSpec())
+    assert plans == [] and f"updated to 2013-03-01 with these settings already ({new.name}, {new.id})" in notes[0]
+    (refit,), _ = plan_updates(project, [parent], UpdateSpec(refit=True))
+    assert refit.name == "run 1 (refit to 2013-03-01)"
+
+    request = DataRequest(source="sample", tickers=("IBM", "MSFT"), start="2011-01-01", end=CUT)
+    config = RunConfig(data=request, dataset=DatasetSpec(window=10), model=ModelSpec(layers=1, hidden=4),
+                       train=TrainSpec(epochs=1, threads=1), forecast_days=5)  # fmt: skip
+    two = Project()
+    two.add(run(config, load_prices(request)))
+    ibm_only = tmp_path / "newer.csv"
+    pd.read_csv("resources/sample/stocks.csv").query("Ticker == 'IBM'").to_csv(ibm_only, index=False)
+    apply_refresh(two, refresh_prices(two, str(ibm_only)))
+    plans, (note,) = plan_updates(two, [two.current], UpdateSpec())
+    assert plans == [] and "its input MSFT has none" in note and "Refresh MSFT too" in note
 
 
 def test_several_runs_update_as_items_of_local_workers() -> None:

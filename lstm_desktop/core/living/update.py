@@ -48,7 +48,8 @@ class UpdatePlan:
 
     @property
     def name(self) -> str:
-        return f"{self.parent.name} (updated to {self.frames[0].end})"
+        how = "updated" if self.warm else "refit"
+        return f"{self.parent.name} ({how} to {aligned_end(self.frames):%Y-%m-%d})"
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,9 @@ def _kept_split(parent: StoredRun, frames: tuple[PriceFrame, ...]) -> tuple[str,
 
 
 def plan_updates(project: Project, runs: list[StoredRun], spec: UpdateSpec) -> tuple[list[UpdatePlan], list[str]]:
-    """What to update, and a note for each run with nothing new to learn (its prices already end where the
-    project's do)."""
+    """What to update, and a note for each run with nothing to do: nothing new to learn (its prices, or one of its
+    input tickers' prices, end where the project's do), or an update with the same settings already made (a cron
+    job asking twice must not add the same run twice)."""
     spec.validate()
     newest = newest_frames(project)
     plans, notes = [], []
@@ -137,13 +139,43 @@ def plan_updates(project: Project, runs: list[StoredRun], spec: UpdateSpec) -> t
         frames = update_frames(parent, newest)
         end = aligned_end(frames)
         if end <= pd.Timestamp(parent.report.data.end):
-            notes.append(
-                f"{parent.name}: nothing new; it trained on prices up to {parent.report.data.end} and the project "
-                "has none later. Refresh the prices first."
-            )
+            notes.append(_nothing_new(parent, frames))
             continue
-        plans.append(UpdatePlan(parent, update_config(parent, frames, spec), frames, warm=not spec.refit))
+        plan = UpdatePlan(parent, update_config(parent, frames, spec), frames, warm=not spec.refit)
+        twin = _same_update(project, plan)
+        if twin is not None:
+            notes.append(f"{parent.name}: updated to {end:%Y-%m-%d} with these settings already ({twin.name}, "
+                         f"{twin.id}); nothing to do.")  # fmt: skip
+            continue
+        plans.append(plan)
     return plans, notes
+
+
+def _nothing_new(parent: StoredRun, frames: tuple[PriceFrame, ...]) -> str:
+    """Why a run has nothing new: the project's prices end where its training did, or an input ticker lags."""
+    trained_to = pd.Timestamp(parent.report.data.end)
+    target_end = frames[0].frame.index[-1]
+    lagging = [f.ticker for f in frames[1:] if f.frame.index[-1] <= trained_to]
+    if target_end > trained_to and lagging:
+        names = ", ".join(lagging)
+        return (f"{parent.name}: {frames[0].ticker} has prices up to {target_end:%Y-%m-%d}, but its input {names} "
+                f"has none after {parent.report.data.end}. Refresh {names} too, then update.")  # fmt: skip
+    return (f"{parent.name}: nothing new; it trained on prices up to {parent.report.data.end} and the project "
+            "has none later. Refresh the prices first.")  # fmt: skip
+
+
+def _same_update(project: Project, plan: UpdatePlan) -> StoredRun | None:
+    """An earlier update of the same run to the same day with the same settings (threads aside), if any."""
+
+    def plain(config: RunConfig) -> RunConfig:
+        return dataclasses.replace(config, train=dataclasses.replace(config.train, threads=1))
+
+    wanted = plain(plan.config)
+    for run in project.good_runs:
+        report = run.report
+        if report.parent == plan.parent.id and run.name == plan.name and plain(report.settings) == wanted:
+            return run
+    return None
 
 
 def runs_to_update(project: Project, run_ids: list[str], every_ticker: bool) -> list[StoredRun]:
