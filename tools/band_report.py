@@ -37,6 +37,10 @@ from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator
 from lstm_desktop.core.specs import RunConfig, TrainSpec
 
 GROUPS = {"1": (0, 1), "2-5": (1, 5), "6-15": (5, 15), "16-30": (15, 30)}
+HEADER = (
+    "series  orig " + " ".join(f"{g:>6}" for g in GROUPS) + "   calm   turb"
+    "    IS 5 RW IS 5 1blk IS5   IS 30 RW IS30 1blkIS30  model30  drawn30   flat30  verdict"
+)
 
 
 def groups(by_step: tuple[float, ...], known: tuple[int, ...]) -> dict[str, float]:
@@ -139,35 +143,36 @@ def main() -> int:
         return combine(args.combine)
     tune_allocator()
     pin_blas_threads()
-    header = "series  orig " + " ".join(f"{g:>6}" for g in GROUPS) + "   calm   turb"
-    header += "    IS 5 RW IS 5 1blk IS5   IS 30 RW IS30 1blkIS30  model30  drawn30   flat30  verdict"
     if not args.json:
-        print(header, flush=True)
+        print(HEADER, flush=True)
     rows = []
     for name in args.series:
         rows.append(measure(name, args.epochs))
         if not args.json:
             print(line(rows[-1]), flush=True)
-    total = pooled(rows)
     if args.json:
-        print(json.dumps({"series": rows, "pooled": total}, indent=2))
+        print(json.dumps({"series": rows, "pooled": pooled(rows)}, indent=2))
     else:
-        print(line({**total, "verdict": ""}))
-        print(f"drawn path's day-30 RMSE <= flat's on {total['blend <= flat']} of {len(rows)} series")
-        print(f"coverage by level (pooled over series): {json.dumps(pool_levels(rows))}")
+        print_pooled(rows)
     return 0
 
 
 def combine(paths: list[str]) -> int:
     """The table and the pooled row of several --json outputs (series measured in separate processes)."""
     rows = [row for path in paths for row in json.loads(Path(path).read_text())["series"]]
+    print(HEADER)
     for row in rows:
         print(line(row))
+    print_pooled(rows)
+    return 0
+
+
+def print_pooled(rows: list[dict]) -> None:
+    """The pooled row under the table, and what it says of the drawn path and the fan."""
     total = pooled(rows)
     print(line({**total, "verdict": ""}))
     print(f"drawn path's day-30 RMSE <= flat's on {total['blend <= flat']} of {len(rows)} series")
     print(f"coverage by level (pooled over series): {json.dumps(pool_levels(rows))}")
-    return 0
 
 
 def pool_levels(rows: list[dict]) -> dict:
