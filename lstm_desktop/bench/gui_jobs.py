@@ -33,7 +33,7 @@ def settle(seconds: float) -> None:
 
 
 class JobBench:
-    """One window (the reference setup on the bundled sample), its jobs run one after another."""
+    """One window (its default settings on the bundled sample, as a new user has it), its jobs run one after another."""
 
     def __init__(self, sample: bool = True) -> None:
         from PySide6.QtWidgets import QMessageBox

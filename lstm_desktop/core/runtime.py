@@ -13,6 +13,7 @@ import ctypes
 import gc
 import os
 import sys
+import time
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_MAX = -4
@@ -94,6 +95,38 @@ def tune_interpreter_for_gui() -> None:
     slot, each pyqtgraph paint): a repaint waited 5 ms many times over. Results do not depend on it; a worker
     alone is never interrupted (the interval only matters while another thread waits)."""
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    global _HAND_OVER_EVERY_S
+    _HAND_OVER_EVERY_S = GUI_HAND_OVER_EVERY_S
+
+
+GUI_HAND_OVER_EVERY_S = 0.004
+HAND_OVER_PAUSE_S = 0.0001
+_HAND_OVER_EVERY_S: float | None = None  # None: no other thread is waiting for answers (the CLI, a worker process)
+
+
+class LockHandOver:
+    """Called on every turn of a long Python loop that makes many short numpy calls: in the window's process it
+    sleeps a tenth of a millisecond every 4 ms, so a waiting GUI thread gets the interpreter lock.
+
+    Why: each short numpy call (fancy indexing, a cast) lets go of the lock and takes it back within microseconds.
+    A thread waiting for the lock asks the holder to let go only when no switch happened during its interval, and
+    those self-switches count as switches, so it waited for a whole loop: the sequential band held the GUI thread
+    of the window 180-440 ms while a run's assessment ran (the "convoy effect" of CPython's lock). A real pause
+    hands the lock over. Outside the window's process it does nothing; results never depend on it."""
+
+    __slots__ = ("every", "last")
+
+    def __init__(self) -> None:
+        self.every = _HAND_OVER_EVERY_S
+        self.last = time.perf_counter()
+
+    def __call__(self) -> None:
+        if self.every is None:
+            return
+        now = time.perf_counter()
+        if now - self.last >= self.every:
+            time.sleep(HAND_OVER_PAUSE_S)
+            self.last = time.perf_counter()
 
 
 def freeze_startup_objects() -> None:

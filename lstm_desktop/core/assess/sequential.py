@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..runtime import LockHandOver
+
 LEVELS = (0.5, 0.8, 0.9, 0.95)
 MAIN_LEVEL = 0.9
 
@@ -136,7 +138,9 @@ def _all_lanes(
     no_pick, rows = (0.0,) * (2 * k), [()] * width
     arriving_rows, departing_rows, issued_rows = arriving.tolist(), departing.tolist(), issued.tolist()
     insort, bisect_left, pick = bisect.insort, bisect.bisect_left, operator.itemgetter
+    hand_over = LockHandOver()
     for t in range(n):
+        hand_over()
         if any_moves[t]:
             before = bands[at_arrived[t], lanes]
             error = arrived_error[t]
