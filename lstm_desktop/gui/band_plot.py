@@ -13,6 +13,11 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from .widgets import named
 
 MODEL_COLOUR, BASELINE_COLOUR, NOMINAL_COLOUR = "#d9534f", "#aaaaaa", "#5cb85c"
+KEY = (
+    f'<span style="color:{MODEL_COLOUR}">━━</span> model &nbsp; '
+    f'<span style="color:{BASELINE_COLOUR}">╍╍</span> random walk &nbsp; '
+    f'<span style="color:{NOMINAL_COLOUR}">──</span> nominal'
+)
 
 
 def band_figures(band: object) -> str:
@@ -46,20 +51,21 @@ class BandPlot(QWidget):
         self.plot.setYRange(0.5, 1.0)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("left", "share inside")
-        # bottom left: the curves sit near the top, at the nominal level
-        self.plot.addLegend(offset=(10, -10), brush=pg.mkBrush(0, 0, 0, 170))
-        self.model = self.plot.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=2.5), name="model band")
-        self.baseline = self.plot.plot(
-            [], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine), name="random-walk band"
-        )
+        self.model = self.plot.plot([], [], pen=pg.mkPen(MODEL_COLOUR, width=2.5))
+        self.baseline = self.plot.plot([], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine))
         self.baseline.setZValue(2)  # dashed on top: visible even where both bands are the same
         self.nominal = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(NOMINAL_COLOUR, width=1))
         self.plot.addItem(self.nominal)
         self.figures = named(QLabel(""), "bandFiguresLabel", "Coverage in calm and turbulent times, per level")
         self.figures.setWordWrap(True)
+        # the curves' key in words under the plot: a legend would cover the curves of so short a plot
+        self.key = named(QLabel(KEY), "bandKeyLabel", "Which line is which in the coverage plot")
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
+        layout.addWidget(self.key)
         layout.addWidget(self.figures)
         self.clear()
 
