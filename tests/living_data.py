@@ -69,3 +69,19 @@ def train_small(csv_path: Path, project_path: Path) -> Path:
     project = Project()
     project.add(run(config))
     return save_project(project, project_path)
+
+
+def cut_sweep(epochs: int, tickers: tuple[str, ...] = ("IBM", "MSFT")) -> object:
+    """A project like a sweep's: one tiny run per sample ticker on its prices up to CUT, named "sweep TICKER"."""
+    from lstm_desktop.core.data.sources import load_prices
+    from lstm_desktop.core.run import run
+    from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+    from lstm_desktop.core.store.project import Project
+
+    project = Project()
+    for ticker in tickers:
+        request = DataRequest(source="sample", tickers=(ticker,), start="2011-01-01", end=CUT)
+        config = RunConfig(data=request, dataset=DatasetSpec(window=10), model=ModelSpec(layers=1, hidden=4),
+                           train=TrainSpec(epochs=epochs, threads=1), forecast_days=5)  # fmt: skip
+        project.add(run(config, load_prices(request)), f"sweep {ticker}")
+    return project

@@ -18,7 +18,7 @@ from lstm_desktop.core.living.overlap import PastDiffers, compare_past
 from lstm_desktop.core.living.refresh import apply_refresh, refresh_prices
 from lstm_desktop.core.store.project_io import load_project
 
-from ..living_data import CUT, cut_and_full, raw_prices, sample_rows, train_small, write_csv
+from ..living_data import CUT, cut_and_full, cut_sweep, raw_prices, sample_rows, train_small, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -233,17 +233,7 @@ def test_yahoo_goes_through_the_cache_and_offline_says_its_age(yahoo_replay) -> 
 
 
 def test_every_ticker_of_a_sweep_is_refreshed_and_a_failure_is_a_row(tmp_path: Path) -> None:
-    from lstm_desktop.core.data.sources import load_prices
-    from lstm_desktop.core.run import run
-    from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
-    from lstm_desktop.core.store.project import Project
-
-    project = Project()
-    for ticker in ("IBM", "MSFT"):
-        request = DataRequest(source="sample", tickers=(ticker,), start="2011-01-01", end=CUT)
-        config = RunConfig(data=request, dataset=DatasetSpec(window=10), model=ModelSpec(layers=1, hidden=4),
-                           train=TrainSpec(epochs=1, threads=1), forecast_days=5)  # fmt: skip
-        project.add(run(config, load_prices(request)), f"sweep {ticker}")
+    project = cut_sweep(epochs=1)
     ibm_only = tmp_path / "newer.csv"
     pd.read_csv("resources/sample/stocks.csv").query("Ticker == 'IBM'").to_csv(ibm_only, index=False)
     refreshed = refresh_prices(project, str(ibm_only))

@@ -26,7 +26,7 @@ from lstm_desktop.core.store import project_file
 from lstm_desktop.core.store.project import Project
 from lstm_desktop.core.store.project_io import load_project, save_project
 
-from ..living_data import CUT, cut_and_full, train_small
+from ..living_data import CUT, cut_and_full, cut_sweep, train_small
 
 
 @pytest.fixture(scope="module")
@@ -139,17 +139,9 @@ def test_asking_again_adds_nothing_and_an_input_that_lags_is_named(refreshed: Pa
 
 
 def test_several_runs_update_as_items_of_local_workers() -> None:
-    from lstm_desktop.core.data.sources import load_prices
     from lstm_desktop.core.executors.local import LocalExecutor
-    from lstm_desktop.core.run import run
-    from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
-    project = Project()
-    for ticker in ("IBM", "MSFT"):
-        request = DataRequest(source="sample", tickers=(ticker,), start="2011-01-01", end=CUT)
-        config = RunConfig(data=request, dataset=DatasetSpec(window=10), model=ModelSpec(layers=1, hidden=4),
-                           train=TrainSpec(epochs=2, threads=1), forecast_days=5)  # fmt: skip
-        project.add(run(config, load_prices(request)), f"sweep {ticker}")
+    project = cut_sweep(epochs=2)
     apply_refresh(project, refresh_prices(project))  # the sample runs on to 2013-03-01
     runs = runs_to_update(project, [], every_ticker=True)
     assert [r.report.data.ticker for r in runs] == ["IBM", "MSFT"]

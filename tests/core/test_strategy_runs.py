@@ -13,7 +13,7 @@ from lstm_desktop.core.backtest.runner import aligned, backtest
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.errors import BadInput
 from lstm_desktop.core.executors.inline import InlineExecutor
-from lstm_desktop.core.specs import BacktestSpec, DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
+from lstm_desktop.core.specs import BacktestSpec
 from lstm_desktop.core.store.project import Project
 from lstm_desktop.core.store.project_io import load_project, save_project
 from lstm_desktop.core.strategy.positions import Predictions, Prices
@@ -21,28 +21,18 @@ from lstm_desktop.core.strategy.result import evaluate, strategy_of_run
 from lstm_desktop.core.strategy.signals import signals_of
 from lstm_desktop.core.strategy.spec import StrategySpec
 
+from ..tiny_runs import on_one_thread, tiny_config
+
 DATA = Path(__file__).resolve().parents[1] / "data"
-CONFIG = RunConfig(
-    data=DataRequest(source="sample", tickers=("IBM",), start="2010-06-01"),
-    dataset=DatasetSpec(window=10),
-    model=ModelSpec(layers=1, hidden=4),
-    train=TrainSpec(epochs=2, patience=0, threads=1),
-    forecast_days=3,
-)
+CONFIG = tiny_config("IBM", "2010-06-01")
 
 
 @pytest.fixture(scope="module")
 def finished():
     """One small run with a 3-fold backtest, trained in this process (once for the module)."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # inline: this process trains, with one thread as a worker would
     frames = tuple(load_prices(CONFIG.data))
-    try:
-        yield backtest(CONFIG, BacktestSpec(folds=3, fold_days=10), frames, executor=InlineExecutor())
-    finally:
-        torch.set_num_threads(before)
+    return on_one_thread(lambda: backtest(CONFIG, BacktestSpec(folds=3, fold_days=10), frames,
+                                          executor=InlineExecutor()))  # fmt: skip
 
 
 def test_a_run_trades_its_test_split_at_its_own_target_prices(finished) -> None:

@@ -10,31 +10,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 from lstm_desktop.core.store.project import Project, new_run_id
 from lstm_desktop.gui.runs_model import ID_ROLE, RunsModel
 
-CONFIG = RunConfig(
-    data=DataRequest(source="sample", tickers=("IBM",), start="2011-01-01"),
-    dataset=DatasetSpec(window=10),
-    model=ModelSpec(layers=1, hidden=4),
-    train=TrainSpec(epochs=2, patience=0, threads=1),
-    forecast_days=3,
-)
+from ..tiny_runs import on_one_thread, tiny_config
+
+CONFIG = tiny_config("IBM", "2011-01-01")
 
 
 @pytest.fixture(scope="module")
 def finished():
-    import torch
-
     from lstm_desktop.core.run import run
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield run(CONFIG)
-    finally:
-        torch.set_num_threads(before)
+    return on_one_thread(lambda: run(CONFIG))
 
 
 def project_of(finished, names: list[str]) -> Project:

@@ -10,33 +10,21 @@ import pytest
 from PySide6.QtWidgets import QTableWidget
 
 from lstm_desktop.core.setting_fields import fields_of
-from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 from lstm_desktop.core.store.project import Project
 from lstm_desktop.core.strategy.result import strategy_of_run
 from lstm_desktop.core.strategy.spec import StrategySpec
 from lstm_desktop.core.strategy.text import ROWS, figure
 
-CONFIG = RunConfig(
-    data=DataRequest(source="sample", tickers=("MSFT",), start="2010-01-01"),
-    dataset=DatasetSpec(window=10),
-    model=ModelSpec(layers=1, hidden=4),
-    train=TrainSpec(epochs=2, patience=0, threads=1),
-    forecast_days=3,
-)
+from ..tiny_runs import on_one_thread, tiny_config
+
+CONFIG = tiny_config("MSFT", "2010-01-01")
 
 
 @pytest.fixture(scope="module")
 def finished():
-    import torch
-
     from lstm_desktop.core.run import run
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield run(CONFIG)
-    finally:
-        torch.set_num_threads(before)
+    return on_one_thread(lambda: run(CONFIG))
 
 
 def opened(window, finished, strategy: StrategySpec | None = None) -> Project:
