@@ -108,3 +108,12 @@ def yahoo_replay(monkeypatch: pytest.MonkeyPatch) -> YahooReplay:
     )
     monkeypatch.setattr(YfData, "_get_cookie_and_crumb", lambda self, timeout=30: (None, "basic"))
     return replay
+
+
+@pytest.fixture
+def one_thread():
+    """Inline executors train in this process: fix its torch threads as a worker's are."""
+    from .tiny_runs import one_thread as torch_on_one_thread
+
+    with torch_on_one_thread():
+        yield

@@ -207,17 +207,6 @@ def test_a_stop_before_anything_ran_leaves_every_row_saying_so(frames) -> None:
     assert [r.error for r in report.variants] == ["stopped before it finished"] * 2
 
 
-@pytest.fixture
-def one_thread():
-    """Inline executors train in this process: fix its torch threads as a worker's are."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _without_clocks(finished) -> dict:
     """A run with its backtest as JSON, less what a clock measures and how many workers ran it."""
     from lstm_desktop.core.codec import to_json

@@ -45,17 +45,6 @@ def local():
         yield executor
 
 
-@pytest.fixture
-def one_thread():
-    """Inline executors train in this process: fix its torch threads as a worker's are."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def table(result) -> list[tuple]:
     return [(t.number, t.state, t.params, t.val_loss, t.val_rmse, t.epochs, t.error) for t in result.report.trials]
 

@@ -37,16 +37,6 @@ SPACES = [
 ]
 
 
-@pytest.fixture
-def one_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def study_of(tmp_path, name: str):
     import optuna
 
