@@ -1,5 +1,5 @@
 """The assessment after training, where the user waits (issue 24): a reference run's (2×50, window 100), a default
-run's (now 2×32, window 20, batch 256) and a reference backtest fold's, timed with the code as it is and with the
+run's (now 2×32, window 20, batch 64) and a reference backtest fold's, timed with the code as it is and with the
 code as it was before it was made faster (bench/assess_before.py; a fold was then assessed as a whole run), in
 interleaved pairs on the same trained model in one process, with a check that both give the same report bit for bit
 (a fold: the same fold report); where the time goes (the bands, the recursive paths, the one-step scores); and the
