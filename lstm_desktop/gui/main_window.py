@@ -6,23 +6,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from lstm_desktop.core.errors import LstmDesktopError
@@ -32,31 +21,21 @@ from lstm_desktop.core.store.project import MAX_NOTES
 from lstm_desktop.core.store.workspace import RecentProjects, Recovery
 
 from .about import about_text
-from .backtest_panel import BacktestPanel
-from .backtest_view import BacktestView
 from .compare.controller import CompareController
-from .data_panel import DataPanel
 from .file_controller import FileController
-from .forecast_table import ForecastTable
 from .many_controller import ManyController
 from .menus import build_menus
-from .metrics_table import MetricsTable
-from .model_panel import ModelPanel
-from .plots import LossPlot, PricePlot
 from .report_export import ReportExport
-from .run_buttons import RUN_BUTTONS
 from .run_controller import STOPPABLE, RunController
 from .run_view import RunView
 from .runs_controller import RunsController
-from .runs_table import RunsTable
 from .settings import WindowSettings
 from .steps import Steps
 from .strategy.controller import StrategyController
-from .strategy.view import StrategyView
 from .task_runner import TaskRunner
 from .track.controller import TrackController
-from .track.view import TrackView
-from .widgets import named, show_progress
+from .widgets import show_progress
+from .window_layout import build_layout
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +65,7 @@ class MainWindow(QMainWindow):
         self.state = state or AppState()
         self.steps = Steps(self)  # what lands at a task's end is drawn in steps (gui/steps.py)
         self.tasks = TaskRunner(self, self.steps)
-        self._build()
+        build_layout(self)
         self.files = FileController(self)
         self.training = RunController(self)
         self.runs = RunsController(self)  # before the view: it listens to the state first
@@ -103,73 +82,6 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.view.show_file()
         self.refresh_buttons()
-
-    # ----- layout -----
-    def _buttons(self) -> QGridLayout:
-        buttons = QGridLayout()
-        for index, (attribute, label, name, what) in enumerate(RUN_BUTTONS):
-            button = named(QPushButton(label), name, what)
-            setattr(self, attribute, button)
-            buttons.addWidget(button, index // 3, index % 3)
-        self.progress = named(QProgressBar(), "progressBar", "Training progress")
-        self.progress.setFormat("idle")
-        self.progress.setValue(0)
-        # its text changes while training; its width must not, or every change re-lays out the whole window
-        self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        return buttons
-
-    def _build(self) -> None:
-        self.data_panel = DataPanel()
-        self.model_panel = ModelPanel()
-        buttons = self._buttons()
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.addWidget(self.data_panel)
-        column.addWidget(self.model_panel)
-        column.addLayout(buttons)
-        column.addWidget(self.progress)
-        self.backtest_panel = BacktestPanel()
-        column.addWidget(self.backtest_panel)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(left)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(400)
-
-        self.price_plot = PricePlot()
-        self.loss_plot = LossPlot()
-        self.metrics = MetricsTable()
-        self.notes = named(QPlainTextEdit(), "notesEdit", "Your notes, saved in the project")
-        self.notes.setPlaceholderText("Notes about this work (saved with the project)")
-        self.forecast_table = ForecastTable()
-        self.backtest_view = BacktestView()
-        self.runs_table = RunsTable()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.metrics, "Scores")
-        self.tabs.addTab(self.forecast_table, "Forecast")
-        self.tabs.addTab(self.backtest_view, "Backtest")
-        self.strategy_view = StrategyView()
-        self.tabs.addTab(self.strategy_view, "Strategy")
-        self.track_view = TrackView()
-        self.tabs.addTab(self.track_view, "Track")
-        self.tabs.addTab(self.runs_table, "Runs")
-        self.tabs.addTab(self.notes, "Notes")
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.loss_plot)
-        bottom.addWidget(self.tabs)
-        bottom.setSizes([420, 580])
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.price_plot)
-        right.addWidget(bottom)
-        right.setSizes([560, 340])
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(scroll)
-        main.addWidget(right)
-        main.setStretchFactor(1, 1)
-        main.setSizes([420, 1000])
-        self.setCentralWidget(main)
-        self.status_label = QLabel("")
-        self.statusBar().addPermanentWidget(self.status_label)
 
     def _wire(self) -> None:
         self.data_panel.loadRequested.connect(self.training.load)
