@@ -96,11 +96,7 @@ def preload_heavy_modules() -> threading.Thread:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator
-
-    tune_allocator()
-    pin_blas_threads()
-    if args.self_test:
+    if args.self_test:  # both ways start with create_application, which prepares the process
         from lstm_desktop.gui.self_test import run_self_test
 
         return run_self_test()

@@ -29,7 +29,6 @@ HEADERS = {
 }
 HIDDEN = {"id", "current"}
 ID_ROLE = Qt.ItemDataRole.UserRole  # a cell's run id
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's value, as sorted
 
 
 def cell_text(column: str, value: Any) -> str:
@@ -110,8 +109,6 @@ class RunsModel(QAbstractTableModel):
             return cell_text(column, row.get(column))
         if role == ID_ROLE:
             return row["id"]
-        if role == KEY_ROLE:
-            return row.get(column)
         if role == Qt.ItemDataRole.FontRole and row.get("current"):
             return self._bold
         return None

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .runs_model import HEADERS, HIDDEN, RunsModel, cell_text  # noqa: F401  (re-exported)
+from .runs_model import RunsModel
 from .widgets import named
 
 MAX_COMPARE = 5

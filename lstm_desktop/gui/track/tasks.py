@@ -35,7 +35,6 @@ def update_task(snapshot: Any, run_ids: list[str], every_ticker: bool, spec: Any
     """Update the runs (one in this thread, several in worker processes), keep them in the snapshot, autosave."""
 
     def task(report: Any, should_stop: Any) -> UpdateDone:
-        from lstm_desktop.core.executors.choose import executor_for
         from lstm_desktop.core.living.update import keep_updates, plan_updates, runs_to_update, update_runs
         from lstm_desktop.core.runtime import set_threads
 
@@ -43,12 +42,9 @@ def update_task(snapshot: Any, run_ids: list[str], every_ticker: bool, spec: Any
         plans, notes = plan_updates(snapshot, runs, spec)
         if not plans:
             return UpdateDone([], notes, None)
-        executor = None
-        if len(plans) > 1:
-            executor = executor_for(0, max(1, *(p.config.train.threads for p in plans)), items=len(plans))
-        else:
+        if len(plans) == 1:  # trains in this thread: update_runs' inline executor leaves the threads as they are
             set_threads(plans[0].config.train.threads)
-        result = update_runs(plans, executor=executor, on_event=report, should_stop=should_stop)
+        result = update_runs(plans, on_event=report, should_stop=should_stop)
         stored = keep_updates(snapshot, result)
         try:
             recovery.autosave(snapshot)

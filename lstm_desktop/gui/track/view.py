@@ -133,6 +133,9 @@ class TrackView(QWidget):
         """Core Tracked rows in the table, `summary` above, row `select` chosen (None: none)."""
         self._filling = True
         self.table.clearSelection()  # so that selecting the same row again shows its new figures
+        # emptied first: replacing items of a filled table re-measures its contents-sized columns at every item
+        # (100 rows: 1.8 s against 11 ms)
+        self.table.setRowCount(0)
         self.table.setRowCount(len(rows))
         for index, tracked in enumerate(rows):
             for column, text in enumerate(row_cells(tracked)):
