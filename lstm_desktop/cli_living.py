@@ -12,6 +12,7 @@ from typing import Any
 
 from lstm_desktop.cli_args import _add_field, add_data_args
 from lstm_desktop.cli_common import EXIT_OK, EXIT_STOPPED, ctrl_c_stops, err, print_json, save
+from lstm_desktop.core.errors import exit_code_of
 from lstm_desktop.core.living.spec import UpdateSpec
 
 ONLY_DATA = ("--csv", "--offline")
@@ -58,12 +59,13 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
-def _refreshed(project: Any, args: argparse.Namespace, offline: bool) -> Any:
-    """Refresh the project in memory (its prices from each source, or --csv); the refresh's result."""
+def _refreshed(project: Any, args: argparse.Namespace, offline: bool, tickers: set[str] | None = None) -> Any:
+    """Refresh the project in memory (its prices from each source, or --csv; only `tickers` if given); the
+    refresh's result."""
     from lstm_desktop.core.living.refresh import apply_refresh, refresh_prices
     from lstm_desktop.core.living.text import refresh_lines
 
-    refreshed = refresh_prices(project, args.csv, offline)
+    refreshed = refresh_prices(project, args.csv, offline, tickers=tickers)
     apply_refresh(project, refreshed)
     if not args.quiet:
         for line in refresh_lines(refreshed.rows):
@@ -129,7 +131,8 @@ def cmd_update(args: argparse.Namespace) -> int:
     probe_cluster(args)
     project = load_project(args.project)
     runs = runs_to_update(project, args.run, args.every_ticker)
-    refreshed = _refreshed(project, args, offline=True) if args.csv else None
+    tickers = {frame.ticker for run in runs for frame in run.data.frames}  # a sweep's other tickers: not from --csv
+    refreshed = _refreshed(project, args, offline=True, tickers=tickers) if args.csv else None
     if refreshed is not None and refreshed.failed:
         first = refreshed.failed[0]
         err(f"error: {first.ticker} could not be refreshed from {args.csv}; nothing was updated or saved.")
@@ -138,9 +141,10 @@ def cmd_update(args: argparse.Namespace) -> int:
     for note in notes:
         err(note)
     if not plans:
-        if args.json:
+        code = save(project, args.project) if refreshed is not None and refreshed.changed else EXIT_OK
+        if args.json:  # after the save, as below
             print_json({"updated": [], "nothing_new": notes})
-        return save(project, args.project) if refreshed is not None and refreshed.changed else EXIT_OK
+        return code
     executor = None
     if len(plans) > 1 or args.scheduler:
         executor = executor_from(args, max(1, *(p.config.train.threads for p in plans)), len(plans))
@@ -157,7 +161,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         return code
     if result.failure is not None or result.errors:
         first = result.failure or result.errors[0][1]
-        return getattr(first, "exit_code", 2) or 2
+        return exit_code_of(first)
     stopped = result.stopped or any(s.report.stopped == "user" for s in stored)
     return EXIT_STOPPED if stopped else EXIT_OK
 

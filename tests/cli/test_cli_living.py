@@ -204,3 +204,20 @@ def test_a_kill_during_refresh_or_update_leaves_the_old_file_intact(files, proje
         worker.wait(timeout=60)
     assert project.read_bytes() == untouched
     assert len(load_project(project).runs) == 1
+
+
+def test_updating_one_tickers_run_of_a_sweep_from_its_own_file(capsys, tmp_path: Path) -> None:
+    """A newer file of one ticker updates that ticker's run; the sweep's other ticker is neither refreshed nor a
+    failure. Runs and every ticker are not asked for together."""
+    from lstm_desktop.core.store.project_io import save_project
+
+    from ..living_data import cut_sweep
+
+    path = save_project(cut_sweep(epochs=1), tmp_path / "sweep.lstmproj")
+    ibm = write_csv(tmp_path / "IBM.csv", sample_rows("IBM"))
+    code, out, err = cli(capsys, "update", path, "--run", "sweep IBM", "--csv", ibm, "--json")
+    assert code == 0, err
+    assert json.loads(out)["run"]["name"] == "sweep IBM (updated to 2013-03-01)" and "MSFT" not in err
+    assert [r.name for r in load_project(path).runs][-1] == "sweep IBM (updated to 2013-03-01)"
+    code, _, err = cli(capsys, "update", path, "--run", "sweep IBM", "--every-ticker")
+    assert code == 2 and "not both" in err

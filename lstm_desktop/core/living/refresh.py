@@ -65,18 +65,27 @@ class Refreshed:
 
 
 def refresh_prices(
-    project: Project, csv_path: str | None = None, offline: bool = False, cache: PriceCache | None = None
+    project: Project,
+    csv_path: str | None = None,
+    offline: bool = False,
+    cache: PriceCache | None = None,
+    tickers: set[str] | None = None,
 ) -> Refreshed:
-    """Every ticker's prices from its source (or `csv_path`), checked and extended; failures as rows."""
+    """Every ticker's prices (or those of `tickers`: the others are kept as they are) from its source (or
+    `csv_path`), checked and extended; failures as rows."""
     frames = newest_frames(project)
     if not frames:
         raise BadInput("This project holds no prices yet: load prices and train a model first, then refresh.")
     if csv_path is not None and not Path(csv_path).is_file():
         raise BadInput(f"{csv_path} is not a file. Give the path of a CSV file of prices.")
+    chosen = [old for old in frames.values() if tickers is None or old.ticker in tickers]
     rows, newest = [], []
     for old in frames.values():
+        if old not in chosen:
+            newest.append(old)
+            continue
         try:
-            source, notes = _source_frame(old, csv_path, offline, cache, single=len(frames) == 1)
+            source, notes = _source_frame(old, csv_path, offline, cache, single=len(chosen) == 1)
             frame, row = extend(old, source, notes)
         except LstmDesktopError as exc:
             frame, row = old, _failed(old, csv_path, exc)

@@ -182,6 +182,8 @@ def runs_to_update(project: Project, run_ids: list[str], every_ticker: bool) -> 
     """The runs asked for (ids or names), the newest run of each target ticker, or the current run."""
     from ..store.project import DamagedRun
 
+    if every_ticker and run_ids:
+        raise BadInput("Give either runs to update or every ticker, not both (--run or --every-ticker).")
     if every_ticker:
         newest: dict[str, StoredRun] = {}
         for run in project.good_runs:
