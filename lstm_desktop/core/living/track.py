@@ -64,21 +64,23 @@ class Tracked:
         """Per known day whether the actual price was inside the band."""
         return (self.actual >= self.lower) & (self.actual <= self.upper)
 
-    @property
-    def errors(self) -> np.ndarray:
-        return self.value - self.actual
-
 
 def track_project(project: Project) -> tuple[Tracked, ...]:
     """Every frozen forecast of the project scored on its newest prices, oldest origin first."""
     frames = newest_frames(project)
-    rows = []
-    for frozen in project.frozen:
-        if isinstance(frozen, DamagedFrozen):
-            rows.append(damaged_row(frozen))
-        else:
-            rows.append(track(frozen, frames.get(frozen.ticker)))
-    return tuple(sorted(rows, key=lambda t: (t.origin, t.run_name)))
+    return tuple(sorted((track_one(frozen, frames) for frozen in project.frozen), key=row_order))
+
+
+def track_one(frozen: FrozenForecast | DamagedFrozen, frames: dict[str, PriceFrame]) -> Tracked:
+    """One entry of the forecast log scored on the newest prices by ticker (a damaged one: its row saying so)."""
+    if isinstance(frozen, DamagedFrozen):
+        return damaged_row(frozen)
+    return track(frozen, frames.get(frozen.ticker))
+
+
+def row_order(tracked: Tracked) -> tuple[str, str]:
+    """How tracked rows are listed: oldest origin first, then by run name."""
+    return tracked.origin, tracked.run_name
 
 
 def damaged_row(frozen: DamagedFrozen) -> Tracked:

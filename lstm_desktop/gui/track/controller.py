@@ -86,25 +86,22 @@ class TrackController(QObject):
             return  # the project changed since: a newer pass runs
         started = time.perf_counter()
         while self._pending and time.perf_counter() - started < SLICE_S:
-            from lstm_desktop.core.living.frozen import DamagedFrozen  # here: an empty project needs no pandas
-            from lstm_desktop.core.living.track import damaged_row, track
+            from lstm_desktop.core.living.track import track_one  # here: an empty project needs no pandas
 
             frozen = self._pending.pop(0)
             key = self._key(frozen)
             cached = self._cache.get(key)  # (the frozen forecast, kept alive so that its id stays its own; its row)
             if cached is None:
-                if isinstance(frozen, DamagedFrozen):
-                    row = damaged_row(frozen)
-                else:
-                    row = track(frozen, self._frames.get(frozen.ticker))
-                cached = self._cache[key] = (frozen, row)
+                cached = self._cache[key] = (frozen, track_one(frozen, self._frames))
             self._scored.append(cached)
         if self._pending:
             QTimer.singleShot(0, lambda: self._step(generation))
             return
         keep = {self._key(f) for f, _ in self._scored}
         self._cache = {k: v for k, v in self._cache.items() if k in keep}
-        self._show(sorted(self._scored, key=lambda pair: (pair[1].origin, pair[1].run_name)))
+        from lstm_desktop.core.living.track import row_order
+
+        self._show(sorted(self._scored, key=lambda pair: row_order(pair[1])))
 
     def _show(self, scored: list) -> None:
         self._shown = scored
