@@ -99,6 +99,9 @@ class TrackController(QObject):
             return
         keep = {self._key(f) for f, _ in self._scored}
         self._cache = {k: v for k, v in self._cache.items() if k in keep}
+        if not self._scored:  # an empty log: nothing to sort, and no tracking module (pandas) to load
+            self._show([])
+            return
         from lstm_desktop.core.living.track import row_order
 
         self._show(sorted(self._scored, key=lambda pair: row_order(pair[1])))
