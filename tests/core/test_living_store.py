@@ -44,6 +44,36 @@ def test_a_schema_5_project_migrates_its_forecasts_into_the_log(tmp_path: Path) 
         assert entry["report"] == old  # each run exactly as it was
 
 
+@pytest.mark.parametrize("name", ["project_v1.lstmproj", "project_v5.lstmproj"])
+def test_an_old_project_gets_the_same_forecast_log_as_it_always_did(name: str) -> None:
+    """migrated_frozen.json holds the log each fixture got from the dict-to-dict migration (prices read from the CSV
+    text per run): opening it now must give that log, number for number."""
+    expected = json.loads((DATA / "migrated_frozen.json").read_text())[name]
+    assert to_json(load_project(DATA / name).frozen) == expected
+
+
+def test_a_schema_5_project_of_two_tickers_gets_the_log_its_runs_would_have_frozen(tmp_path: Path, one_thread) -> None:
+    """A run whose target is not the data set's only ticker, and a run whose target comes second: each migrated
+    frozen forecast is the one that freezing the run gives when it is made (origin price of its own target)."""
+    import dataclasses
+
+    from lstm_desktop.core.run import run
+    from lstm_desktop.core.store.project import Project
+
+    from ..tiny_runs import tiny_config
+
+    project = Project()
+    for tickers in (("MSFT", "AAPL"), ("AAPL", "MSFT")):
+        config = tiny_config(tickers[0], "2011-01-01")
+        project.add(run(dataclasses.replace(config, data=dataclasses.replace(config.data, tickers=tickers))))
+    assert [f.ticker for f in project.frozen] == ["MSFT", "AAPL"]
+    meta, entries = project_file.unpack_entries(save_project(project, tmp_path / "now.lstmproj"))
+    made = meta["frozen"]
+    meta = {k: v for k, v in meta.items() if k not in ("checksums", "frozen", "live")} | {"schema_version": 5}
+    (tmp_path / "old.lstmproj").write_bytes(project_file.pack_entries(meta, entries))
+    assert to_json(load_project(tmp_path / "old.lstmproj").frozen) == made
+
+
 def test_the_schema_1_fixture_gets_a_frozen_forecast_with_the_nominal_reference() -> None:
     project = load_project(DATA / "project_v1.lstmproj")
     (frozen,) = project.frozen
