@@ -67,7 +67,7 @@ class FrozenForecast:
     made: str  # when the run was made (ISO time)
     level: float
     forecast: Forecast
-    reference: Reference | None = None  # None: not known yet (filled from its run when a file of schema 5 opens)
+    reference: Reference | None = None  # None: not known (filled from its run, when it is there, as the file opens)
 
     def __len__(self) -> int:
         return len(self.forecast)
@@ -157,13 +157,16 @@ def origin_price(report: RunReport, frames: tuple) -> float:
 
 
 def freeze(run: StoredRun) -> FrozenForecast | None:
-    """The run's forecast as issued (None when it forecast no day, or its prices lack its last day's price)."""
+    """The run's forecast as issued (None when it forecast no day, or its prices lack its last day's price: none
+    there, or not a positive number)."""
     report = run.report
     if not len(report.forecast):
         return None
     try:
         price = origin_price(report, run.data.frames)
     except (KeyError, IndexError):
+        return None
+    if not (math.isfinite(price) and price > 0):
         return None
     return FrozenForecast(
         run=run.id,

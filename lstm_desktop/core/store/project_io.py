@@ -15,7 +15,7 @@ from lstm_desktop import __version__
 
 from ..codec import FieldError, from_json, to_json
 from ..errors import BadInput, ProjectFileError
-from ..living.frozen import DamagedFrozen, FrozenForecast, problem_of, reference_of
+from ..living.frozen import DamagedFrozen, FrozenForecast, freeze, problem_of, reference_of
 from ..report import RunReport
 from ..specs import RunConfig
 from ..strategy.spec import StrategySpec
@@ -23,7 +23,7 @@ from ..versions import library_versions
 from . import project_file
 from .prices_csv import frames_from_csv
 from .project import MAX_NOTES, DamagedRun, DataSet, Project, StoredRun, now, refuse_unusable_settings
-from .schema import SCHEMA_VERSION, migrate
+from .schema import LOG_SINCE, SCHEMA_VERSION, migrate
 
 
 def project_to_bytes(project: Project) -> bytes:
@@ -78,7 +78,8 @@ def _damaged(exc: Exception) -> ProjectFileError:
 
 
 def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
-    meta, entries = migrate(meta, entries)
+    version = meta.get("schema_version")
+    meta, entries = migrate(meta, entries)  # refuses a version that is not a known number
     try:
         settings = refuse_unusable_settings(from_json(RunConfig, meta.get("settings"), "settings"), "settings")
         notes = from_json(str, meta.get("notes", ""), "notes")
@@ -102,7 +103,10 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
     loaded, live = meta.get("loaded"), meta.get("live")
     project.loaded = data_sets.get(loaded) if isinstance(loaded, str) else None
     project.live = data_sets.get(live) if isinstance(live, str) else None
-    project.frozen = _with_references([_read_frozen(index, raw) for index, raw in enumerate(frozen)], project)
+    if version < LOG_SINCE:
+        project.frozen = _frozen_of_runs(project.good_runs)
+    else:
+        project.frozen = _with_references([_read_frozen(index, raw) for index, raw in enumerate(frozen)], project)
     current = meta.get("current_run")
     good = project.good_runs
     project.current_id = current if any(r.id == current for r in good) else (good[-1].id if good else None)
@@ -135,10 +139,23 @@ def _read_frozen(index: int, raw: object) -> FrozenForecast | DamagedFrozen:
     return frozen if problem is None else DamagedFrozen(raw, problem)
 
 
+def _frozen_of_runs(runs: list[StoredRun]) -> list[FrozenForecast | DamagedFrozen]:
+    """The forecast log of a file from before it was kept: each readable run's stored forecast, frozen as a new run's
+    is (origin: its last day of data). One that would be damaged as a file's entry is kept as damaged, as before."""
+    log: list[FrozenForecast | DamagedFrozen] = []
+    for run in runs:
+        frozen = freeze(run)
+        if frozen is not None:
+            problem = problem_of(frozen, f"frozen[{len(log)}]")
+            log.append(frozen if problem is None else DamagedFrozen(to_json(frozen), problem))
+    return log
+
+
 def _with_references(
     frozen: list[FrozenForecast | DamagedFrozen], project: Project
 ) -> list[FrozenForecast | DamagedFrozen]:
-    """Frozen forecasts migrated from schema 5 get their reference from their run (when it can be read)."""
+    """A frozen forecast kept without its reference (a file's entry written so) gets it from its run (when it can be
+    read)."""
     runs = {r.id: r for r in project.good_runs}
     return [
         dataclasses.replace(f, reference=reference_of(runs[f.run].report))

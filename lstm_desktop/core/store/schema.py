@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ..errors import ProjectFileError
 
 SCHEMA_VERSION = 6
+LOG_SINCE = 6  # the first schema that keeps the forecast log; an older file's is made from its runs when it opens
 Contents = tuple[dict, dict[str, bytes]]  # project.json, and the other entries by name
 
 
@@ -60,11 +61,8 @@ def _migrate_4_to_5(meta: dict, entries: dict[str, bytes]) -> Contents:
 
 def _migrate_5_to_6(meta: dict, entries: dict[str, bytes]) -> Contents:
     """Schema 6 keeps the forecast log (every run's forecast, frozen as it was issued) and the project's newest
-    prices once refreshed: each run's stored forecast becomes a frozen forecast whose origin is its last data date;
-    there are no refreshed prices yet."""
-    from .frozen_migration import frozen_of_runs
-
-    meta["frozen"] = frozen_of_runs(meta, entries)
+    prices once refreshed; there are no refreshed prices yet. The log of an older file is made when its runs have been
+    read (project_io: each run frozen as a new one is, from its report and its prices parsed once per data set)."""
     meta["live"] = None
     return meta, entries
 
