@@ -78,6 +78,7 @@ def _damaged(exc: Exception) -> ProjectFileError:
 
 
 def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
+    """The project of a file's project.json (migrated in place) and its other entries."""
     version = meta.get("schema_version")
     meta, entries = migrate(meta, entries)  # refuses a version that is not a known number
     try:

@@ -6,7 +6,6 @@ a newer version are refused with a message saying so.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from ..errors import ProjectFileError
@@ -77,7 +76,9 @@ MIGRATIONS: dict[int, Callable[[dict, dict[str, bytes]], Contents]] = {
 
 
 def migrate(meta: dict, entries: dict[str, bytes]) -> Contents:
-    """Bring a project up to SCHEMA_VERSION; refuse files from a newer version."""
+    """Bring a project up to SCHEMA_VERSION; refuse files from a newer version. `meta` is changed in place (the one
+    caller passes what it has just read from the file): copying it first cost as much as a project's runs take to
+    read."""
     version = meta.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise ProjectFileError("The project file is damaged: project.json has no schema_version.")
@@ -88,8 +89,6 @@ def migrate(meta: dict, entries: dict[str, bytes]) -> Contents:
         )
     if version < 1:
         raise ProjectFileError(f"The project file is damaged: unknown schema version {version}.")
-    if version < SCHEMA_VERSION:
-        meta = copy.deepcopy(meta)
     while version < SCHEMA_VERSION:
         try:
             meta, entries = MIGRATIONS[version](meta, entries)
