@@ -84,12 +84,10 @@ def aligned_end(frames: tuple[PriceFrame, ...]) -> pd.Timestamp:
 
 def update_frames(parent: StoredRun, newest: dict[str, PriceFrame]) -> tuple[PriceFrame, ...]:
     """The project's newest prices of the run's tickers, from the run's own first day (so its training rows are
-    the same ones)."""
+    the same ones). `newest` is the project's newest_frames and the run one of its runs: it names every ticker."""
     frames = []
     for old in parent.data.frames:
-        new = newest.get(old.ticker)
-        if new is None:
-            raise BadInput(f"The project holds no prices of {old.ticker}; run {parent.name} cannot be updated.")
+        new = newest[old.ticker]
         keep = new.frame.index >= old.frame.index[0]
         frames.append(dataclasses.replace(new, frame=new.frame.loc[keep].copy(), repairs=list(new.repairs)))
     return tuple(frames)
