@@ -83,11 +83,12 @@ def assess(
     """Score the trained model on each split against the baselines, calibrate the band, forecast (a fold: see
     assess/assessment.py)."""
     from .assess.assessment import assess as assess_model
+    from .assess.assessment import run_splits
 
     measured = assess_model(
         dataset, trained.model, config.forecast_days, score_test, raw_path=config.forecast_path == "raw", fold=fold
     )
-    splits = ("train", "val", "test") if score_test else ("train", "val")
+    splits = run_splits(score_test)  # a fold's report keeps every split's dates, though only test was scored
     return RunReport(
         settings=config,
         data=data_summary(frames, dataset),

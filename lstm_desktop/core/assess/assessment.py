@@ -28,6 +28,12 @@ class Assessment:
     forecast: Forecast
 
 
+def run_splits(score_test: bool) -> tuple[str, ...]:
+    """The splits a run knows (its report's dates and windows, and what a whole assessment scores): test only when
+    it may be looked at (a search's trial must not)."""
+    return ("train", "val", "test") if score_test else ("train", "val")
+
+
 def scored_steps(forecast_days: int, dataset: Dataset) -> int:
     """How many days ahead to calibrate and score: the forecast's length, within what the splits can measure."""
     shortest = min(dataset.rows.test_at - dataset.rows.val_at, dataset.rows.end - dataset.rows.test_at)
@@ -81,7 +87,7 @@ def assess(
     own path instead of its blend with the flat line. `fold`: a walk-forward fold, of which only the test split's
     scores and predictions and the band are kept (backtest/work.py), so the training and validation windows are not
     scored and nothing is forecast past the data; what is measured is what a whole assessment measures."""
-    splits = ("test",) if fold else ("train", "val", "test") if score_test else ("train", "val")
+    splits = ("test",) if fold else run_splits(score_test)
     metrics, predictions = evaluate(dataset, model, splits)
     steps = scored_steps(forecast_days, dataset)
     band = calibrated_band(dataset, model, steps, score_test, raw_path)
