@@ -209,17 +209,11 @@ def test_a_stop_before_anything_ran_leaves_every_row_saying_so(frames) -> None:
 
 def _without_clocks(finished) -> dict:
     """A run with its backtest as JSON, less what a clock measures and how many workers ran it."""
+    from lstm_desktop.bench.identity import less_timings
     from lstm_desktop.core.codec import to_json
 
-    report = to_json(finished.report)
-    report.pop("seconds")
-    for epoch in report["history"]:
-        epoch.pop("seconds")
-    backtest = report["backtest"]
-    backtest.pop("seconds"), backtest.pop("workers")
-    for fold in backtest["folds"]:
-        fold.pop("seconds")
-    return report
+    assert finished.report.backtest is not None
+    return less_timings(to_json(finished.report))
 
 
 def test_each_variant_backtest_from_the_shared_workers_equals_its_backtest_alone(frames, one_thread) -> None:

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import pytest
 
+from lstm_desktop.bench.identity import less_timings
 from lstm_desktop.core.codec import to_json
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.executors.inline import InlineExecutor
@@ -216,20 +217,9 @@ SMALL = RunConfig(
 
 
 def without_clocks(runs) -> list[dict]:
-    """Runs' reports as JSON, less what a clock measures."""
-    rows = []
-    for name, finished in runs:
-        report = to_json(finished.report)
-        report.pop("seconds")
-        for epoch in report["history"]:
-            epoch.pop("seconds")
-        if report["backtest"] is not None:
-            report["backtest"].pop("seconds")
-            report["backtest"].pop("workers")  # how many ran it: the local pool's, the cluster's
-            for fold in report["backtest"]["folds"]:
-                fold.pop("seconds")
-        rows.append({"name": name, "report": report})
-    return rows
+    """Runs' reports as JSON, less what a clock measures (and how many workers ran a backtest: the local pool's, the
+    cluster's)."""
+    return [{"name": name, "report": less_timings(to_json(finished.report))} for name, finished in runs]
 
 
 def test_a_sweep_on_dask_equals_the_local_one(local, cluster) -> None:

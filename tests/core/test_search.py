@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from lstm_desktop.bench.identity import less_timings
 from lstm_desktop.core.codec import to_json
 from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.errors import BadInput
@@ -53,10 +54,7 @@ def comparable(result) -> list[dict]:
     """Every kept run's report as JSON, less what a clock measures."""
     rows = []
     for name, finished in result.runs:
-        report = to_json(finished.report)
-        report.pop("seconds")
-        for epoch in report["history"]:
-            epoch.pop("seconds")
+        report = less_timings(to_json(finished.report))
         rows.append({"name": name.split(", ")[-1], "report": report})  # "search N, trial K": N is the journal's
     return rows
 

@@ -12,6 +12,7 @@ import time
 import numpy as np
 import pytest
 
+from lstm_desktop.bench.identity import less_timings
 from lstm_desktop.core import runtime
 from lstm_desktop.core.learn.dataset import DatasetSpec, build_dataset
 from lstm_desktop.core.learn.model import ModelSpec
@@ -25,11 +26,7 @@ COMMAND = [
 
 def without_timings(document: dict) -> dict:
     """The run document less what a clock measures (seconds per epoch and in all)."""
-    document = json.loads(json.dumps(document))
-    for row in document["history"]:
-        row.pop("seconds")
-    document.pop("seconds")
-    return document
+    return less_timings(json.loads(json.dumps(document)))
 
 
 def test_automatic_threads_are_half_the_cores_and_recorded(aapl_frames) -> None:
