@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
-from .axes import EpochAxis, LossAxis
+from .axes import EpochAxis, LossAxis, add_legend, grid_plot
 from .widgets import named
 
 SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
@@ -17,12 +17,11 @@ class LossPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom"), "left": LossAxis("left")})
+        plot = grid_plot(bottom=EpochAxis, left=LossAxis)
         self.plot = named(plot, "lossPlot", "Training and validation loss per epoch")
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 170))
+        add_legend(self.plot, offset=(-10, 10))
         # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
         self.plot.getAxis("left").setWidth(52)
         self.train_curve = self._curve("train", "training")

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from .axes import EpochAxis, LossAxis  # noqa: F401  (re-exported for the plot tests)
+from .axes import DateAxis, EpochAxis, LossAxis, add_legend, grid_plot  # noqa: F401  (axes re-exported for the plot tests)
 from .loss_plot import SPLIT_COLOURS, LossPlot  # noqa: F401  (re-exported: the window and overlays import it from here)
 from .widgets import named
 
@@ -32,13 +32,12 @@ class PricePlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = named(
-            pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}),
+            grid_plot(bottom=DateAxis),
             "pricePlot",
             "Actual and predicted prices, and the forecast",
         )
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", "price")
-        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170))
+        self.legend = add_legend(self.plot)
         item = self.plot.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
