@@ -74,3 +74,40 @@ def test_price_plot_uses_the_solid_grid(qapp) -> None:
     axes = plot.plot.getPlotItem().axes
     assert isinstance(axes["bottom"]["item"], DateAxis)
     assert all(p.color().alpha() == 255 for p in grid_pens(axes["left"]["item"]))
+
+
+def test_loss_plot_frame_is_steady_while_training(qapp) -> None:
+    """The frame holds the planned epochs and whole decades, so it changes only when a loss crosses a decade (the
+    axes are then redrawn rarely, and the curves grow into a frame that does not jump); a zoom is kept."""
+    from lstm_desktop.gui.plots import LossPlot
+
+    plot = LossPlot()
+    plot.resize(500, 300)
+    plot.show()
+    plot.clear(planned_epochs=20)
+    view = plot.plot.getViewBox()
+    ranges = []
+    for epoch, loss in enumerate([0.5, 0.3, 0.2, 0.15, 0.12, 0.09, 0.08], start=1):
+        plot.add(epoch, loss, loss * 1.2, epoch)
+        plot.redraw()
+        qapp.processEvents()
+        ranges.append(tuple(tuple(round(v, 6) for v in r) for r in view.viewRange()))
+    (x_low, x_high), (y_low, y_high) = ranges[0]
+    assert x_low < 1 and 20 <= x_high < 21  # all the planned epochs across
+    assert (y_low, y_high) == (-1.0, 0.0)  # 0.1 to 1 on the log scale
+    assert len(set(ranges)) == 2  # one change: when the training loss fell below 0.1
+    assert ranges[-1][1] == (-2.0, 0.0)
+
+    plot.set_history((), None)  # a finished run (here empty) is framed afresh
+    view.sigRangeChangedManually.emit([True, True])  # as a mouse wheel does
+    view.setRange(xRange=(3, 5), padding=0)
+    for epoch in (1, 2):
+        plot.add(epoch, 0.5, 0.6, epoch)
+    plot.redraw()
+    assert view.viewRange()[0] == [3, 5]  # the person's zoom is kept
+
+    plot.log_scale.setChecked(False)
+    plot.clear(planned_epochs=5)
+    plot.add(1, 0.3, 0.42, 1)
+    plot.redraw()
+    assert view.viewRange()[1] == [0.0, 0.5]  # linear: from 0 to the next 1-2-5 step
