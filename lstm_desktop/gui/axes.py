@@ -4,7 +4,9 @@ and draw their grid in solid colours."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPen
 
@@ -40,6 +42,11 @@ def _solid(pen: QPen, background: QColor) -> QPen:
         )
     )
     return solid
+
+
+def seconds(dates: Sequence[str] | np.ndarray) -> np.ndarray:
+    """Dates (strings or datetime64) to POSIX seconds as float64, what a DateAxis reads."""
+    return np.asarray(dates, dtype="datetime64[s]").astype(np.float64)
 
 
 class ValueAxis(SolidGrid, pg.AxisItem):

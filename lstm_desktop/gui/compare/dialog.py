@@ -24,9 +24,8 @@ from lstm_desktop.core.compare.report import CompareReport
 from lstm_desktop.core.compare.spec import CELL_NAMES, CompareSpec
 from lstm_desktop.core.specs import CELLS, BacktestSpec
 
-from ..axes import DateAxis, add_legend, grid_plot
+from ..axes import DateAxis, add_legend, grid_plot, seconds
 from ..place_box import PlaceBox
-from ..plots import seconds
 from ..setting_widgets import spin_for
 from ..widgets import named
 from .tables import BAD, ModelsTable, PairsTable

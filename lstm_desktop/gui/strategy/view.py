@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 from lstm_desktop.core.strategy.metrics import drawdown
 from lstm_desktop.core.strategy.text import ROWS, figure
 
-from ..axes import DateAxis, add_legend, show_grid, solid_axes
-from ..plots import seconds
+from ..axes import DateAxis, add_legend, seconds, show_grid, solid_axes
 from ..widgets import named
 from .panel import StrategyPanel
 
