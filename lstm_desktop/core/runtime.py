@@ -138,3 +138,40 @@ def freeze_startup_objects() -> None:
     worker's assessment), so the GUI thread waited for it. Objects made later are collected as before; the frozen
     ones are module-level and live as long as the process. Call it once the heavy imports are done."""
     gc.freeze()
+
+
+BACKGROUND_NICENESS = 10  # CPU weight 110 against a normal thread's 1024 (Linux): the window's thread comes first
+
+
+def run_in_background() -> bool:
+    """Lower this whole process's CPU priority (a worker process, before its threads exist; they inherit it).
+
+    Background work yields the CPU to what a person is doing: on two cores, two worker processes training at
+    normal priority kept the window's GUI thread waiting for a CPU for tens of milliseconds at a time. Results
+    never depend on it (only when a thread runs changes, not what it computes). Returns True when applied."""
+    try:
+        if sys.platform == "win32":
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            below_normal = 0x4000
+            return bool(kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal))
+        os.nice(BACKGROUND_NICENESS)
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
+def run_thread_in_background() -> bool:
+    """Lower the CPU priority of the calling thread only (the window's worker thread, which trains in the window's
+    process), and of the threads it starts later (torch's OpenMP team is made by the first thread that needs it,
+    and inherits its priority). Linux only: elsewhere a nice value belongs to the whole process, and the window
+    asks Qt for a low thread priority instead. Returns True when applied."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import threading
+
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + BACKGROUND_NICENESS)
+        return True
+    except OSError:
+        return False

@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from .axes import grid_plot
 from .widgets import named
 
 MODEL_COLOUR, BASELINE_COLOUR, NOMINAL_COLOUR = "#d9534f", "#aaaaaa", "#5cb85c"
@@ -43,11 +44,10 @@ class BandPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        plot = pg.PlotWidget()
+        plot = grid_plot()
         self.plot = named(plot, "coveragePlot", "How often the band held the actual price, per forecast step")
         self.plot.setTitle("Band coverage by step (test)")
         self.plot.setLabel("bottom", "trading days ahead")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setYRange(0.5, 1.0)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setLabel("left", "share inside")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
-from .axes import EpochAxis, LossAxis
+from .axes import EpochAxis, LossAxis, add_legend, grid_plot
 from .widgets import named
 
 SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
@@ -17,12 +19,11 @@ class LossPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom"), "left": LossAxis("left")})
+        plot = grid_plot(bottom=EpochAxis, left=LossAxis)
         self.plot = named(plot, "lossPlot", "Training and validation loss per epoch")
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 170))
+        add_legend(self.plot, offset=(-10, 10))
         # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
         self.plot.getAxis("left").setWidth(52)
         self.train_curve = self._curve("train", "training")
@@ -32,14 +33,15 @@ class LossPlot(QWidget):
             movable=False,
             pen=pg.mkPen("#aaaaaa", style=Qt.PenStyle.DashLine),
             label="best",
-            labelOpts={"position": 0.92, "color": "#aaaaaa"},
+            labelOpts={"position": 0.72, "color": "#aaaaaa"},  # below the legend, which covered it at the top
         )
         self.best.hide()
         self.plot.addItem(self.best)
         self.log_scale = named(QCheckBox("Log scale"), "lossLogScaleCheck", "Show the loss on a log scale")
         self.log_scale.setChecked(True)
-        self.log_scale.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.log_scale.toggled.connect(self._on_log_scale)
         self.plot.setLogMode(y=True)
+        self.plot.getViewBox().sigRangeChangedManually.connect(self._on_zoomed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -51,11 +53,15 @@ class LossPlot(QWidget):
         pen = pg.mkPen(colour, width=2)
         return self.plot.plot([], [], pen=pen, name=name, symbol="o", symbolSize=4, symbolBrush=colour)
 
-    def clear(self) -> None:
+    def clear(self, planned_epochs: int | None = None) -> None:
+        """Empty; `planned_epochs`: a training is starting, and the plot is framed for that many epochs."""
         self.epochs: list[int] = []
         self.train: list[float] = []
         self.val: list[float] = []
         self.best_epoch: int | None = None
+        self.planned = planned_epochs
+        self._zoomed = False  # the person zoomed or panned: their view is kept until the next clear
+        self._framed: tuple | None = None
         for curve in getattr(self, "run_curves", []):
             self.plot.removeItem(curve)
         self.run_curves: list[pg.PlotDataItem] = []
@@ -77,7 +83,7 @@ class LossPlot(QWidget):
         self.best_epoch = best_epoch
 
     def set_history(self, history: tuple, best_epoch: int | None) -> None:
-        """history: the report's Epoch rows."""
+        """history: the report's Epoch rows (a finished run: framed on its epochs)."""
         self.clear()
         for row in history:
             self.add(row.epoch, row.train_loss, row.val_loss, best_epoch)
@@ -91,6 +97,42 @@ class LossPlot(QWidget):
             self.best.show()
         else:
             self.best.hide()
+        self._frame()
+
+    def _frame(self) -> None:
+        """Steady ranges: the planned epochs across, whole decades (log scale) or a 1-2-5 step (linear) up the
+        side. The axes are then redrawn only when a loss crosses a step, not at every epoch (a redraw of the axes
+        was most of an epoch's repaint), and the curves grow into a frame that does not jump."""
+        if self._zoomed:
+            return
+        if not self.epochs:  # empty, or compared runs' curves only
+            self._framed = None
+            self.plot.enableAutoRange()
+            return
+        epochs = max(self.planned or 0, self.epochs[-1])
+        values = self.train + self.val
+        wanted = ((0.5, epochs + 0.5), _steady_span(min(values), max(values), self.log_scale.isChecked()))
+        if wanted != self._framed:
+            self._framed = wanted
+            self.plot.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
+
+    def _on_log_scale(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self._framed = None
+        self._frame()
+
+    def _on_zoomed(self, *_: object) -> None:
+        self._zoomed = True
 
     def point_count(self) -> int:
         return len(self.train_curve.getData()[0] if self.train_curve.getData()[0] is not None else [])
+
+
+def _steady_span(low: float, high: float, log_scale: bool) -> tuple[float, float]:
+    """The y range in view coordinates: whole decades around [low, high] on a log scale (log10 units); from 0 to
+    the next 1, 2 or 5 times a power of ten above `high` on a linear one."""
+    if log_scale:
+        bottom, top = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        return float(bottom), float(top if top > bottom else bottom + 1)
+    power = 10.0 ** math.floor(math.log10(high))
+    return 0.0, next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= high)

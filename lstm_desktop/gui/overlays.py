@@ -9,41 +9,13 @@ from PySide6.QtGui import QColor
 
 from .plots import LossPlot, PricePlot, seconds
 
-FOLD_COLOUR = "#b07cff"
 COMPARE_COLOURS = ("#00d5ff", "#ff5ccd", "#ffe14d", "#ff8a3d", "#9dff6a")  # none of the splits' colours
 
 
 def show_backtest(plot: PricePlot, dates: np.ndarray, prices: np.ndarray, report: object) -> None:
     """Actual prices, each fold's test block shaded, and its one-step predictions with their band."""
-    plot.show_prices(dates, prices, f"{report.data.ticker}: walk-forward backtest, {len(report.backtest.folds)} folds")
     folds = report.backtest.folds
-    for index, fold in enumerate(folds):
-        region = pg.LinearRegionItem(seconds(list(fold.test)), movable=False, pen=pg.mkPen(None))
-        brush = QColor(FOLD_COLOUR)
-        brush.setAlpha(22 if index % 2 else 40)
-        region.setBrush(brush)
-        region.setZValue(-10)
-        plot.add_extra(region)
-    if not folds:
-        return
-    x = seconds(np.concatenate([f.predictions.dates for f in folds]))
-    predicted = np.concatenate([f.predictions.predicted for f in folds])
-    gaps = np.cumsum([len(f.predictions) for f in folds])[:-1]  # no line between one fold and the next
-    connect = np.ones(len(x), dtype=bool)
-    connect[gaps - 1] = False
-    name = "fold predictions (dashed: band)"
-    line = pg.PlotDataItem(x, predicted, pen=pg.mkPen(FOLD_COLOUR, width=2.5), connect=connect, name=name)
-    plot.add_extra(line, "fold prediction", (x, predicted))
-    for side in ("lower", "upper"):
-        values = np.concatenate(
-            [getattr(f.predictions, side) for f in folds if getattr(f.predictions, side) is not None]
-        )
-        if len(values) == len(x):
-            pen = pg.mkPen(FOLD_COLOUR, width=1, style=Qt.PenStyle.DashLine)
-            plot.add_extra(pg.PlotDataItem(x, values, pen=pen, connect=connect))
-    span = seconds([folds[0].test[0], folds[-1].test[1]])
-    plot.show_range(span[0] - (span[1] - span[0]) * 0.25, span[1])
-    plot.refresh_legend()
+    plot.show_folds(dates, prices, f"{report.data.ticker}: walk-forward backtest, {len(folds)} folds", folds)
 
 
 def show_compare(price: PricePlot, loss: LossPlot, dates: np.ndarray, prices: np.ndarray, runs: list) -> None:

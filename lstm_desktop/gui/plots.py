@@ -8,10 +8,11 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainterPath
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from .axes import EpochAxis, LossAxis  # noqa: F401  (re-exported for the plot tests)
+from .axes import DateAxis, EpochAxis, LossAxis, add_legend, grid_plot, seconds  # noqa: F401  (re-exported)
+from .fold_overlay import FoldOverlay
 from .loss_plot import SPLIT_COLOURS, LossPlot  # noqa: F401  (re-exported: the window and overlays import it from here)
 from .widgets import named
 
@@ -21,24 +22,18 @@ FAN_EXTRA = (0.5, 0.8, 0.95)  # fan levels shaded besides the main 90 % band
 RECENT_DAYS = 183  # after training the price plot shows about six months before the forecast
 
 
-def seconds(dates: Sequence[str] | np.ndarray) -> np.ndarray:
-    """Dates (strings or datetime64) to POSIX seconds as float64, what DateAxisItem reads."""
-    return np.asarray(dates, dtype="datetime64[s]").astype(np.float64)
-
-
 class PricePlot(QWidget):
     """Actual prices, predictions per split over shaded regions, the forecast with its band; crosshair readout."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = named(
-            pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}),
+            grid_plot(bottom=DateAxis),
             "pricePlot",
             "Actual and predicted prices, and the forecast",
         )
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", "price")
-        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170))
+        self.legend = add_legend(self.plot)
         item = self.plot.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
@@ -64,10 +59,12 @@ class PricePlot(QWidget):
         band_colour.setAlpha(60)
         self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=band_colour)
         self.plot.addItem(self.band, ignoreBounds=True)
+        self.fills = [self.band]
         self.fan = {level: self._fan_fill() for level in FAN_EXTRA}  # the other levels, shaded over the 90 % band
         self.forecast = self.plot.plot(
             [], [], pen=pg.mkPen(FORECAST_COLOUR, width=2), name="forecast (shaded: 50, 80, 90, 95 % bands)"
         )
+        self.folds = FoldOverlay(self.plot)
         self.cross_v = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", width=1))
         self.cross_v.hide()
         self.plot.addItem(self.cross_v, ignoreBounds=True)
@@ -98,7 +95,9 @@ class PricePlot(QWidget):
         low, high = pg.PlotDataItem([], [], pen=pg.mkPen(None)), pg.PlotDataItem([], [], pen=pg.mkPen(None))
         colour = QColor(FORECAST_COLOUR)
         colour.setAlpha(40)
-        self.plot.addItem(pg.FillBetweenItem(low, high, brush=colour), ignoreBounds=True)
+        fill = pg.FillBetweenItem(low, high, brush=colour)
+        self.plot.addItem(fill, ignoreBounds=True)
+        self.fills.append(fill)
         return low, high
 
     def _fan_curves(self) -> list[pg.PlotDataItem]:
@@ -118,10 +117,21 @@ class PricePlot(QWidget):
         for curve in (*curves, *self._fan_curves()):
             if curve not in keep and curve.xData is not None and len(curve.xData):
                 curve.setData([], [])
+        self._drop_stale_fills()
+        if self.folds.line not in keep:
+            self.folds.clear()
         for region in self.regions.values():
             region.hide()
         self.clear_extras()
         self._series = {}
+
+    def _drop_stale_fills(self) -> None:
+        """Empty the shading between emptied curves: pyqtgraph keeps an emptied curve's old path, and its fill
+        went on drawing the last run's forecast band (seen beside a backtest)."""
+        for fill in self.fills:
+            low = fill.curves[0]
+            if (low.xData is None or not len(low.xData)) and fill.path().elementCount():
+                fill.setPath(QPainterPath())
 
     def show_prices(self, dates: np.ndarray, prices: np.ndarray, ticker: str = "") -> None:
         """Actual prices only (data loaded, not trained yet)."""
@@ -178,10 +188,24 @@ class PricePlot(QWidget):
                 if level not in filled and low.xData is not None and len(low.xData):
                     low.setData([], [])
                     high.setData([], [])
+            self._drop_stale_fills()
             self._series["forecast"] = (x, days.value)
         if legend:
             self.refresh_legend()
         self._frame()
+
+    def show_folds(self, dates: np.ndarray, prices: np.ndarray, title: str, folds: Sequence[object]) -> None:
+        """Actual prices with a walk-forward backtest's folds over them (core FoldReports), framed on the folds and
+        a quarter of their span before."""
+        self._show_actual(dates, prices, title, keep=self.folds.curves())
+        drawn = self.folds.show(folds)
+        if drawn is None:
+            self.plot.enableAutoRange()
+        else:
+            self._series["fold prediction"] = drawn
+            start, end = seconds([folds[0].test[0], folds[-1].test[1]])  # type: ignore[attr-defined]
+            self.show_range(start - (end - start) * 0.25, end)
+        self.refresh_legend()
 
     def _frame(self) -> None:
         """The recent months and the forecast (a forecast is a sliver at the end of years of history), or all."""

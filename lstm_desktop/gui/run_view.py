@@ -115,10 +115,7 @@ class RunView:
 
     def show_price_soon(self) -> None:
         """The price plot again (the Backtest tab draws the folds on it): on a later turn while a result lands."""
-        if self.steps.spreading:
-            self.steps.add(("current", "price"), lambda: self._render(self._show_price))
-        else:
-            self._render(self._show_price)
+        self.steps.soon(("current", "price"), lambda: self._render(self._show_price))
 
     def _compared(self) -> list:
         w = self.window

@@ -40,6 +40,13 @@ class Steps(QObject):
         if not self._timer.isActive():
             self._timer.start()
 
+    def soon(self, key: Hashable, step: Callable[[], None]) -> None:
+        """`step` on a later turn while a result lands (as `add`), else now: what a view draws on a change."""
+        if self.spreading:
+            self.add(key, step)
+        else:
+            step()
+
     @contextlib.contextmanager
     def spread(self) -> Iterator[None]:
         """While inside, views spread what they draw over later turns (see the module docstring)."""

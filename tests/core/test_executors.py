@@ -20,6 +20,7 @@ from lstm_desktop.core.data.sources import load_prices
 from lstm_desktop.core.executors.inline import InlineExecutor
 from lstm_desktop.core.executors.items import DIED_TWICE
 from lstm_desktop.core.executors.local import LocalExecutor
+from lstm_desktop.core.runtime import BACKGROUND_NICENESS
 from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
 HERE = "tests.core.test_executors"
@@ -160,6 +161,18 @@ def test_a_worker_killed_between_runs_is_replaced_and_loses_nothing() -> None:
 
 def pid(payload: dict, report, should_stop) -> int:
     return os.getpid()
+
+
+def niceness(payload: dict, report, should_stop) -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="nice values are a Unix notion")
+def test_worker_processes_run_below_the_window() -> None:
+    """Background work yields the CPU to the window (whose GUI thread waited for a CPU behind two workers)."""
+    with LocalExecutor(1, 1) as executor:
+        outcome = collect(executor, [(f"{HERE}:niceness", {})])[0]
+    assert outcome.result == min(19, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS)
 
 
 def tagged(payload: dict, report, should_stop) -> str:

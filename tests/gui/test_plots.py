@@ -1,10 +1,15 @@
-"""Loss plot axes: whole epochs only, and readable log-scale labels (1, 2, 5 times a power of ten, once each)."""
+"""Plot axes: whole epochs only, readable log-scale labels (1, 2, 5 times a power of ten, once each), and a grid
+drawn in solid colours under the data."""
 
 from __future__ import annotations
 
 import math
 
-from lstm_desktop.gui.plots import EpochAxis, LossAxis
+import pyqtgraph as pg
+from PySide6.QtGui import QPainter, QPicture
+
+from lstm_desktop.gui.axes import GRID_ALPHA, DateAxis, grid_plot
+from lstm_desktop.gui.plots import EpochAxis, LossAxis, PricePlot
 
 
 def labels(axis, low: float, high: float, size: float = 250) -> list[str]:
@@ -29,3 +34,80 @@ def test_log_loss_axis_labels_each_value_once(qapp) -> None:
         assert len(texts) == len(set(texts)), texts
         assert {float(t) / 10 ** math.floor(math.log10(float(t)) + 1e-9) for t in texts} <= {1.0, 2.0, 5.0}, texts
         assert len(texts) >= 2, texts
+
+
+def grid_pens(axis: pg.AxisItem) -> list:
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        _, ticks, _ = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [pen for pen, _, _ in ticks]
+
+
+def test_grid_is_solid_and_under_the_data(qapp) -> None:
+    """Translucent grid lines made each repaint of the price plot 10 times slower; solid ones, blended with the
+    background beforehand, look the same as long as they lie under the curves, bands and legend."""
+    plot = grid_plot(bottom=DateAxis)
+    plot.resize(600, 300)
+    plot.plot([1.6e9, 1.7e9], [10.0, 20.0])
+    plot.show()
+    qapp.processEvents()
+    item = plot.getPlotItem()
+    foreground = pg.mkColor(pg.getConfigOption("foreground"))
+    background = pg.mkColor(pg.getConfigOption("background"))
+    for name in ("bottom", "left"):
+        axis = item.getAxis(name)
+        assert axis.grid == round(GRID_ALPHA * 255)
+        pens = grid_pens(axis)
+        assert pens and all(pen.color().alpha() == 255 for pen in pens)
+        # the strongest line is the foreground at the grid's alpha over the background
+        brightest = max(pen.color().red() for pen in pens)
+        expected = GRID_ALPHA * foreground.red() + (1 - GRID_ALPHA) * background.red()
+        assert abs(brightest - expected) <= 2, (brightest, expected)
+        assert axis.zValue() < item.getViewBox().zValue()  # drawn before (under) everything in the view
+
+
+def test_price_plot_uses_the_solid_grid(qapp) -> None:
+    plot = PricePlot()
+    axes = plot.plot.getPlotItem().axes
+    assert isinstance(axes["bottom"]["item"], DateAxis)
+    assert all(p.color().alpha() == 255 for p in grid_pens(axes["left"]["item"]))
+
+
+def test_loss_plot_frame_is_steady_while_training(qapp) -> None:
+    """The frame holds the planned epochs and whole decades, so it changes only when a loss crosses a decade (the
+    axes are then redrawn rarely, and the curves grow into a frame that does not jump); a zoom is kept."""
+    from lstm_desktop.gui.plots import LossPlot
+
+    plot = LossPlot()
+    plot.resize(500, 300)
+    plot.show()
+    plot.clear(planned_epochs=20)
+    view = plot.plot.getViewBox()
+    ranges = []
+    for epoch, loss in enumerate([0.5, 0.3, 0.2, 0.15, 0.12, 0.09, 0.08], start=1):
+        plot.add(epoch, loss, loss * 1.2, epoch)
+        plot.redraw()
+        qapp.processEvents()
+        ranges.append(tuple(tuple(round(v, 6) for v in r) for r in view.viewRange()))
+    (x_low, x_high), (y_low, y_high) = ranges[0]
+    assert x_low < 1 and 20 <= x_high < 21  # all the planned epochs across
+    assert (y_low, y_high) == (-1.0, 0.0)  # 0.1 to 1 on the log scale
+    assert len(set(ranges)) == 2  # one change: when the training loss fell below 0.1
+    assert ranges[-1][1] == (-2.0, 0.0)
+
+    plot.set_history((), None)  # a finished run (here empty) is framed afresh
+    view.sigRangeChangedManually.emit([True, True])  # as a mouse wheel does
+    view.setRange(xRange=(3, 5), padding=0)
+    for epoch in (1, 2):
+        plot.add(epoch, 0.5, 0.6, epoch)
+    plot.redraw()
+    assert view.viewRange()[0] == [3, 5]  # the person's zoom is kept
+
+    plot.log_scale.setChecked(False)
+    plot.clear(planned_epochs=5)
+    plot.add(1, 0.3, 0.42, 1)
+    plot.redraw()
+    assert view.viewRange()[1] == [0.0, 0.5]  # linear: from 0 to the next 1-2-5 step

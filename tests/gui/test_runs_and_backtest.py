@@ -79,10 +79,15 @@ def test_a_backtest_in_the_window_is_shown_saved_and_shown_again(qtbot, window, 
     assert window.backtest_view.table.rowCount() == 3
     assert len(window.backtest_view.bars.opts["height"]) == 3
     assert "of 3 periods" in window.backtest_view.verdict.text()
-    folds = [item for item in window.price_plot.extras if type(item).__name__ == "LinearRegionItem"]
-    assert len(folds) == 3  # each fold's test block shaded on the price plot
+    plot = window.price_plot
+    assert plot.folds.spans.count() == 3  # each fold's test block shaded on the price plot
+    assert plot.curve_lengths()["forecast"] == 0 and len(plot.folds.line.xData) == sum(
+        len(f.predictions) for f in backtest.folds
+    )
+    assert all(fill.path().isEmpty() for fill in plot.fills)  # no stale forecast band beside the folds
     window.tabs.setCurrentWidget(window.metrics)
-    assert window.price_plot.extras == []  # leaving the Backtest tab shows the run again
+    assert plot.folds.spans.count() == 0 and plot.folds.line.xData is None  # leaving the tab shows the run again
+    assert plot.curve_lengths()["forecast"] > 0 and not plot.band.path().isEmpty()
 
     path = tmp_path / "bt.lstmproj"
     assert window.files.save_to(path)

@@ -39,3 +39,16 @@ def test_flush_draws_what_waits_now(qtbot) -> None:
         steps.add(number, lambda number=number: done.append(number))
     steps.flush()
     assert done == [0, 1, 2] and steps.idle()
+
+
+def test_soon_draws_now_unless_a_result_is_landing(qtbot) -> None:
+    steps = Steps()
+    done: list[str] = []
+    steps.soon("price", lambda: done.append("now"))  # a person's own action: shown at once
+    assert done == ["now"] and steps.idle()
+    with steps.spread():
+        steps.soon("price", lambda: done.append("later"))
+    assert done == ["now"] and not steps.idle()
+    with qtbot.waitSignal(steps.drained, timeout=5_000):
+        pass
+    assert done == ["now", "later"]

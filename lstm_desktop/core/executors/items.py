@@ -118,8 +118,10 @@ def pin_threads(threads: int) -> None:
 
 
 def worker_setup(threads: int) -> None:
-    """Once per local worker process: the allocator (before any thread exists), then the thread count."""
-    from ..runtime import tune_allocator
+    """Once per local worker process: the allocator and a background priority (before any thread exists), then
+    the thread count."""
+    from ..runtime import run_in_background, tune_allocator
 
     tune_allocator()
+    run_in_background()
     pin_threads(threads)

@@ -24,8 +24,8 @@ from lstm_desktop.core.compare.report import CompareReport
 from lstm_desktop.core.compare.spec import CELL_NAMES, CompareSpec
 from lstm_desktop.core.specs import CELLS, BacktestSpec
 
+from ..axes import DateAxis, add_legend, grid_plot, seconds
 from ..place_box import PlaceBox
-from ..plots import seconds
 from ..setting_widgets import spin_for
 from ..widgets import named
 from .tables import BAD, ModelsTable, PairsTable
@@ -74,13 +74,12 @@ class CompareDialog(QDialog):
         self.verdict = named(QLabel(""), "compareVerdictLabel", "The comparison in words")
         self.verdict.setWordWrap(True)
         self.verdict.setStyleSheet("font-weight: bold;")
-        self.plot = named(pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}), "comparePlot",
+        self.plot = named(grid_plot(bottom=DateAxis), "comparePlot",
                           "Test predictions of the chosen rows over the actual prices")  # fmt: skip
         self.plot.setTitle("Test period: choose rows above to overlay their predictions")
-        self.legend = self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170))
+        self.legend = add_legend(self.plot)
         self._curves: list[pg.PlotDataItem] = []  # made once, given new data (making curves took most of a draw)
         self._legend_names: list[str] = []
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.predictions: Predictions = {}
         self._lay_out()
         self.start_button.clicked.connect(self.startRequested.emit)

@@ -32,13 +32,11 @@ class StrategyController:
         """A new current run, or another project (adopt and new tell CURRENT too)."""
         if change is not Change.CURRENT:
             return
-        if self.view.isVisible() and self.steps is not None and self.steps.spreading:
-            self.stale = True
-            self.steps.add(("strategy",), self._on_view_shown)
-        elif self.view.isVisible() or self.steps is None:
+        self.stale = True  # until refreshed: now, on a later turn while a result lands, or when the tab opens
+        if self.steps is None:
             self.refresh()
-        else:
-            self.stale = True
+        elif self.view.isVisible():
+            self.steps.soon(("strategy",), self._on_view_shown)
 
     def _on_view_shown(self) -> None:
         if self.stale:

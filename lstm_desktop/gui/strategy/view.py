@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from lstm_desktop.core.strategy.metrics import drawdown
 from lstm_desktop.core.strategy.text import ROWS, figure
 
-from ..plots import seconds
+from ..axes import DateAxis, add_legend, seconds, show_grid, solid_axes
 from ..widgets import named
 from .panel import StrategyPanel
 
@@ -44,13 +44,13 @@ class StrategyView(QWidget):
         self.plot = named(
             pg.GraphicsLayoutWidget(), "strategyPlot", "Equity of the strategy and of buy-and-hold, and their drawdowns"
         )
-        self.equity = self.plot.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        self.equity = self.plot.addPlot(row=0, col=0, axisItems=solid_axes(bottom=DateAxis))
         self.equity.setLabel("left", "equity")
-        self.equity.showGrid(x=True, y=True, alpha=0.2)
-        self.equity.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170))
-        self.falls = self.plot.addPlot(row=1, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        show_grid(self.equity)
+        add_legend(self.equity)
+        self.falls = self.plot.addPlot(row=1, col=0, axisItems=solid_axes(bottom=DateAxis))
         self.falls.setLabel("left", "drawdown %")
-        self.falls.showGrid(x=True, y=True, alpha=0.2)
+        show_grid(self.falls)
         self.falls.setXLink(self.equity)
         self.plot.ci.layout.setRowStretchFactor(0, 3)
         self.plot.ci.layout.setRowStretchFactor(1, 1)
