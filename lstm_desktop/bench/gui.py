@@ -153,13 +153,11 @@ def _lateness(window: object, threads: int) -> dict:
     from lstm_desktop.bench.training import history_median
 
     window.model_panel.threads.setValue(threads)
+    from lstm_desktop.bench.gui_watch import summary
+
     late = np.array(_train_in_window(window, with_timer=True)[5:])
     return {
-        "gui_event_loop_ms": {
-            "p50": float(np.percentile(late, 50)),
-            "p99": float(np.percentile(late, 99)),
-            "max": float(late.max()),
-        },
+        "gui_event_loop_ms": summary(late),
         "gui_train_seconds_per_epoch_with_probe": history_median(window.state.current.report.history),
     }
 
