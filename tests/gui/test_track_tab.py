@@ -1,17 +1,24 @@
 """The Track tab in the window: a project trained on prices cut at a date, refreshed with the whole file (File ▸
 Refresh prices), its frozen forecast in `trackTable` and on `trackPlot` against what happened; Run ▸ Update model
-adds a run whose parent the Runs table shows; an alarm in words; a refused file said, the project unchanged."""
+adds a run whose parent the Runs table shows; an alarm in words; a refused file said, the project unchanged. A run
+made in a worker has its forecast frozen there, once."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QTableWidget
 
+from lstm_desktop.core.codec import to_json
+from lstm_desktop.core.living.frozen import freeze
+
 from ..living_data import CUT, cut_and_full, sample_rows, train_small, write_csv
+from .conftest import small_settings
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +116,22 @@ def test_a_hole_in_the_new_days_is_told_and_the_forecast_says_its_days_were_skip
     (title, text), *_ = dialogs.told
     assert title == "Refresh prices" and "trading days missing" in text and "cannot fill them" in text
     qtbot.waitUntil(lambda: "hold none of them" in window.track_view.text.text(), timeout=10_000)
+
+
+def test_a_run_trained_in_the_window_is_frozen_once_in_its_worker(window, qtbot, monkeypatch) -> None:
+    from lstm_desktop.core.store import project as project_module
+
+    threads: list[str] = []
+
+    def counted(run):
+        threads.append(threading.current_thread().name)
+        return freeze(run)
+
+    monkeypatch.setattr(project_module, "freeze", counted)
+    small_settings(window, epochs=2)
+    with qtbot.waitSignal(window.trainingFinished, timeout=120_000):
+        window.train_button.click()
+    run = window.state.current
+    (frozen,) = window.state.project.frozen
+    assert len(threads) == 1 and threads[0] != threading.main_thread().name  # in the worker, not again here
+    assert frozen.run == run.id and json.dumps(to_json(frozen)) == json.dumps(to_json(freeze(run)))

@@ -228,7 +228,7 @@ class TrackController(QObject):
         errors = done.result.errors if done.result is not None else ()
         problems = [f"{plan.parent.name}: {failure_text(error)}" for plan, error in errors]
         if done.stored:
-            self.say(f"Updated: {', '.join(run.name for run in done.stored)}.")
+            self.say(f"Updated: {', '.join(made.run.name for made in done.stored)}.")
         if done.notes or problems:
             self.tell("Update model", "\n\n".join([*done.notes, *problems]))
         self.tasks.announce(self.updateFinished)
