@@ -9,14 +9,14 @@ elsewhere; their results come back through `use_loaded`, `add_run`, `adopt` and 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .data.prices import PriceFrame
 from .specs import DataRequest, RunConfig
-from .store.project import DataSet, Project, StoredRun
+from .store.project import DataSet, NewRun, Project, StoredRun
 from .strategy.spec import StrategySpec
 
 if TYPE_CHECKING:
@@ -116,27 +116,34 @@ class AppState:
         self._changed()
         self._tell(Change.DATA, Change.CURRENT, Change.FILE)
 
-    def add_run(self, stored: StoredRun) -> None:
-        """A run finished (or stopped): it joins the project and becomes current."""
+    def add_run(self, made: NewRun | StoredRun) -> None:
+        """A run finished (or stopped): it joins the project and becomes current. A NewRun (what a worker kept in
+        its snapshot) brings its frozen forecast, logged as it is; a bare StoredRun's forecast is frozen here."""
+        stored = self._log(made)
         if all(run.id != stored.id for run in self.project.runs):
             self.project.runs.append(stored)
-        self.project.keep_frozen(stored)
         self._made_current(stored)
 
-    def add_runs(
-        self, stored: list[StoredRun], current_id: str | None = None, frozen: tuple[str, ...] | None = None
-    ) -> None:
-        """Many runs finished at once (a search, a sweep): they join the project, `current_id` (or the last)
-        becomes current; listeners hear of it once. `frozen`: the ids whose forecasts join the forecast log (None:
-        every run's; a search logs only its best)."""
-        if not stored:
+    def add_runs(self, made: Sequence[NewRun | StoredRun], current_id: str | None = None) -> None:
+        """Many runs finished at once (a search, a sweep, an update): they join the project, `current_id` (or the
+        last) becomes current; listeners hear of it once. Their forecasts are logged as `add_run` logs one (a
+        search's NewRuns bring only its best trial's)."""
+        if not made:
             return
+        stored = [self._log(one) for one in made]
         self.project.runs.extend(stored)
-        for run in stored:
-            if frozen is None or run.id in frozen:
-                self.project.keep_frozen(run)
         current = next((run for run in stored if run.id == current_id), stored[-1])
         self._made_current(current)
+
+    def _log(self, made: NewRun | StoredRun) -> StoredRun:
+        """The run's forecast into the log, once: frozen already (a NewRun: the worker froze it, so the window's
+        thread does not again) or frozen here (a StoredRun)."""
+        if isinstance(made, StoredRun):
+            self.project.keep_frozen(made)
+            return made
+        if made.frozen is not None:
+            self.project.log_frozen(made.frozen)
+        return made.run
 
     def _made_current(self, current: StoredRun) -> None:
         self.project.current_id = current.id

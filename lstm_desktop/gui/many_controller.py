@@ -130,7 +130,7 @@ class ManyController:
     def _on_searched(self, done: many_tasks.ManyDone) -> None:
         dialog, w = self.search_dialog, self.window
         report = done.result.report
-        self.state.add_runs(done.stored, done.current_id, done.frozen)
+        self.state.add_runs(done.stored, done.current_id)
         counts = {s: sum(t.state == s for t in report.trials) for s in ("complete", "pruned", "failed")}
         head = (
             f"{len(report.trials)} trials ended ({counts['complete']} complete, {counts['pruned']} pruned, "

@@ -64,12 +64,12 @@ class Place:
 
 @dataclass(frozen=True)
 class ManyDone:
-    """What a search or sweep gave: its result (report and runs), the runs as kept, and which becomes current."""
+    """What a search or sweep gave: its result (report and runs), the runs as kept with the forecasts they logged
+    (core NewRuns: a search logs only its best trial's), and which becomes current."""
 
     result: Any
     stored: list
     current_id: str | None
-    frozen: tuple[str, ...] | None = None  # the runs whose forecasts join the log (None: every run's)
 
 
 @dataclass(frozen=True)
@@ -81,16 +81,15 @@ class TargetsLoaded:
 
 def _keep(result: Any, snapshot: Any, recovery: Any, best_name: str | None, only_best_frozen: bool = False) -> ManyDone:
     """The runs into the snapshot; `only_best_frozen` (a search): only the best run's forecast joins the log."""
-    stored = [snapshot.add(finished, name, freeze=not only_best_frozen or name == best_name)
+    stored = [snapshot.add_new(finished, name, freeze=not only_best_frozen or name == best_name)
               for name, finished in result.runs]  # fmt: skip
-    current = next((run.id for run in stored if run.name == best_name), None)
+    current = next((made.run.id for made in stored if made.run.name == best_name), None)
     if stored:
         try:
             recovery.autosave(snapshot)
         except Exception:  # recovery is a safety net: its failure must not lose the runs themselves
             log.exception("autosave failed")
-    frozen = tuple(run.id for run in stored if run.id == current) if only_best_frozen else None
-    return ManyDone(result, stored, current, frozen)
+    return ManyDone(result, stored, current)
 
 
 def search_task(

@@ -80,10 +80,10 @@ class RunController:
         )
         self.tasks.start(task, "backtest", "Backtest", self._on_backtested, self._on_progress)
 
-    def _on_backtested(self, stored: Any) -> None:
+    def _on_backtested(self, made: Any) -> None:
         w = self.window
-        self.state.add_run(stored)
-        backtest = stored.report.backtest
+        self.state.add_run(made)  # a NewRun: its forecast was frozen in the worker
+        backtest = made.run.report.backtest
         w.progress.setRange(0, 100)
         w.progress.setValue(100)
         w.progress.setFormat(f"backtest: {len(backtest.folds)} of {backtest.settings.folds} folds")
@@ -125,10 +125,10 @@ class RunController:
             self._loss_dirty = False
             self.window.loss_plot.redraw()
 
-    def _on_trained(self, stored: Any) -> None:
+    def _on_trained(self, made: Any) -> None:
         w = self.window
-        self.state.add_run(stored)
-        report = stored.report
+        self.state.add_run(made)  # a NewRun: its forecast was frozen in the worker
+        report = made.run.report
         how = HOW[report.stopped]
         w.progress.setRange(0, 100)
         w.progress.setValue(100)

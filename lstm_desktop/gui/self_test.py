@@ -231,6 +231,7 @@ def _refresh_and_track_in_the_window(window: Any, check: _Checks, home: Path) ->
     window.files.open_path(path)
     if not check("project trained on prices cut at 2012-06-29 opened", wait_for(window.projectOpened, window, 60)):
         return
+    window.tabs.setCurrentWidget(window.track_view)  # the tab scores only while it is shown
     window.track.refresh(str(full))
     refreshed = wait_for(window.track.refreshFinished, window, 60)
     live = window.state.project.live

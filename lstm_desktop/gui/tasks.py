@@ -36,7 +36,8 @@ def load_task(request: DataRequest) -> Task:
 
 
 def train_task(config: RunConfig, frames: tuple | None, snapshot: Any, recovery: Any) -> Task:
-    """Load (unless loaded), run, keep the run; then autosave the project with it for crash recovery."""
+    """Load (unless loaded), run, keep the run (its forecast frozen here: a NewRun); then autosave the project with
+    it for crash recovery."""
 
     def task(report: Report, should_stop: ShouldStop) -> Any:
         from lstm_desktop.core.events import PricesLoaded
@@ -51,18 +52,19 @@ def train_task(config: RunConfig, frames: tuple | None, snapshot: Any, recovery:
 
         set_threads(config.train.threads)
         finished = run(config, frames, on_event=on_event, should_stop=should_stop)
-        stored = snapshot.add(finished)
+        made = snapshot.add_new(finished)
         try:
             recovery.autosave(snapshot)
         except Exception:  # recovery is a safety net: its failure must not lose the run itself
             log.exception("autosave failed")
-        return stored
+        return made
 
     return task
 
 
 def backtest_task(config: RunConfig, spec: Any, frames: tuple | None, snapshot: Any, recovery: Any) -> Task:
-    """The run on all the data with its walk-forward backtest (folds in worker processes), kept and autosaved."""
+    """The run on all the data with its walk-forward backtest (folds in worker processes), kept (a NewRun) and
+    autosaved."""
 
     def task(report: Report, should_stop: ShouldStop) -> Any:
         from lstm_desktop.core.backtest.runner import backtest
@@ -75,12 +77,12 @@ def backtest_task(config: RunConfig, spec: Any, frames: tuple | None, snapshot: 
             report(event)
 
         finished = backtest(config, spec, frames, on_event=on_event, should_stop=should_stop)
-        stored = snapshot.add(finished, f"backtest {len(snapshot.runs) + 1}")
+        made = snapshot.add_new(finished, f"backtest {len(snapshot.runs) + 1}")
         try:
             recovery.autosave(snapshot)
         except Exception:  # recovery is a safety net: its failure must not lose the run itself
             log.exception("autosave failed")
-        return stored
+        return made
 
     return task
 

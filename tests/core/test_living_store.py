@@ -4,6 +4,7 @@ when the run is deleted or its forecast redrawn, and a damaged entry is kept as 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from lstm_desktop.core.codec import to_json
-from lstm_desktop.core.living.frozen import DamagedFrozen, FrozenForecast
+from lstm_desktop.core.living.frozen import DamagedFrozen, FrozenForecast, freeze
 from lstm_desktop.core.state import AppState
 from lstm_desktop.core.store import project_file
 from lstm_desktop.core.store.project_io import load_project, save_project
@@ -101,6 +102,35 @@ def test_the_window_state_freezes_runs_it_is_given() -> None:
     assert [f.run for f in state.project.frozen] == [stored.id]
     state.add_run(stored)  # told twice: frozen once
     assert len(state.project.frozen) == 1
+
+
+def test_a_run_from_a_worker_joins_the_log_as_it_was_frozen_there_once() -> None:
+    state = AppState()
+    source = load_project(V5)
+    snapshot = state.snapshot()[0]
+    made = snapshot.add_new(_finished(source.good_runs[0]))  # as a worker thread does: frozen in its copy
+    state.add_run(made)
+    state.add_run(made)  # told twice: logged once
+    (logged,) = state.project.frozen
+    assert logged is made.frozen and json.dumps(to_json(logged)) == json.dumps(to_json(freeze(made.run)))
+    trial = snapshot.add_new(_finished(source.good_runs[1]), "trial 2", freeze=False)  # a search's other trial
+    best = snapshot.add_new(_finished(source.good_runs[1]), "trial 3")
+    state.add_runs([trial, best], best.run.id)
+    assert trial.frozen is None and [f.run for f in state.project.frozen] == [made.run.id, best.run.id]
+    assert state.current.id == best.run.id and len(state.project.runs) == 3
+
+
+def test_the_log_knows_its_runs_after_it_is_replaced_or_grows_elsewhere() -> None:
+    project = load_project(V5)  # its log was built by the reader, not by keep_frozen
+    first, second = project.good_runs
+    assert project.keep_frozen(first) is None and len(project.frozen) == 2  # logged already: left as it was
+    project.frozen = project.frozen[:1]  # another log (as a file read gives)
+    again = project.keep_frozen(second)
+    assert again is not None and [f.run for f in project.frozen] == [first.id, second.id]
+    copy = project.snapshot()
+    copy.frozen.append(freeze(dataclasses.replace(first, id="rother")))  # grown by a plain append
+    assert not copy.log_frozen(freeze(dataclasses.replace(first, id="rother"))) and len(copy.frozen) == 3
+    assert len(project.frozen) == 2  # the snapshot's log is its own
 
 
 def test_a_damaged_frozen_entry_is_kept_as_it_was(tmp_path: Path) -> None:

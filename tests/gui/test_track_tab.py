@@ -1,17 +1,25 @@
 """The Track tab in the window: a project trained on prices cut at a date, refreshed with the whole file (File ▸
 Refresh prices), its frozen forecast in `trackTable` and on `trackPlot` against what happened; Run ▸ Update model
-adds a run whose parent the Runs table shows; an alarm in words; a refused file said, the project unchanged."""
+adds a run whose parent the Runs table shows; an alarm in words; a refused file said, the project unchanged. The
+tab scores only while shown; a run made in a worker has its forecast frozen there, once."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QTableWidget
 
+from lstm_desktop.core.codec import to_json
+from lstm_desktop.core.living.frozen import freeze
+from lstm_desktop.core.run import FinishedRun
+
 from ..living_data import CUT, cut_and_full, sample_rows, train_small, write_csv
+from .conftest import small_settings
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +29,14 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return train_small(cut, folder / "cut.lstmproj"), full
 
 
-def opened(window, qtbot, trained, tmp_path: Path) -> Path:
+def opened(window, qtbot, trained, tmp_path: Path, show: bool = True) -> Path:
+    """The trained project opened; `show`: the Track tab opened too (it scores only while shown)."""
     path = tmp_path / "cut.lstmproj"
     shutil.copy(trained[0], path)
     with qtbot.waitSignal(window.projectOpened, timeout=60_000):
         window.files.open_path(path)
+    if show:
+        window.tabs.setCurrentWidget(window.track_view)
     return path
 
 
@@ -109,3 +120,48 @@ def test_a_hole_in_the_new_days_is_told_and_the_forecast_says_its_days_were_skip
     (title, text), *_ = dialogs.told
     assert title == "Refresh prices" and "trading days missing" in text and "cannot fill them" in text
     qtbot.waitUntil(lambda: "hold none of them" in window.track_view.text.text(), timeout=10_000)
+
+
+def test_the_hidden_tab_scores_nothing_and_fills_once_when_shown(window, qtbot, trained, tmp_path) -> None:
+    opened(window, qtbot, trained, tmp_path, show=False)
+    track, table = window.track, window.track_view.table
+    assert window.tabs.currentWidget() is not window.track_view
+    assert track.stale and track.scorings == 0 and table.rowCount() == 0 and track.rows == []
+    first = window.state.current
+    snapshot = window.state.snapshot()[0]  # two runs land as a worker's: kept in its copy, added to the state
+    again = FinishedRun(first.report, first.tensors(), first.data.frames)
+    made = [snapshot.add_new(again, f"again {n}") for n in (1, 2)]
+    window.state.add_runs(made)
+    window.state.choose_run(first.id)
+    qtbot.wait(50)  # the turns a pass would have taken
+    assert track.stale and track.scorings == 0 and table.rowCount() == 0
+    with qtbot.waitSignal(track.trackingShown, timeout=10_000):
+        window.tabs.setCurrentWidget(window.track_view)
+    assert not track.stale and track.scorings == 3 and table.rowCount() == 3
+    assert sorted(cells(table, row)["Run"] for row in range(3)) == ["again 1", "again 2", "run 1"]
+    assert track.rows[window.track_view.selected_row()].run == first.id  # the current run is the one chosen
+    window.tabs.setCurrentWidget(window.backtest_view)
+    window.state.choose_run(made[0].run.id)
+    assert track.stale
+    with qtbot.waitSignal(track.trackingShown, timeout=10_000):
+        window.tabs.setCurrentWidget(window.track_view)
+    assert track.scorings == 3 and track.rows[window.track_view.selected_row()].run == made[0].run.id  # cached
+
+
+def test_a_run_trained_in_the_window_is_frozen_once_in_its_worker(window, qtbot, monkeypatch) -> None:
+    from lstm_desktop.core.store import project as project_module
+
+    threads: list[str] = []
+
+    def counted(run):
+        threads.append(threading.current_thread().name)
+        return freeze(run)
+
+    monkeypatch.setattr(project_module, "freeze", counted)
+    small_settings(window, epochs=2)
+    with qtbot.waitSignal(window.trainingFinished, timeout=120_000):
+        window.train_button.click()
+    run = window.state.current
+    (frozen,) = window.state.project.frozen
+    assert len(threads) == 1 and threads[0] != threading.main_thread().name  # in the worker, not again here
+    assert frozen.run == run.id and json.dumps(to_json(frozen)) == json.dumps(to_json(freeze(run)))

@@ -31,7 +31,7 @@ from .spec import UpdateSpec
 if TYPE_CHECKING:
     from ..data.prices import PriceFrame
     from ..run import FinishedRun
-    from ..store.project import Project, StoredRun
+    from ..store.project import NewRun, Project, StoredRun
 
 ITEM = "lstm_desktop.core.living.work:update_item"
 
@@ -274,4 +274,9 @@ def with_parent(finished: FinishedRun, parent: str) -> FinishedRun:
 def keep_updates(project: Project, result: UpdateResult) -> list[StoredRun]:
     """Each finished update into the project (the last becomes current); a stopped one is kept too, as train keeps
     a stopped run."""
-    return [project.add(finished, plan.name) for plan, finished in result.runs]
+    return [made.run for made in add_updates(project, result)]
+
+
+def add_updates(project: Project, result: UpdateResult) -> list[NewRun]:
+    """`keep_updates`, each run with the forecast it logged (a worker's snapshot hands both to the window)."""
+    return [project.add_new(finished, plan.name) for plan, finished in result.runs]

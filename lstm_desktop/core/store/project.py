@@ -102,6 +102,16 @@ class DamagedRun:
     data_entry: tuple[str, dict] | None = None  # (data id, its project.json entry) when its prices were readable
 
 
+@dataclass(frozen=True)
+class NewRun:
+    """A run just kept by `Project.add_new` with the forecast it logged (None: none, as a search's other trials), so
+    that whoever adds it to another copy of the project (the window's state, from a worker's snapshot) logs that
+    entry as it is instead of freezing the run again."""
+
+    run: StoredRun
+    frozen: FrozenForecast | None
+
+
 def encode_report(report: RunReport) -> str:
     return json.dumps(to_json(report), separators=(",", ":"))
 
@@ -125,6 +135,8 @@ class Project:
     strategy: StrategySpec = field(default_factory=StrategySpec)  # the strategy check's rule and costs
     live: DataSet | None = None  # the newest prices of every ticker, once refreshed (core/living/refresh.py)
     frozen: list[FrozenForecast | DamagedFrozen] = field(default_factory=list)  # the forecast log, oldest first
+    # (the log indexed, its length then, the ids of the runs it holds a forecast of): see `logged_runs`
+    _logged: tuple[list, int, set[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     # ----- runs -----
     @property
@@ -159,22 +171,51 @@ class Project:
     def add(self, finished: FinishedRun, name: str = "", freeze: bool = True) -> StoredRun:
         """Keep a finished run and make it current (encoding its entries here, in the caller's thread). `freeze`:
         log its forecast (a search logs only its best trial's: the others' forecasts were never offered)."""
+        return self.add_new(finished, name, freeze).run
+
+    def add_new(self, finished: FinishedRun, name: str = "", freeze: bool = True) -> NewRun:
+        """`add`, and the forecast it logged: a worker adds to a snapshot and hands both to the window's state."""
         stored = stored_run(finished, name or f"run {len(self.runs) + 1}", self.data_like(finished.frames))
         self.runs.append(stored)
-        if freeze:
-            self.keep_frozen(stored)
+        frozen = self.keep_frozen(stored) if freeze else None
         self.current_id = stored.id
         self.loaded = stored.data
         self.settings = stored.report.settings
-        return stored
+        return NewRun(stored, frozen)
 
-    def keep_frozen(self, stored: StoredRun) -> None:
-        """Freeze a new run's forecast into the log (once: a run already logged is left as it was)."""
-        if any(isinstance(f, FrozenForecast) and f.run == stored.id for f in self.frozen):
-            return
+    def keep_frozen(self, stored: StoredRun) -> FrozenForecast | None:
+        """Freeze a new run's forecast into the log (once: a run already logged is left as it was); the entry
+        logged, None when none was."""
+        if stored.id in self.logged_runs():
+            return None
         frozen = freeze(stored)
         if frozen is not None:
-            self.frozen.append(frozen)
+            self.log_frozen(frozen)
+        return frozen
+
+    def log_frozen(self, frozen: FrozenForecast) -> bool:
+        """A forecast frozen elsewhere (a worker's copy of the project) into the log as it is, unless its run is
+        logged already; True when it was added."""
+        logged = self.logged_runs()
+        if frozen.run in logged:
+            return False
+        self.frozen.append(frozen)
+        logged.add(frozen.run)
+        self._logged = (self.frozen, len(self.frozen), logged)
+        return True
+
+    def logged_runs(self) -> set[str]:
+        """The ids of the runs the log holds a forecast of. Kept in step as the log grows (it only grows, at its
+        end), so that adding a run costs no scan of the whole log; built afresh when the log itself was replaced
+        (a file read) or shrank."""
+        log, count, logged = self._logged or (None, 0, set())
+        if log is not self.frozen or count > len(self.frozen):
+            count, logged = 0, set()
+        for entry in self.frozen[count:]:
+            if isinstance(entry, FrozenForecast):
+                logged.add(entry.run)
+        self._logged = (self.frozen, len(self.frozen), logged)
+        return logged
 
     def data_like(self, frames: tuple[PriceFrame, ...]) -> DataSet:
         """The project's data set holding exactly these prices, or a new one."""

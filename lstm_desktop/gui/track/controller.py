@@ -3,8 +3,11 @@ model run as the window's one task; every frozen forecast is scored on the price
 
 Scoring a forecast with known days takes a few milliseconds (its alarm simulates thousands of paths), so the rows
 are scored a slice at a time between events (never more than ~30 ms at once), and kept while neither the forecast
-nor its prices change. The controller gets the app state, the task runner, its own view and the window as a place
-to speak (`Messages`: a message box, the status bar), never another panel."""
+nor its prices change. And only while the tab is shown: a change (a run landing, another run chosen, new prices)
+while it is hidden only marks the tab stale, and it is scored once, when it is opened (as the Strategy tab does), so
+that a job's runs landing cost the window nothing for a tab nobody looks at. The controller gets the app state, the
+task runner, its own view and the window as a place to speak (`Messages`: a message box, the status bar), never
+another panel."""
 
 from __future__ import annotations
 
@@ -57,7 +60,10 @@ class TrackController(QObject):
         self._frames: dict = {}
         self._scored: list = []
         self._shown: list = []  # (frozen, Tracked) pairs in the table's order
+        self.stale = False  # the log or its prices changed while the tab was hidden: scored when it is shown
+        self.scorings = 0  # frozen forecasts scored (not from the cache) so far; tests read it
         view.chosen.connect(self._on_chosen)
+        view.becameVisible.connect(self._on_view_shown)
         state.subscribe(self._on_change)
         self.schedule()
 
@@ -66,11 +72,20 @@ class TrackController(QObject):
         if change in (Change.DATA, Change.RUNS, Change.CURRENT):
             self.schedule()
 
+    def _on_view_shown(self) -> None:
+        if self.stale:
+            self.schedule()
+
     def schedule(self) -> None:
-        """Score every frozen forecast of the project afresh (what is unchanged comes from the cache)."""
+        """Score every frozen forecast of the project afresh (what is unchanged comes from the cache), or, while the
+        tab is hidden, only mark it stale: it is scored when it is shown."""
         from lstm_desktop.core.living.newest import newest_frames
 
-        self._generation += 1
+        self._generation += 1  # a pass under way is outdated either way
+        if not self.view.isVisible():
+            self.stale = True
+            return
+        self.stale = False
         self._frames = newest_frames(self.state.project)
         self._pending = list(self.state.project.frozen)
         self._scored = []
@@ -83,7 +98,10 @@ class TrackController(QObject):
 
     def _step(self, generation: int) -> None:
         if generation != self._generation:
-            return  # the project changed since: a newer pass runs
+            return  # the project changed since: a newer pass runs (or waits for the tab to be shown)
+        if not self.view.isVisible():
+            self.stale = True  # the tab was left mid-pass: done when it is shown again (the cache keeps what was)
+            return
         started = time.perf_counter()
         while self._pending and time.perf_counter() - started < SLICE_S:
             from lstm_desktop.core.living.track import track_one  # here: an empty project needs no pandas
@@ -93,6 +111,7 @@ class TrackController(QObject):
             cached = self._cache.get(key)  # (the frozen forecast, kept alive so that its id stays its own; its row)
             if cached is None:
                 cached = self._cache[key] = (frozen, track_one(frozen, self._frames))
+                self.scorings += 1
             self._scored.append(cached)
         if self._pending:
             QTimer.singleShot(0, lambda: self._step(generation))
@@ -193,8 +212,10 @@ class TrackController(QObject):
         if self.dialog is None:
             self.dialog = UpdateDialog(self.parent_widget)
             self.dialog.startRequested.connect(self.start_update)
+        from lstm_desktop.core.living.newest import newest_frames
+
         tickers = len({r.report.data.ticker for r in self.state.project.good_runs})
-        frames = self._frames.get(run.report.data.ticker)
+        frames = newest_frames(self.state.project).get(run.report.data.ticker)  # the tab's may be stale
         newest = frames.end if frames is not None else run.report.data.end
         self.dialog.prepare(
             f"Update {run.name} (trained on prices up to {run.report.data.end}) on the prices up to {newest}: a new "
@@ -228,7 +249,7 @@ class TrackController(QObject):
         errors = done.result.errors if done.result is not None else ()
         problems = [f"{plan.parent.name}: {failure_text(error)}" for plan, error in errors]
         if done.stored:
-            self.say(f"Updated: {', '.join(run.name for run in done.stored)}.")
+            self.say(f"Updated: {', '.join(made.run.name for made in done.stored)}.")
         if done.notes or problems:
             self.tell("Update model", "\n\n".join([*done.notes, *problems]))
         self.tasks.announce(self.updateFinished)

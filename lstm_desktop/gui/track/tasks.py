@@ -12,8 +12,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class UpdateDone:
-    """The runs an update made (kept in the snapshot it ran on), the notes of runs with nothing new, and the core's
-    result (None when nothing ran)."""
+    """The runs an update made (kept in the snapshot it ran on, each a core NewRun with its frozen forecast), the
+    notes of runs with nothing new, and the core's result (None when nothing ran)."""
 
     stored: list
     notes: list[str]
@@ -35,7 +35,7 @@ def update_task(snapshot: Any, run_ids: list[str], every_ticker: bool, spec: Any
     """Update the runs (one in this thread, several in worker processes), keep them in the snapshot, autosave."""
 
     def task(report: Any, should_stop: Any) -> UpdateDone:
-        from lstm_desktop.core.living.update import keep_updates, plan_updates, runs_to_update, update_runs
+        from lstm_desktop.core.living.update import add_updates, plan_updates, runs_to_update, update_runs
         from lstm_desktop.core.runtime import set_threads
 
         runs = runs_to_update(snapshot, run_ids, every_ticker)
@@ -45,7 +45,7 @@ def update_task(snapshot: Any, run_ids: list[str], every_ticker: bool, spec: Any
         if len(plans) == 1:  # trains in this thread: update_runs' inline executor leaves the threads as they are
             set_threads(plans[0].config.train.threads)
         result = update_runs(plans, on_event=report, should_stop=should_stop)
-        stored = keep_updates(snapshot, result)
+        stored = add_updates(snapshot, result)
         try:
             recovery.autosave(snapshot)
         except Exception:  # recovery is a safety net: its failure must not lose the runs themselves

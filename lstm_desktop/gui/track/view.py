@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -60,9 +60,11 @@ def row_cells(tracked: object) -> list[str]:
 
 
 class TrackView(QWidget):
-    """Emits `chosen(index)` when the user picks a row (the index into the rows last shown)."""
+    """Emits `chosen(index)` when the user picks a row (the index into the rows last shown), `becameVisible` when
+    the tab is opened (or the window shown with it open)."""
 
     chosen = Signal(int)
+    becameVisible = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +130,10 @@ class TrackView(QWidget):
         layout.addWidget(split, 1)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self._filling = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.becameVisible.emit()
 
     def show_rows(self, rows: list, summary: str, select: int | None) -> None:
         """Core Tracked rows in the table, `summary` above, row `select` chosen (None: none)."""
