@@ -125,7 +125,7 @@ class CompareController(QObject):
             self.tasks.steps.add(("compare", "report"), lambda: dialog.show_report(report, done.predictions))
         else:
             dialog.show_report(report, done.predictions)
-        first = done.stored[0].id if done.stored else None
+        first = done.stored[0].run.id if done.stored else None
         self.state.add_runs(done.stored, first)
         failed = sum(row.error is not None for row in report.variants)
         text = (f"{len(report.variants)} variants, {len(done.stored)} kept as runs, {failed} without a run, in "

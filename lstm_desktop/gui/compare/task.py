@@ -27,7 +27,7 @@ class CompareDone:
     """The comparison's result, its runs as kept, and the test predictions of each (plain arrays for the plot)."""
 
     result: Any  # core.compare.report.CompareResult
-    stored: list
+    stored: list  # NewRuns: each run with the forecast it logged
     predictions: dict
 
 
@@ -47,7 +47,7 @@ def compare_task(
         executor = place.executor(config.train.threads or 1, item_count(len(variants), backtest))
         result = compare(config, prices, spec, backtest, variants=variants, executor=executor, on_event=report,
                          should_stop=should_stop)  # fmt: skip
-        stored = [snapshot.add(finished, name) for name, finished in result.runs]
+        stored = [snapshot.add_new(finished, name) for name, finished in result.runs]  # frozen here, once
         if stored:
             try:
                 recovery.autosave(snapshot)

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..plots import FORECAST_COLOUR, seconds
+from ..axes import DateAxis, add_legend, grid_plot, seconds
+from ..plots import FORECAST_COLOUR
 from ..widgets import named
 
 COLUMNS = ("Run", "Origin", "Days", "Inside", "Alarm", "Skill", "RMSE", "Flat RMSE", "Ticker")
@@ -85,13 +86,12 @@ class TrackView(QWidget):
         self.table.setColumnWidth(0, 120)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.plot = named(
-            pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()}),
+            grid_plot(bottom=DateAxis),
             "trackPlot",
             "The chosen frozen forecast and its band against the prices since its origin",
         )
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("left", "price")
-        self.plot.addLegend(offset=(10, 10), brush=pg.mkBrush(0, 0, 0, 170), labelTextSize="8pt", verSpacing=-6)
+        add_legend(self.plot, labelTextSize="8pt", verSpacing=-6)
         self.band_low = pg.PlotDataItem([], [], pen=pg.mkPen(None))
         self.band_high = pg.PlotDataItem([], [], pen=pg.mkPen(None))
         shade = QColor(FORECAST_COLOUR)
