@@ -141,20 +141,39 @@ def freeze_startup_objects() -> None:
 
 
 BACKGROUND_NICENESS = 10  # CPU weight 110 against a normal thread's 1024 (Linux): the window's thread comes first
+_workers_in_background = False  # True in the window's process: its local worker processes yield to the window
+
+
+def put_workers_in_background() -> None:
+    """This process's local worker processes will run below it (the window's: see run_in_background). The command
+    line leaves its workers at its own priority: there is no window to answer, and a person who wants a job to
+    yield runs it under `nice`."""
+    global _workers_in_background
+    _workers_in_background = True
+
+
+def workers_in_background() -> bool:
+    return _workers_in_background
 
 
 def run_in_background() -> bool:
-    """Lower this whole process's CPU priority (a worker process, before its threads exist; they inherit it).
+    """Lower this worker process's CPU priority to its parent's plus BACKGROUND_NICENESS (before its threads exist;
+    they inherit it).
 
     Background work yields the CPU to what a person is doing: on two cores, two worker processes training at
-    normal priority kept the window's GUI thread waiting for a CPU for tens of milliseconds at a time. Results
-    never depend on it (only when a thread runs changes, not what it computes). Returns True when applied."""
+    normal priority kept the window's GUI thread waiting for a CPU for tens of milliseconds at a time. The target is
+    absolute, from the parent's main thread (on Linux, the GUI thread): a process spawned from the window's lowered
+    worker thread starts lowered already, and adding to that would reach 19, where a backtest crawls behind
+    anything else on the machine. Results never depend on it (only when a thread runs changes, not what it
+    computes). Returns True when applied."""
     try:
         if sys.platform == "win32":
             kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
             below_normal = 0x4000
             return bool(kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal))
-        os.nice(BACKGROUND_NICENESS)
+        target = min(19, os.getpriority(os.PRIO_PROCESS, os.getppid()) + BACKGROUND_NICENESS)
+        if os.getpriority(os.PRIO_PROCESS, 0) < target:
+            os.setpriority(os.PRIO_PROCESS, 0, target)
         return True
     except (OSError, AttributeError):
         return False

@@ -28,11 +28,17 @@ def create_application() -> object:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from lstm_desktop.core.runtime import pin_blas_threads, tune_allocator, tune_interpreter_for_gui
+    from lstm_desktop.core.runtime import (
+        pin_blas_threads,
+        put_workers_in_background,
+        tune_allocator,
+        tune_interpreter_for_gui,
+    )
 
     tune_allocator()  # before any worker thread exists (see its docstring)
     pin_blas_threads()
     tune_interpreter_for_gui()
+    put_workers_in_background()
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lstm-desktop")

@@ -117,11 +117,12 @@ def pin_threads(threads: int) -> None:
         set_threads(threads)
 
 
-def worker_setup(threads: int) -> None:
-    """Once per local worker process: the allocator and a background priority (before any thread exists), then
-    the thread count."""
+def worker_setup(threads: int, background: bool = False) -> None:
+    """Once per local worker process: the allocator and, for the window's workers (`background`), a lower priority
+    (before any thread exists), then the thread count."""
     from ..runtime import run_in_background, tune_allocator
 
     tune_allocator()
-    run_in_background()
+    if background:
+        run_in_background()
     pin_threads(threads)

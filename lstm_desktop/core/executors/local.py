@@ -15,6 +15,7 @@ import multiprocessing.connection as connection
 from collections.abc import Callable
 from typing import Any
 
+from ..runtime import workers_in_background
 from .book import Book, Items, Nesting, OnOutcome, OnProgress
 from .items import NOT_STARTED, Outcome
 from .local_worker import worker_main
@@ -29,7 +30,10 @@ class _Worker:
         self.conn, child = context.Pipe(duplex=True)
         self.stop_mine = context.RawValue("b", 0)
         self.process = context.Process(
-            target=worker_main, args=(child, threads, stop_all, self.stop_mine), daemon=True, name="lstm-worker"
+            target=worker_main,
+            args=(child, threads, stop_all, self.stop_mine, workers_in_background()),
+            daemon=True,
+            name="lstm-worker",
         )
         self.process.start()
         child.close()

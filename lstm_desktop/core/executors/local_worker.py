@@ -36,10 +36,11 @@ class PipeChannel:
         return self.told_to_stop or bool(self.stop_all.value) or bool(self.stop_mine.value)
 
 
-def worker_main(conn: Any, threads: int, stop_all: Any, stop_mine: Any) -> None:
-    """The worker's life: items until the parent sends None or goes away."""
+def worker_main(conn: Any, threads: int, stop_all: Any, stop_mine: Any, background: bool = False) -> None:
+    """The worker's life: items until the parent sends None or goes away (`background`: below the parent's
+    priority, see runtime.run_in_background)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    worker_setup(threads)
+    worker_setup(threads, background)
     while True:
         try:
             task = conn.recv()
