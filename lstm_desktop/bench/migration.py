@@ -21,7 +21,6 @@ def schema_5_pair(folder: Path, runs: int) -> tuple[Path, Path]:
     """The same `runs`-run project as a schema-5 file and as a current one."""
     from lstm_desktop.core.run import run
     from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
-    from lstm_desktop.core.store import project_file
     from lstm_desktop.core.store.project import Project, new_run_id
     from lstm_desktop.core.store.project_io import save_project
 
@@ -37,11 +36,19 @@ def schema_5_pair(folder: Path, runs: int) -> tuple[Path, Path]:
     for index in range(2, runs + 1):
         project.runs.append(dataclasses.replace(first, id=new_run_id(), name=f"run {index}"))
     current = save_project(project, folder / "current.lstmproj")
+    old = folder / "schema5.lstmproj"
+    write_as_schema_5(current, old)
+    return old, current
+
+
+def write_as_schema_5(current: Path, old: Path) -> None:
+    """`current` (a project file of today's schema) written to `old` as a schema-5 release wrote it: no forecast
+    log, no live data set, no checksums."""
+    from lstm_desktop.core.store import project_file
+
     meta, entries = project_file.unpack_entries(current)
     meta = {k: v for k, v in meta.items() if k not in ("checksums", "frozen", "live")} | {"schema_version": 5}
-    old = folder / "schema5.lstmproj"
     old.write_bytes(project_file.pack_entries(meta, entries))
-    return old, current
 
 
 def open_figures(runs: int = 100, rounds: int = 5) -> dict:

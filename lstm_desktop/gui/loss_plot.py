@@ -110,18 +110,24 @@ class LossPlot(QWidget):
             self.plot.enableAutoRange()
             return
         epochs = max(self.planned or 0, self.epochs[-1])
-        values = self.train + self.val
+        values = [v for v in self.train + self.val if math.isfinite(v)]  # a diverged loss can be inf
+        if not values:
+            self._framed = None
+            self.plot.enableAutoRange()
+            return
         wanted = ((0.5, epochs + 0.5), _steady_span(min(values), max(values), self.log_scale.isChecked()))
         if wanted != self._framed:
             self._framed = wanted
             self.plot.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
 
     def _on_log_scale(self, on: bool) -> None:
+        """The scale switched: framed again in the new scale's units."""
         self.plot.setLogMode(y=on)
         self._framed = None
         self._frame()
 
     def _on_zoomed(self, *_: object) -> None:
+        """The person zoomed or panned (a mouse wheel or drag): their view is kept until the next clear."""
         self._zoomed = True
 
     def point_count(self) -> int:

@@ -56,8 +56,7 @@ def test_an_old_project_gets_the_same_forecast_log_as_it_always_did(name: str) -
 def test_a_schema_5_project_of_two_tickers_gets_the_log_its_runs_would_have_frozen(tmp_path: Path, one_thread) -> None:
     """A run whose target is not the data set's only ticker, and a run whose target comes second: each migrated
     frozen forecast is the one that freezing the run gives when it is made (origin price of its own target)."""
-    import dataclasses
-
+    from lstm_desktop.bench.migration import write_as_schema_5
     from lstm_desktop.core.run import run
     from lstm_desktop.core.store.project import Project
 
@@ -68,11 +67,21 @@ def test_a_schema_5_project_of_two_tickers_gets_the_log_its_runs_would_have_froz
         config = tiny_config(tickers[0], "2011-01-01")
         project.add(run(dataclasses.replace(config, data=dataclasses.replace(config.data, tickers=tickers))))
     assert [f.ticker for f in project.frozen] == ["MSFT", "AAPL"]
-    meta, entries = project_file.unpack_entries(save_project(project, tmp_path / "now.lstmproj"))
-    made = meta["frozen"]
-    meta = {k: v for k, v in meta.items() if k not in ("checksums", "frozen", "live")} | {"schema_version": 5}
-    (tmp_path / "old.lstmproj").write_bytes(project_file.pack_entries(meta, entries))
+    now = save_project(project, tmp_path / "now.lstmproj")
+    made = project_file.unpack_entries(now)[0]["frozen"]
+    write_as_schema_5(now, tmp_path / "old.lstmproj")
     assert to_json(load_project(tmp_path / "old.lstmproj").frozen) == made
+
+
+def test_a_schema_5_run_whose_last_day_is_not_a_date_opens_without_a_logged_forecast(tmp_path: Path) -> None:
+    """An odd run (its report's last day unreadable) is opened and shown; only its forecast is not logged, as no
+    origin price can be found for it."""
+    meta, entries = project_file.unpack_entries(V5)
+    meta["runs"][0]["report"]["data"]["end"] = "not-a-date"
+    (tmp_path / "odd.lstmproj").write_bytes(project_file.pack_entries(meta, entries))
+    project = load_project(tmp_path / "odd.lstmproj")
+    assert len(project.good_runs) == 2
+    assert [f.run for f in project.frozen] == [project.good_runs[1].id]
 
 
 def test_the_schema_1_fixture_gets_a_frozen_forecast_with_the_nominal_reference() -> None:

@@ -111,3 +111,20 @@ def test_loss_plot_frame_is_steady_while_training(qapp) -> None:
     plot.add(1, 0.3, 0.42, 1)
     plot.redraw()
     assert view.viewRange()[1] == [0.0, 0.5]  # linear: from 0 to the next 1-2-5 step
+
+
+def test_loss_plot_frames_a_diverged_loss_without_failing(qapp) -> None:
+    """An infinite validation loss (a diverged or overflowing run) is drawn from the finite losses' frame."""
+    from lstm_desktop.gui.plots import LossPlot
+
+    plot = LossPlot()
+    plot.clear(planned_epochs=4)
+    plot.add(1, 0.5, float("inf"), 1)
+    plot.redraw()
+    plot.add(2, 0.3, float("inf"), 1)
+    plot.redraw()
+    assert plot.plot.getViewBox().viewRange()[1] == [-1.0, 0.0]
+    plot.set_history((), None)
+    plot.add(1, float("inf"), float("inf"), None)
+    plot.redraw()  # nothing finite: pyqtgraph's own range
+    assert plot.point_count() == 1

@@ -158,13 +158,13 @@ def origin_price(report: RunReport, frames: tuple) -> float:
 
 def freeze(run: StoredRun) -> FrozenForecast | None:
     """The run's forecast as issued (None when it forecast no day, or its prices lack its last day's price: none
-    there, or not a positive number)."""
+    there, or not a positive number, or its last day is not a date)."""
     report = run.report
     if not len(report.forecast):
         return None
     try:
         price = origin_price(report, run.data.frames)
-    except (KeyError, IndexError):
+    except (KeyError, IndexError, ValueError, TypeError):  # ValueError: pandas' DateParseError of an odd `end`
         return None
     if not (math.isfinite(price) and price > 0):
         return None
