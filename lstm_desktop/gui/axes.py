@@ -1,5 +1,6 @@
 """Plot axes that label what a person reads (whole epochs; 1, 2 and 5 times a power of ten on a log scale; dates)
-and draw their grid in solid colours."""
+and draw their grid in solid colours, and the other pieces every plot of the window shares (the gridded plot, the
+legend, the shading between two curves)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QPainterPath, QPen
 
 
 class SolidGrid:
@@ -117,6 +118,17 @@ def show_grid(item: pg.PlotItem) -> None:
     item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
     for name in ("bottom", "left"):
         item.getAxis(name).setZValue(item.getViewBox().zValue() - 1)
+
+
+class Shade(pg.FillBetweenItem):
+    """The shading between two curves, gone when they are emptied. pyqtgraph's kept the path of an emptied curve,
+    so a plot went on shading the last run's forecast band (beside a backtest, or a forecast that cannot be drawn)."""
+
+    def updatePath(self) -> None:  # pyqtgraph's name
+        if any(curve.xData is None or not len(curve.xData) for curve in self.curves or ()):
+            self.setPath(QPainterPath())
+            return
+        super().updatePath()
 
 
 def add_legend(

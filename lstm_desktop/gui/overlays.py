@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from .plots import LossPlot, PricePlot, seconds
+from .axes import Shade, seconds
+from .plots import LossPlot, PricePlot
 
 COMPARE_COLOURS = ("#00d5ff", "#ff5ccd", "#ffe14d", "#ff8a3d", "#9dff6a")  # none of the splits' colours
 
@@ -42,7 +43,7 @@ def show_compare(price: PricePlot, loss: LossPlot, dates: np.ndarray, prices: np
                 pg.PlotDataItem(x, days.lower, pen=pg.mkPen(None)),
                 pg.PlotDataItem(x, days.upper, pen=pg.mkPen(None)),
             )
-            price.add_extra(pg.FillBetweenItem(low, high, brush=fill))
+            price.add_extra(Shade(low, high, brush=fill))
         loss.add_run_curve(report.history, colour, run.name)
     first = runs[0].report.split.get("test")
     if first is not None:

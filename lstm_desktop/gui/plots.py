@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QPainterPath
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from .axes import DateAxis, EpochAxis, LossAxis, add_legend, grid_plot, seconds  # noqa: F401  (re-exported)
+from .axes import DateAxis, EpochAxis, LossAxis, Shade, add_legend, grid_plot, seconds  # noqa: F401  (re-exported)
 from .fold_overlay import FoldOverlay
 from .loss_plot import SPLIT_COLOURS, LossPlot  # noqa: F401  (re-exported: the window and overlays import it from here)
 from .widgets import named
@@ -57,7 +57,7 @@ class PricePlot(QWidget):
         self.band_high = pg.PlotDataItem([], [], pen=pg.mkPen(None))
         band_colour = QColor(FORECAST_COLOUR)
         band_colour.setAlpha(60)
-        self.band = pg.FillBetweenItem(self.band_low, self.band_high, brush=band_colour)
+        self.band = Shade(self.band_low, self.band_high, brush=band_colour)
         self.plot.addItem(self.band, ignoreBounds=True)
         self.fills = [self.band]
         self.fan = {level: self._fan_fill() for level in FAN_EXTRA}  # the other levels, shaded over the 90 % band
@@ -95,7 +95,7 @@ class PricePlot(QWidget):
         low, high = pg.PlotDataItem([], [], pen=pg.mkPen(None)), pg.PlotDataItem([], [], pen=pg.mkPen(None))
         colour = QColor(FORECAST_COLOUR)
         colour.setAlpha(40)
-        fill = pg.FillBetweenItem(low, high, brush=colour)
+        fill = Shade(low, high, brush=colour)
         self.plot.addItem(fill, ignoreBounds=True)
         self.fills.append(fill)
         return low, high
@@ -117,21 +117,12 @@ class PricePlot(QWidget):
         for curve in (*curves, *self._fan_curves()):
             if curve not in keep and curve.xData is not None and len(curve.xData):
                 curve.setData([], [])
-        self._drop_stale_fills()
         if self.folds.line not in keep:
             self.folds.clear()
         for region in self.regions.values():
             region.hide()
         self.clear_extras()
         self._series = {}
-
-    def _drop_stale_fills(self) -> None:
-        """Empty the shading between emptied curves: pyqtgraph keeps an emptied curve's old path, and its fill
-        went on drawing the last run's forecast band (seen beside a backtest)."""
-        for fill in self.fills:
-            low = fill.curves[0]
-            if (low.xData is None or not len(low.xData)) and fill.path().elementCount():
-                fill.setPath(QPainterPath())
 
     def show_prices(self, dates: np.ndarray, prices: np.ndarray, ticker: str = "") -> None:
         """Actual prices only (data loaded, not trained yet)."""
@@ -188,7 +179,6 @@ class PricePlot(QWidget):
                 if level not in filled and low.xData is not None and len(low.xData):
                     low.setData([], [])
                     high.setData([], [])
-            self._drop_stale_fills()
             self._series["forecast"] = (x, days.value)
         if legend:
             self.refresh_legend()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+import pytest
 from PySide6.QtGui import QPainter, QPicture
 
 from lstm_desktop.gui.axes import GRID_ALPHA, DateAxis, grid_plot
@@ -113,6 +114,7 @@ def test_loss_plot_frame_is_steady_while_training(qapp) -> None:
     assert view.viewRange()[1] == [0.0, 0.5]  # linear: from 0 to the next 1-2-5 step
 
 
+@pytest.mark.filterwarnings("ignore:All-NaN slice:RuntimeWarning")  # pyqtgraph's, on the infinite points
 def test_loss_plot_frames_a_diverged_loss_without_failing(qapp) -> None:
     """An infinite validation loss (a diverged or overflowing run) is drawn from the finite losses' frame."""
     from lstm_desktop.gui.plots import LossPlot
@@ -128,3 +130,21 @@ def test_loss_plot_frames_a_diverged_loss_without_failing(qapp) -> None:
     plot.add(1, float("inf"), float("inf"), None)
     plot.redraw()  # nothing finite: pyqtgraph's own range
     assert plot.point_count() == 1
+
+
+def test_a_shade_goes_when_its_curves_are_emptied(qapp) -> None:
+    """pyqtgraph's fill kept an emptied curve's old path: the last forecast's band stayed drawn (Track tab's
+    'cannot draw', a backtest beside a run)."""
+    from lstm_desktop.gui.axes import Shade
+
+    plot = grid_plot()
+    low, high = plot.plot([1, 2, 3], [1.0, 1.0, 1.0]), plot.plot([1, 2, 3], [2.0, 3.0, 2.0])
+    shade = Shade(low, high, brush=pg.mkBrush(255, 0, 0, 60))
+    plot.addItem(shade)
+    assert not shade.path().isEmpty()
+    low.setData([], [])
+    high.setData([], [])
+    assert shade.path().isEmpty()
+    low.setData([1, 2], [0.0, 0.0])
+    high.setData([1, 2], [1.0, 1.0])
+    assert not shade.path().isEmpty()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..axes import DateAxis, add_legend, grid_plot, seconds
+from ..axes import DateAxis, Shade, add_legend, grid_plot, seconds
 from ..plots import FORECAST_COLOUR
 from ..widgets import named
 
@@ -96,7 +96,7 @@ class TrackView(QWidget):
         self.band_high = pg.PlotDataItem([], [], pen=pg.mkPen(None))
         shade = QColor(FORECAST_COLOUR)
         shade.setAlpha(60)
-        self.plot.addItem(pg.FillBetweenItem(self.band_low, self.band_high, brush=shade), ignoreBounds=False)
+        self.plot.addItem(Shade(self.band_low, self.band_high, brush=shade), ignoreBounds=False)
         self.actual = self.plot.plot([], [], pen=pg.mkPen("#e8e8e8", width=1), name="actual")
         self.forecast = self.plot.plot([], [], pen=pg.mkPen(FORECAST_COLOUR, width=2), name="forecast as issued")
         self.inside = self.plot.plot([], [], pen=None, symbol="o", symbolSize=7, symbolBrush=INSIDE_COLOUR,
