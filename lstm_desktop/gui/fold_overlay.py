@@ -27,11 +27,13 @@ class Spans(pg.GraphicsObject):
         self._bounds = QRectF()
 
     def set_spans(self, spans: Sequence[tuple[float, float, QColor]]) -> None:
+        """Shade these (start, end, colour), instead of the spans before."""
         self.prepareGeometryChange()
         self._spans = [(float(start), float(end), QBrush(colour)) for start, end, colour in spans]
         self.update()
 
     def count(self) -> int:
+        """How many spans are shaded."""
         return len(self._spans)
 
     def viewTransformChanged(self) -> None:  # pyqtgraph's name: the view moved or zoomed, so did the top and bottom
@@ -71,6 +73,7 @@ class FoldOverlay:
         self.band = (plot.plot([], [], pen=dashed), plot.plot([], [], pen=dashed))
 
     def curves(self) -> tuple[pg.PlotDataItem, ...]:
+        """The predictions' curve and the band's two."""
         return (self.line, *self.band)
 
     def show(self, folds: Sequence[object]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -96,6 +99,7 @@ class FoldOverlay:
         return x, predicted
 
     def clear(self) -> None:
+        """Nothing of a backtest drawn (a run, or the prices, are shown instead)."""
         if self.spans.count():
             self.spans.set_spans([])
         self._empty_curves()
@@ -107,6 +111,7 @@ class FoldOverlay:
 
 
 def _shade(index: int) -> QColor:
+    """The fold colour at the alpha of fold `index` (alternating, so neighbouring folds stay apart)."""
     colour = QColor(FOLD_COLOUR)
     colour.setAlpha(SHADES[index % 2])
     return colour

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from lstm_desktop.core.search.report import SearchProgress, TrialRecord
 from lstm_desktop.core.search.text import params_text
 
-from .axes import EpochAxis
+from .axes import EpochAxis, add_legend
 from .live_table import LiveTable, number_text
 from .widgets import named
 
@@ -27,7 +27,7 @@ class TrialsView(QWidget):
         self.plot.setLabel("bottom", "trial")
         self.plot.setLabel("left", "validation RMSE")
         self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.plot.addLegend(offset=(-10, 10))
+        add_legend(self.plot, offset=(-10, 10))
         self.dots = pg.ScatterPlotItem(size=8, name="trial")
         self.best_line = pg.PlotDataItem(pen=pg.mkPen("#2f6fb0", width=2), name="best so far")
         self.plot.addItem(self.dots)

@@ -35,6 +35,25 @@ def dialogs() -> Dialogs:
 
 
 @pytest.fixture
+def freezes(monkeypatch) -> list[str]:
+    """The names of the threads in which a run's forecast is frozen while the test runs (the project's `freeze`
+    spied on): once per run, in the task's thread, is what the window must do."""
+    import threading
+
+    from lstm_desktop.core.living.frozen import freeze
+    from lstm_desktop.core.store import project as project_module
+
+    threads: list[str] = []
+
+    def counted(run):
+        threads.append(threading.current_thread().name)
+        return freeze(run)
+
+    monkeypatch.setattr(project_module, "freeze", counted)
+    return threads
+
+
+@pytest.fixture
 def window(qtbot, dialogs: Dialogs):
     from lstm_desktop.gui.main_window import MainWindow
 

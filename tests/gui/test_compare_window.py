@@ -16,17 +16,7 @@ def texts(table, column: int) -> list[str]:
     return [table.item(row, column).text() for row in range(table.rowCount())]
 
 
-def test_compare_two_cells_and_an_input_left_out(qtbot, window, monkeypatch) -> None:
-    from lstm_desktop.core.living.frozen import freeze
-    from lstm_desktop.core.store import project as project_module
-
-    frozen_in: list[str] = []  # each run's forecast is frozen once, in the task's thread, never again on the GUI's
-
-    def counted(run):
-        frozen_in.append(threading.current_thread().name)
-        return freeze(run)
-
-    monkeypatch.setattr(project_module, "freeze", counted)
+def test_compare_two_cells_and_an_input_left_out(qtbot, window, freezes) -> None:
     small_settings(window, epochs=2, start="2010-01-01")
     window.model_panel.features["Volume"].setChecked(True)
     qtbot.mouseClick(window.compare_button, Qt.MouseButton.LeftButton)
@@ -51,7 +41,7 @@ def test_compare_two_cells_and_an_input_left_out(qtbot, window, monkeypatch) -> 
     assert [r.name for r in runs] == ["compare LSTM", "compare GRU", "compare LSTM without Volume"]
     assert [r.report.settings.model.cell for r in runs] == ["lstm", "gru", "lstm"]
     assert [f.run for f in window.state.project.frozen] == [r.id for r in runs]
-    assert len(frozen_in) == 3 and threading.main_thread().name not in frozen_in
+    assert len(freezes) == 3 and threading.main_thread().name not in freezes  # once each, in the task
     assert table.item(0, 2).text() == f"{runs[0].report.metrics['test'].model.rmse:.4f}"
     pairs = dialog.pairs
     assert pairs.rowCount() == pairs.columnCount() == 3

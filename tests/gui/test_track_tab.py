@@ -148,16 +148,8 @@ def test_the_hidden_tab_scores_nothing_and_fills_once_when_shown(window, qtbot, 
     assert track.scorings == 3 and track.rows[window.track_view.selected_row()].run == made[0].run.id  # cached
 
 
-def test_a_run_trained_in_the_window_is_frozen_once_in_its_worker(window, qtbot, monkeypatch) -> None:
-    from lstm_desktop.core.store import project as project_module
-
-    threads: list[str] = []
-
-    def counted(run):
-        threads.append(threading.current_thread().name)
-        return freeze(run)
-
-    monkeypatch.setattr(project_module, "freeze", counted)
+def test_a_run_trained_in_the_window_is_frozen_once_in_its_worker(window, qtbot, freezes) -> None:
+    threads = freezes
     small_settings(window, epochs=2)
     with qtbot.waitSignal(window.trainingFinished, timeout=120_000):
         window.train_button.click()

@@ -131,7 +131,8 @@ class TrackView(QWidget):
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self._filling = False
 
-    def showEvent(self, event: QShowEvent) -> None:
+    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
+        """The tab opened: the controller scores what changed while it was hidden."""
         super().showEvent(event)
         self.becameVisible.emit()
 
