@@ -58,6 +58,9 @@ def check_fields(obj: Any) -> None:
         if not meta:
             continue
         label = meta["label"]
+        if isinstance(item.default, tuple) and not isinstance(value, tuple):  # settings are hashed and compared
+            written = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else ()
+            raise BadInput(f"{label} must be a tuple, not a {type(value).__name__}: write {written!r}.")
         if meta["choices"] is not None and value not in meta["choices"]:
             raise BadInput(f"{label} must be {_or(meta['choices'])}, not {value!r}.")
         low, high = meta["low"], meta["high"]

@@ -341,3 +341,14 @@ sys.exit(1)
     assert "refused: Could not save" in done.stdout
     assert saved.read_bytes() == before
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+
+
+def test_a_setting_given_a_list_instead_of_a_tuple_is_refused_in_words() -> None:
+    """Settings are hashed (the runs table, a search's distinct trials): a list from a script is refused when the
+    run starts, saying what to write, instead of failing later in the runs table."""
+    from lstm_desktop.core.errors import BadInput
+    from lstm_desktop.core.specs import DataRequest, RunConfig
+
+    with pytest.raises(BadInput, match=r"Tickers must be a tuple, not a list: write \('AAPL',\)"):
+        RunConfig(data=DataRequest(tickers=["AAPL"])).validate()
+    RunConfig(data=DataRequest(tickers=("AAPL",))).validate()
