@@ -23,7 +23,7 @@ class LossPlot(QWidget):
         self.plot = named(plot, "lossPlot", "Training and validation loss per epoch")
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
-        add_legend(self.plot, offset=(-10, 10))
+        self.legend = add_legend(self.plot, offset=(-10, 10))
         # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
         self.plot.getAxis("left").setWidth(52)
         self.train_curve = self._curve("train", "training")
@@ -33,15 +33,18 @@ class LossPlot(QWidget):
             movable=False,
             pen=pg.mkPen("#aaaaaa", style=Qt.PenStyle.DashLine),
             label="best",
-            labelOpts={"position": 0.72, "color": "#aaaaaa"},  # below the legend, which covered it at the top
+            labelOpts={"position": 0.72, "color": "#aaaaaa"},  # kept below the legend: see _place_best_label
         )
         self.best.hide()
         self.plot.addItem(self.best)
+        view = self.plot.getViewBox()
+        view.sigResized.connect(self._place_best_label)
         self.log_scale = named(QCheckBox("Log scale"), "lossLogScaleCheck", "Show the loss on a log scale")
         self.log_scale.setChecked(True)
         self.log_scale.toggled.connect(self._on_log_scale)
         self.plot.setLogMode(y=True)
-        self.plot.getViewBox().sigRangeChangedManually.connect(self._on_zoomed)
+        view.sigRangeChangedManually.connect(self._on_zoomed)
+        self.plot.getPlotItem().autoBtn.clicked.connect(self._on_auto_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -75,8 +78,14 @@ class LossPlot(QWidget):
         curve = self.plot.plot(epochs, values, pen=pen, name=f"{name} (validation)", symbol="o", symbolSize=3)
         self.run_curves.append(curve)
 
-    def add(self, epoch: int, train_loss: float, val_loss: float, best_epoch: int | None) -> None:
-        """Record one epoch; the caller redraws (at most a few times a second)."""
+    def add(
+        self, epoch: int, train_loss: float, val_loss: float, best_epoch: int | None, planned: int | None = None
+    ) -> None:
+        """Record one epoch; the caller redraws (at most a few times a second). `planned`: the epochs the training
+        in progress will run at most (its frame), which each epoch tells again: loading the data at a training's
+        start shows the project without a current run, and that clears the plot after the training framed it."""
+        if planned is not None:
+            self.planned = planned
         self.epochs.append(epoch)
         self.train.append(max(train_loss, 1e-12))
         self.val.append(max(val_loss, 1e-12))
@@ -121,14 +130,34 @@ class LossPlot(QWidget):
             self.plot.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
 
     def _on_log_scale(self, on: bool) -> None:
-        """The scale switched: framed again in the new scale's units."""
+        """The other scale, framed afresh: a zoom in the old scale's coordinates means nothing in the new one
+        (pyqtgraph turns auto-range on with the log mode, which would otherwise rescale the plot at every epoch)."""
         self.plot.setLogMode(y=on)
+        self._reframe()
+
+    def _on_auto_clicked(self) -> None:
+        """The plot's auto-range button: back to the steady frame (pyqtgraph reports the click as a manual range
+        change, which would keep an auto range that jumps at every epoch)."""
+        self._reframe()
+
+    def _reframe(self) -> None:
+        self._zoomed = False
         self._framed = None
         self._frame()
 
     def _on_zoomed(self, *_: object) -> None:
         """The person zoomed or panned (a mouse wheel or drag): their view is kept until the next clear."""
         self._zoomed = True
+
+    def _place_best_label(self) -> None:
+        """The best epoch's label just below the legend (top right), which covered it in a small plot."""
+        view = self.plot.getViewBox()
+        height = view.height()
+        if height <= 0:
+            return
+        legend_bottom = self.legend.mapRectToParent(self.legend.boundingRect()).bottom()
+        label_half = self.best.label.boundingRect().height() / 2
+        self.best.label.setPosition(min(0.9, max(0.1, 1 - (legend_bottom + label_half + 4) / height)))
 
     def point_count(self) -> int:
         return len(self.train_curve.getData()[0] if self.train_curve.getData()[0] is not None else [])

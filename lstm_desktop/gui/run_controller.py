@@ -107,7 +107,7 @@ class RunController:
             w.progress.setValue(int(done * 100))
             w.progress.setFormat(f"epoch {event.epoch} of {self._epochs}{self._eta}")
         elif isinstance(event, EpochEnded):
-            w.loss_plot.add(event.epoch, event.train_loss, event.val_loss, event.best_epoch)
+            w.loss_plot.add(event.epoch, event.train_loss, event.val_loss, event.best_epoch, event.epochs)
             self._loss_dirty = True
             w.progress.setRange(0, self._epochs * 100)
             w.progress.setValue(event.epoch * 100)

@@ -148,3 +148,51 @@ def test_a_shade_goes_when_its_curves_are_emptied(qapp) -> None:
     low.setData([1, 2], [0.0, 0.0])
     high.setData([1, 2], [1.0, 1.0])
     assert not shade.path().isEmpty()
+
+
+def test_loss_plot_returns_to_its_steady_frame_after_a_log_toggle_or_the_auto_button(qapp) -> None:
+    """A zoom is dropped when the scale changes (pyqtgraph auto-ranges then) or the auto-range button is pressed:
+    the plot goes back to the steady frame instead of an auto range that moves at every epoch."""
+    from lstm_desktop.gui.plots import LossPlot
+
+    plot = LossPlot()
+    plot.resize(500, 300)
+    plot.show()
+    plot.clear(planned_epochs=20)
+    view = plot.plot.getViewBox()
+    plot.add(1, 0.3, 0.4, 1)
+    plot.redraw()
+    view.sigRangeChangedManually.emit([True, True])  # as a mouse wheel does
+    view.setRange(xRange=(3, 5), padding=0)
+    plot.log_scale.setChecked(False)
+    qapp.processEvents()
+    assert view.viewRange() == [[0.5, 20.5], [0.0, 0.5]]  # the planned epochs, 0 to the next 1-2-5 step
+    plot.add(2, 0.25, 0.35, 2)
+    plot.redraw()
+    qapp.processEvents()
+    assert view.viewRange() == [[0.5, 20.5], [0.0, 0.5]]  # steady as epochs come in
+
+    view.sigRangeChangedManually.emit([True, True])
+    view.setRange(xRange=(3, 5), padding=0)
+    plot.plot.getPlotItem().autoBtn.clicked.emit(plot.plot.getPlotItem().autoBtn)
+    plot.add(3, 0.2, 0.3, 3)
+    plot.redraw()
+    qapp.processEvents()
+    assert view.viewRange() == [[0.5, 20.5], [0.0, 0.5]]
+
+
+def test_loss_plot_best_label_is_not_under_the_legend(qapp) -> None:
+    """The best epoch's label sits below the legend in a small plot too (the legend's backing hid it)."""
+    from lstm_desktop.gui.plots import LossPlot
+
+    for height in (220, 300, 600):
+        plot = LossPlot()
+        plot.resize(320, height)
+        plot.show()
+        for epoch, loss in enumerate([0.5, 0.3, 0.2, 0.15, 0.12, 0.09, 0.08, 0.085, 0.09, 0.1], start=1):
+            plot.add(epoch, loss, loss * 1.2, 7)
+        plot.redraw()
+        qapp.processEvents()
+        label = plot.best.label.sceneBoundingRect()
+        assert plot.best.label.isVisible() and plot.plot.getViewBox().sceneBoundingRect().contains(label)
+        assert not label.intersects(plot.legend.sceneBoundingRect()), height

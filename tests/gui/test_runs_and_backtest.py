@@ -106,3 +106,27 @@ def test_a_backtest_that_cannot_fit_is_refused_before_training(qtbot, window, di
     assert "fit these" in dialogs.told[-1][1] and "Choose fewer or shorter folds" in dialogs.told[-1][1]
     qtbot.waitUntil(lambda: not window.busy())
     window.data_panel.start.setDate(QDate(2012, 6, 1))
+
+
+def test_a_first_training_is_framed_on_its_planned_epochs_while_it_runs(qtbot, window, monkeypatch) -> None:
+    """Loading the data at a training's start clears the loss plot; the frame still holds the planned epochs, so a
+    run that stops early showed its epochs growing into that frame, not a frame that widened at every epoch."""
+    small_settings(window, epochs=40)
+    window.model_panel.patience.setValue(1)
+    loss = window.loss_plot
+    view = loss.plot.getViewBox()
+    widths: list[float] = []
+    add = loss.add
+
+    def add_and_draw(*args) -> None:  # a training's epoch drawn at once (the window draws a few times a second)
+        add(*args)
+        if len(args) == 5:  # an epoch of the training (a finished run's history is added without `planned`)
+            loss.redraw()
+            widths.append(view.viewRange()[0][1])
+
+    monkeypatch.setattr(loss, "add", add_and_draw)
+    train(qtbot, window)
+    report = window.state.current.report
+    assert report.stopped == "early_stopping" and len(report.history) < 40
+    assert widths and all(width == 40.5 for width in widths)  # every epoch drawn in the planned frame
+    assert view.viewRange()[0] == [0.5, len(report.history) + 0.5]  # the finished run: framed on its epochs
