@@ -16,7 +16,8 @@ COMPARE_COLOURS = ("#00d5ff", "#ff5ccd", "#ffe14d", "#ff8a3d", "#9dff6a")  # non
 def show_backtest(plot: PricePlot, dates: np.ndarray, prices: np.ndarray, report: object) -> None:
     """Actual prices, each fold's test block shaded, and its one-step predictions with their band."""
     folds = report.backtest.folds
-    plot.show_folds(dates, prices, f"{report.data.ticker}: walk-forward backtest, {len(folds)} folds", folds)
+    title = f"{report.data.ticker}: walk-forward backtest, {len(folds)} fold{'' if len(folds) == 1 else 's'}"
+    plot.show_folds(dates, prices, title, folds)
 
 
 def show_compare(price: PricePlot, loss: LossPlot, dates: np.ndarray, prices: np.ndarray, runs: list) -> None:

@@ -87,6 +87,7 @@ class PricePlot(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._folds_span: tuple[float, float] | None = None  # a backtest's folds drawn: their first and last day
         self._legend_entries: list[tuple[int, str]] = []
         self.extras: list = []
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -123,6 +124,9 @@ class PricePlot(QWidget):
             region.hide()
         self.clear_extras()
         self._series = {}
+        self._folds_span = None
+        self.cross_v.hide()  # the readout named the curves drawn before: the next mouse move reads the new ones
+        self.readout.setText(" ")
 
     def show_prices(self, dates: np.ndarray, prices: np.ndarray, ticker: str = "") -> None:
         """Actual prices only (data loaded, not trained yet)."""
@@ -189,25 +193,27 @@ class PricePlot(QWidget):
         a quarter of their span before."""
         self._show_actual(dates, prices, title, keep=self.folds.curves())
         drawn = self.folds.show(folds)
-        if drawn is None:
-            self.plot.enableAutoRange()
-        else:
+        if drawn is not None:
             self._series["fold prediction"] = drawn
-            start, end = seconds([folds[0].test[0], folds[-1].test[1]])  # type: ignore[attr-defined]
-            self.show_range(start - (end - start) * 0.25, end)
+            self._folds_span = tuple(seconds([folds[0].test[0], folds[-1].test[1]]))  # type: ignore[attr-defined]
+        self._frame()
         self.refresh_legend()
 
     def _frame(self) -> None:
-        """The recent months and the forecast (a forecast is a sliver at the end of years of history), or all."""
+        """The recent months and the forecast (a forecast is a sliver at the end of years of history), a backtest's
+        folds and a quarter of their span before, or all (Whole history); bands included in the height."""
         actual = self._series.get("actual")
         forecast = self._series.get("forecast")
-        if self.whole.isChecked() or actual is None or forecast is None:
+        if self.whole.isChecked() or actual is None:
             self.plot.enableAutoRange()
-            return
-        start = max(actual[0][0], actual[0][-1] - RECENT_DAYS * 86400)
-        curves = (self.band_low, self.band_high, *self._fan_curves())
-        band = [(c.xData, c.yData) for c in curves if c.xData is not None and len(c.xData)]
-        self.show_range(start, forecast[0][-1], band)
+        elif self._folds_span is not None:
+            start, end = self._folds_span
+            self.show_range(start - (end - start) * 0.25, end, _drawn(self.folds.band))
+        elif forecast is not None:
+            start = max(actual[0][0], actual[0][-1] - RECENT_DAYS * 86400)
+            self.show_range(start, forecast[0][-1], _drawn((self.band_low, self.band_high, *self._fan_curves())))
+        else:
+            self.plot.enableAutoRange()
 
     def add_extra(self, item: object, name: str = "", series: tuple | None = None) -> None:
         """An item of an overlay (backtest folds, compared runs): removed again by clear()."""
@@ -270,3 +276,8 @@ class PricePlot(QWidget):
         self.cross_v.show()
         day = dt.datetime.fromtimestamp(snapped, dt.timezone.utc).strftime("%Y-%m-%d")
         self.readout.setText(f"{day}   " + "   ".join(parts))
+
+
+def _drawn(curves: Sequence[pg.PlotDataItem]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(x, y) of each curve that holds data."""
+    return [(c.xData, c.yData) for c in curves if c.xData is not None and len(c.xData)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -85,7 +87,17 @@ def test_a_backtest_in_the_window_is_shown_saved_and_shown_again(qtbot, window, 
         len(f.predictions) for f in backtest.folds
     )
     assert all(fill.path().isEmpty() for fill in plot.fills)  # no stale forecast band beside the folds
+    view = plot.plot.getViewBox()
+    (x_low, x_high), (_, y_high) = view.viewRange()
+    assert y_high >= np.nanmax(plot.folds.band[1].yData)  # the folds' band inside the frame, not off its top
+    plot.whole.setChecked(True)  # every date, then back to the folds
+    qtbot.waitUntil(lambda: view.viewRange()[0][0] < x_low - 365 * 86400, timeout=5_000)  # auto range: on a paint
+    plot.whole.setChecked(False)
+    assert view.viewRange()[0] == pytest.approx([x_low, x_high])
+    plot.readout.setText("fold prediction 69.95")  # as under the mouse
+    plot.cross_v.show()
     window.tabs.setCurrentWidget(window.metrics)
+    assert plot.readout.text().strip() == "" and not plot.cross_v.isVisible()  # no reading of the folds left
     assert plot.folds.spans.count() == 0 and plot.folds.line.xData is None  # leaving the tab shows the run again
     assert plot.curve_lengths()["forecast"] > 0 and not plot.band.path().isEmpty()
 
