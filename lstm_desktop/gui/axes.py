@@ -131,6 +131,24 @@ class Shade(pg.FillBetweenItem):
         super().updatePath()
 
 
+def refresh_legend(plot: pg.PlotWidget, legend: pg.LegendItem, shown: list | None) -> list:
+    """Make `legend` name only the curves of `plot` that draw something (an empty curve is no information), rebuilt
+    only when that list differs from `shown` (each entry is a text item: rebuilding took most of a redraw; None:
+    not known, as when curves named at their making were entered by pyqtgraph); the list it now shows, to pass again
+    next time."""
+    entries = [
+        (item, item.name())
+        for item in plot.getPlotItem().listDataItems()
+        if item.name() and item.xData is not None and len(item.xData)
+    ]
+    now = [(id(item), name) for item, name in entries]
+    if now != shown:
+        legend.clear()
+        for item, name in entries:
+            legend.addItem(item, name)
+    return now
+
+
 def add_legend(
     plot: pg.PlotWidget | pg.PlotItem, offset: tuple[int, int] = (10, 10), **options: object
 ) -> pg.LegendItem:

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
-from .axes import EpochAxis, LossAxis, add_legend, grid_plot
+from .axes import EpochAxis, LossAxis, add_legend, grid_plot, refresh_legend
 from .widgets import named
 
 SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}
@@ -24,6 +24,7 @@ class LossPlot(QWidget):
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
         self.legend = add_legend(self.plot, offset=(-10, 10))
+        self._legend_entries: list | None = None  # pyqtgraph enters each named curve as it is made
         # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
         self.plot.getAxis("left").setWidth(52)
         self.train_curve = self._curve("train", "training")
@@ -106,7 +107,13 @@ class LossPlot(QWidget):
             self.best.show()
         else:
             self.best.hide()
+        self.refresh_legend()
         self._frame()
+
+    def refresh_legend(self) -> None:
+        """The legend names the curves that draw something (compared runs: not the empty training curves)."""
+        self._legend_entries = refresh_legend(self.plot, self.legend, self._legend_entries)
+        self._place_best_label()
 
     def _frame(self) -> None:
         """Steady ranges: the planned epochs across, whole decades (log scale) or a 1-2-5 step (linear) up the

@@ -52,3 +52,4 @@ def show_compare(price: PricePlot, loss: LossPlot, dates: np.ndarray, prices: np
         end = max((seconds(r.report.forecast.dates)[-1] for r in runs if len(r.report.forecast)), default=None)
         price.show_range(start, end if end is not None else seconds([first[1]])[0])
     price.refresh_legend()
+    loss.refresh_legend()

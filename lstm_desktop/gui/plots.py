@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from .axes import DateAxis, EpochAxis, LossAxis, Shade, add_legend, grid_plot, seconds  # noqa: F401  (re-exported)
+from .axes import DateAxis, EpochAxis, LossAxis, Shade, add_legend, grid_plot, refresh_legend, seconds  # noqa: F401
 from .fold_overlay import FoldOverlay
 from .loss_plot import SPLIT_COLOURS, LossPlot  # noqa: F401  (re-exported: the window and overlays import it from here)
 from .widgets import named
@@ -88,7 +88,7 @@ class PricePlot(QWidget):
         layout.addLayout(bottom)
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._folds_span: tuple[float, float] | None = None  # a backtest's folds drawn: their first and last day
-        self._legend_entries: list[tuple[int, str]] = []
+        self._legend_entries: list[tuple[int, str]] | None = None  # pyqtgraph entered each named curve as made
         self.extras: list = []
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
@@ -225,17 +225,7 @@ class PricePlot(QWidget):
     def refresh_legend(self) -> None:
         """The legend names only the curves that draw something (an empty split's curve is no information); it is
         rebuilt only when that list changes (each entry is a text item: rebuilding took most of a redraw)."""
-        entries = [
-            (item, item.name())
-            for item in self.plot.getPlotItem().listDataItems()
-            if item.name() and item.xData is not None and len(item.xData)
-        ]
-        if [(id(item), name) for item, name in entries] == self._legend_entries:
-            return
-        self.legend.clear()
-        for item, name in entries:
-            self.legend.addItem(item, name)
-        self._legend_entries = [(id(item), name) for item, name in entries]
+        self._legend_entries = refresh_legend(self.plot, self.legend, self._legend_entries)
 
     def clear_extras(self) -> None:
         for item in self.extras:

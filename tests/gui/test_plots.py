@@ -196,3 +196,21 @@ def test_loss_plot_best_label_is_not_under_the_legend(qapp) -> None:
         label = plot.best.label.sceneBoundingRect()
         assert plot.best.label.isVisible() and plot.plot.getViewBox().sceneBoundingRect().contains(label)
         assert not label.intersects(plot.legend.sceneBoundingRect()), height
+
+
+def test_loss_legend_names_only_curves_that_draw(qtbot) -> None:
+    """Compared runs' losses are named alone (the empty training and validation entries were listed too)."""
+    from lstm_desktop.core.report import Epoch
+    from lstm_desktop.gui.plots import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)  # closed and deleted at the end: its legend's rebuilt labels must not outlive the test
+    names = lambda: [label.text for _, label in plot.legend.items]  # noqa: E731
+    assert names() == []
+    plot.add(1, 0.5, 0.6, 1)
+    plot.redraw()
+    assert names() == ["training", "validation"]
+    plot.clear()
+    plot.add_run_curve((Epoch(epoch=1, train_loss=0.5, val_loss=0.6, seconds=1.0),), "#00d5ff", "run 2")
+    plot.refresh_legend()
+    assert names() == ["run 2 (validation)"]
