@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from .axes import EpochAxis
 from .metrics_table import BAD, GOOD
-from .widgets import named
+from .widgets import named, splitter
 
 COLUMNS = (
     "Fold", "Test period", "Epochs", "Skill", "RMSE model", "RMSE tomorrow = today", "Band held",
@@ -61,10 +60,7 @@ class BacktestView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.plot)
-        split.addWidget(self.table)
-        split.setSizes([250, 450])
+        split = splitter(Qt.Orientation.Horizontal, self.plot, self.table, sizes=(250, 450))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.verdict)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from .runs_model import RunsModel
-from .widgets import named
+from .widgets import named, splitter
 
 MAX_COMPARE = 5
 WIDTH_ROWS = 50  # column widths fitted to the first rows only (all of them would read every cell's text)
@@ -66,9 +65,7 @@ class RunsTable(QWidget):
         buttons.addWidget(self.hint, 1)
         for button in (self.compare_button, self.star_button, self.delete_button):
             buttons.addWidget(button)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.diff)
+        split = splitter(Qt.Orientation.Vertical, self.table, self.diff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +22,7 @@ from lstm_desktop.core.search.spec import SearchSpec
 from .place_box import PlaceBox
 from .setting_widgets import double_for, spin_for
 from .trials_view import TrialsView
-from .widgets import named
+from .widgets import named, splitter
 
 # (name in the space, label, default range or choices, ticked by default)
 KNOBS = (
@@ -77,10 +76,7 @@ class SearchDialog(QDialog):
         buttons.addStretch(1)
         column.addLayout(buttons)
         column.addWidget(self.status)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(self.trials)
-        split.setSizes([430, 350])
+        split = splitter(Qt.Orientation.Vertical, top, self.trials, sizes=(430, 350))
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.start_button.clicked.connect(self._on_start)

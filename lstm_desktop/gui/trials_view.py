@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from lstm_desktop.core.search.report import SearchProgress, TrialRecord
 from lstm_desktop.core.search.text import params_text
 
 from .axes import EpochAxis, add_legend
 from .live_table import LiveTable, number_text
-from .widgets import named
+from .widgets import named, splitter
 
 COLUMNS = ("Trial", "State", "Val RMSE", "Epochs", "Settings", "Note")
 COLOURS = {"complete": None, "pruned": "#888888", "failed": "#d9534f", "running": "#2f6fb0"}
@@ -32,10 +32,7 @@ class TrialsView(QWidget):
         self.best_line = pg.PlotDataItem(pen=pg.mkPen("#2f6fb0", width=2), name="best so far")
         self.plot.addItem(self.dots)
         self.plot.addItem(self.best_line)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.plot)
-        split.setSizes([560, 380])
+        split = splitter(Qt.Orientation.Horizontal, self.table, self.plot, sizes=(560, 380))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)

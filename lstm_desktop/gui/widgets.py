@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QProgressBar, QWidget
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressBar, QSplitter, QWidget
 
 
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:
@@ -13,6 +16,20 @@ def named(widget: QWidget, name: str, description: str = "") -> QWidget:
         widget.setAccessibleDescription(description)
         widget.setToolTip(description)
     return widget
+
+
+def splitter(
+    orientation: Qt.Orientation, *widgets: QWidget, sizes: Sequence[int] = (), stretch: Sequence[int] = ()
+) -> QSplitter:
+    """A splitter of `widgets` in order: its `stretch` factors (how a resize is shared), then its first `sizes`."""
+    split = QSplitter(orientation)
+    for widget in widgets:
+        split.addWidget(widget)
+    for index, factor in enumerate(stretch):
+        split.setStretchFactor(index, factor)
+    if sizes:
+        split.setSizes(list(sizes))
+    return split
 
 
 def show_progress(bar: QProgressBar, value: int, maximum: int, text: str) -> None:

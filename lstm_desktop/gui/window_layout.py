@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from .run_buttons import RUN_BUTTONS
 from .runs_table import RunsTable
 from .strategy.view import StrategyView
 from .track.view import TrackView
-from .widgets import named
+from .widgets import named, splitter
 
 
 def _buttons(window: Any) -> QGridLayout:
@@ -88,19 +87,8 @@ def build_layout(window: Any) -> None:
     window.tabs.addTab(window.track_view, "Track")
     window.tabs.addTab(window.runs_table, "Runs")
     window.tabs.addTab(window.notes, "Notes")
-    bottom = QSplitter(Qt.Orientation.Horizontal)
-    bottom.addWidget(window.loss_plot)
-    bottom.addWidget(window.tabs)
-    bottom.setSizes([420, 580])
-    right = QSplitter(Qt.Orientation.Vertical)
-    right.addWidget(window.price_plot)
-    right.addWidget(bottom)
-    right.setSizes([560, 340])
-    main = QSplitter(Qt.Orientation.Horizontal)
-    main.addWidget(scroll)
-    main.addWidget(right)
-    main.setStretchFactor(1, 1)
-    main.setSizes([420, 1000])
-    window.setCentralWidget(main)
+    bottom = splitter(Qt.Orientation.Horizontal, window.loss_plot, window.tabs, sizes=(420, 580))
+    right = splitter(Qt.Orientation.Vertical, window.price_plot, bottom, sizes=(560, 340))
+    window.setCentralWidget(splitter(Qt.Orientation.Horizontal, scroll, right, stretch=(0, 1), sizes=(420, 1000)))
     window.status_label = QLabel("")
     window.statusBar().addPermanentWidget(window.status_label)

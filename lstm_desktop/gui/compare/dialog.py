@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from lstm_desktop.core.specs import CELLS, BacktestSpec
 from ..axes import DateAxis, add_legend, grid_plot, seconds
 from ..place_box import PlaceBox
 from ..setting_widgets import spin_for
-from ..widgets import named
+from ..widgets import named, splitter
 from .tables import BAD, ModelsTable, PairsTable
 
 COLOURS = ("#4e9af1", "#f0ad4e", "#5cb85c", "#9b59b6", "#d9534f", "#16a085", "#e67e22", "#34495e")
@@ -111,14 +110,8 @@ class CompareDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(QLabel("Pairwise Diebold–Mariano p-values (Holm-adjusted; green: a measurable difference)"))
         column.addWidget(self.pairs, 1)
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(pairs)
-        bottom.addWidget(self.plot)
-        bottom.setSizes([480, 720])
-        body = QSplitter(Qt.Orientation.Vertical)
-        body.addWidget(self.table)
-        body.addWidget(bottom)
-        body.setSizes([300, 420])
+        bottom = splitter(Qt.Orientation.Horizontal, pairs, self.plot, sizes=(480, 720))
+        body = splitter(Qt.Orientation.Vertical, self.table, bottom, sizes=(300, 420))
         layout = QVBoxLayout(self)
         layout.addLayout(cells)
         layout.addLayout(folds)

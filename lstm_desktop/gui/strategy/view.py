@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from lstm_desktop.core.strategy.metrics import drawdown
 from lstm_desktop.core.strategy.text import ROWS, figure
 
 from ..axes import DateAxis, add_legend, seconds, show_grid, solid_axes
-from ..widgets import named
+from ..widgets import named, splitter
 from .panel import StrategyPanel
 
 MODEL_COLOUR, HOLD_COLOUR = "#4e9af1", "#aaaaaa"
@@ -77,11 +76,7 @@ class StrategyView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.panel)
         column.addWidget(self.table, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(side)
-        split.addWidget(self.plot)
-        split.setStretchFactor(1, 1)
-        split.setSizes([280, 560])
+        split = splitter(Qt.Orientation.Horizontal, side, self.plot, stretch=(0, 1), sizes=(280, 560))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.verdict)

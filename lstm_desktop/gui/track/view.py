@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..axes import DateAxis, Shade, add_legend, grid_plot, seconds
 from ..plots import FORECAST_COLOUR
-from ..widgets import named
+from ..widgets import named, splitter
 
 COLUMNS = ("Run", "Origin", "Days", "Inside", "Alarm", "Skill", "RMSE", "Flat RMSE", "Ticker")
 NUMBERS = {2, 3, 5, 6, 7}  # right-aligned columns
@@ -114,16 +113,9 @@ class TrackView(QWidget):
         words.setWidget(self.text)
         words.setWidgetResizable(True)
         words.setFrameShape(QFrame.Shape.NoFrame)
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.table)
-        left.addWidget(words)
-        left.setSizes([140, 160])
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(self.plot)
-        split.setStretchFactor(0, 2)  # a narrow tab shrinks both sides, the plot keeps the larger share
-        split.setStretchFactor(1, 3)
-        split.setSizes([380, 560])
+        left = splitter(Qt.Orientation.Vertical, self.table, words, sizes=(140, 160))
+        # a narrow tab shrinks both sides, the plot keeps the larger share
+        split = splitter(Qt.Orientation.Horizontal, left, self.plot, stretch=(2, 3), sizes=(380, 560))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
