@@ -61,12 +61,12 @@ def painting_figures(rounds: int = 7) -> dict:
     loss.resize(700, 350)
     loss.show()
     app.processEvents()
-    loss.clear(planned_epochs=60)
+    loss.clear()
     for epoch in range(1, 61):
         train, val = 0.5 * 0.9**epoch + 0.01, 0.6 * 0.92**epoch + 0.02
 
         def one_epoch(epoch: int = epoch, train: float = train, val: float = val) -> None:
-            loss.add(epoch, train, val, epoch)
+            loss.add(epoch, train, val, epoch, 60)
             loss.redraw()
             loss.plot.viewport().repaint()
 

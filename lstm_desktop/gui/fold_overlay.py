@@ -24,7 +24,6 @@ class Spans(pg.GraphicsObject):
     def __init__(self) -> None:
         super().__init__()
         self._spans: list[tuple[float, float, QBrush]] = []
-        self._bounds = QRectF()
 
     def set_spans(self, spans: Sequence[tuple[float, float, QColor]]) -> None:
         """Shade these (start, end, colour), instead of the spans before."""

@@ -57,13 +57,13 @@ class LossPlot(QWidget):
         pen = pg.mkPen(colour, width=2)
         return self.plot.plot([], [], pen=pen, name=name, symbol="o", symbolSize=4, symbolBrush=colour)
 
-    def clear(self, planned_epochs: int | None = None) -> None:
-        """Empty; `planned_epochs`: a training is starting, and the plot is framed for that many epochs."""
+    def clear(self) -> None:
+        """Empty (a training's epochs then tell how many it plans: see `add`)."""
         self.epochs: list[int] = []
         self.train: list[float] = []
         self.val: list[float] = []
         self.best_epoch: int | None = None
-        self.planned = planned_epochs
+        self.planned: int | None = None
         self._zoomed = False  # the person zoomed or panned: their view is kept until the next clear
         self._framed: tuple | None = None
         for curve in getattr(self, "run_curves", []):
@@ -83,8 +83,8 @@ class LossPlot(QWidget):
         self, epoch: int, train_loss: float, val_loss: float, best_epoch: int | None, planned: int | None = None
     ) -> None:
         """Record one epoch; the caller redraws (at most a few times a second). `planned`: the epochs the training
-        in progress will run at most (its frame), which each epoch tells again: loading the data at a training's
-        start shows the project without a current run, and that clears the plot after the training framed it."""
+        in progress will run at most (its frame). Each epoch tells it, so the frame holds whatever cleared the plot
+        before (loading the data at a training's start shows the project without a current run)."""
         if planned is not None:
             self.planned = planned
         self.epochs.append(epoch)
@@ -121,16 +121,12 @@ class LossPlot(QWidget):
         was most of an epoch's repaint), and the curves grow into a frame that does not jump."""
         if self._zoomed:
             return
-        if not self.epochs:  # empty, or compared runs' curves only
+        values = [v for v in self.train + self.val if math.isfinite(v)]  # a diverged loss can be inf
+        if not values:  # empty, compared runs' curves only, or nothing finite
             self._framed = None
             self.plot.enableAutoRange()
             return
         epochs = max(self.planned or 0, self.epochs[-1])
-        values = [v for v in self.train + self.val if math.isfinite(v)]  # a diverged loss can be inf
-        if not values:
-            self._framed = None
-            self.plot.enableAutoRange()
-            return
         wanted = ((0.5, epochs + 0.5), _steady_span(min(values), max(values), self.log_scale.isChecked()))
         if wanted != self._framed:
             self._framed = wanted

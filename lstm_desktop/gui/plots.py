@@ -107,7 +107,6 @@ class PricePlot(QWidget):
     def clear(self) -> None:
         self._clear_data(keep=())
         self.refresh_legend()
-        self.readout.setText(" ")
         self.plot.setTitle("")
         self.stack.setCurrentWidget(self.hint)
 

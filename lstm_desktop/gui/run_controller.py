@@ -53,7 +53,7 @@ class RunController:
         config = w.current_config()
         self.state.set_settings(config)
         frames = self.state.frames_for(config.data)
-        w.loss_plot.clear(planned_epochs=config.train.epochs)
+        w.loss_plot.clear()
         w.metrics.clear()
         self._epochs, self._eta = config.train.epochs, ""
         w.progress.setRange(0, config.train.epochs)

@@ -85,11 +85,11 @@ def test_loss_plot_frame_is_steady_while_training(qapp) -> None:
     plot = LossPlot()
     plot.resize(500, 300)
     plot.show()
-    plot.clear(planned_epochs=20)
+    plot.clear()
     view = plot.plot.getViewBox()
     ranges = []
     for epoch, loss in enumerate([0.5, 0.3, 0.2, 0.15, 0.12, 0.09, 0.08], start=1):
-        plot.add(epoch, loss, loss * 1.2, epoch)
+        plot.add(epoch, loss, loss * 1.2, epoch, 20)
         plot.redraw()
         qapp.processEvents()
         ranges.append(tuple(tuple(round(v, 6) for v in r) for r in view.viewRange()))
@@ -108,8 +108,8 @@ def test_loss_plot_frame_is_steady_while_training(qapp) -> None:
     assert view.viewRange()[0] == [3, 5]  # the person's zoom is kept
 
     plot.log_scale.setChecked(False)
-    plot.clear(planned_epochs=5)
-    plot.add(1, 0.3, 0.42, 1)
+    plot.clear()
+    plot.add(1, 0.3, 0.42, 1, 5)
     plot.redraw()
     assert view.viewRange()[1] == [0.0, 0.5]  # linear: from 0 to the next 1-2-5 step
 
@@ -120,10 +120,10 @@ def test_loss_plot_frames_a_diverged_loss_without_failing(qapp) -> None:
     from lstm_desktop.gui.plots import LossPlot
 
     plot = LossPlot()
-    plot.clear(planned_epochs=4)
-    plot.add(1, 0.5, float("inf"), 1)
+    plot.clear()
+    plot.add(1, 0.5, float("inf"), 1, 4)
     plot.redraw()
-    plot.add(2, 0.3, float("inf"), 1)
+    plot.add(2, 0.3, float("inf"), 1, 4)
     plot.redraw()
     assert plot.plot.getViewBox().viewRange()[1] == [-1.0, 0.0]
     plot.set_history((), None)
@@ -158,16 +158,16 @@ def test_loss_plot_returns_to_its_steady_frame_after_a_log_toggle_or_the_auto_bu
     plot = LossPlot()
     plot.resize(500, 300)
     plot.show()
-    plot.clear(planned_epochs=20)
+    plot.clear()
     view = plot.plot.getViewBox()
-    plot.add(1, 0.3, 0.4, 1)
+    plot.add(1, 0.3, 0.4, 1, 20)
     plot.redraw()
     view.sigRangeChangedManually.emit([True, True])  # as a mouse wheel does
     view.setRange(xRange=(3, 5), padding=0)
     plot.log_scale.setChecked(False)
     qapp.processEvents()
     assert view.viewRange() == [[0.5, 20.5], [0.0, 0.5]]  # the planned epochs, 0 to the next 1-2-5 step
-    plot.add(2, 0.25, 0.35, 2)
+    plot.add(2, 0.25, 0.35, 2, 20)
     plot.redraw()
     qapp.processEvents()
     assert view.viewRange() == [[0.5, 20.5], [0.0, 0.5]]  # steady as epochs come in
@@ -175,7 +175,7 @@ def test_loss_plot_returns_to_its_steady_frame_after_a_log_toggle_or_the_auto_bu
     view.sigRangeChangedManually.emit([True, True])
     view.setRange(xRange=(3, 5), padding=0)
     plot.plot.getPlotItem().autoBtn.clicked.emit(plot.plot.getPlotItem().autoBtn)
-    plot.add(3, 0.2, 0.3, 3)
+    plot.add(3, 0.2, 0.3, 3, 20)
     plot.redraw()
     qapp.processEvents()
     assert view.viewRange() == [[0.5, 20.5], [0.0, 0.5]]

@@ -78,10 +78,10 @@ def refresh_prices(
         raise BadInput("This project holds no prices yet: load prices and train a model first, then refresh.")
     if csv_path is not None and not Path(csv_path).is_file():
         raise BadInput(f"{csv_path} is not a file. Give the path of a CSV file of prices.")
-    chosen = [old for old in frames.values() if tickers is None or old.ticker in tickers]
+    chosen = set(frames) if tickers is None else set(frames) & tickers
     rows, newest = [], []
     for old in frames.values():
-        if old not in chosen:
+        if old.ticker not in chosen:
             newest.append(old)
             continue
         try:
