@@ -1,6 +1,6 @@
 """Plot axes that label what a person reads (whole epochs; 1, 2 and 5 times a power of ten on a log scale; dates)
 and draw their grid in solid colours, and the other pieces every plot of the window shares (the gridded plot, the
-legend, the shading between two curves)."""
+legend under it, the shading between two curves)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 
 
@@ -97,7 +98,6 @@ def _mantissa_in(log_value: float, mantissas: tuple[float, ...]) -> bool:
 
 
 GRID_ALPHA = 0.2
-LEGEND_BRUSH = (0, 0, 0, 170)  # a legend's dark backing, so its names stay readable over curves
 
 
 def solid_axes(bottom: type[pg.AxisItem] = ValueAxis, left: type[pg.AxisItem] = ValueAxis) -> dict[str, pg.AxisItem]:
@@ -149,8 +149,58 @@ def refresh_legend(plot: pg.PlotWidget, legend: pg.LegendItem, shown: list | Non
     return now
 
 
-def add_legend(
-    plot: pg.PlotWidget | pg.PlotItem, offset: tuple[int, int] = (10, 10), **options: object
-) -> pg.LegendItem:
-    """A legend on a dark backing at `offset` (negative: from the right or bottom)."""
-    return plot.addLegend(offset=offset, brush=pg.mkBrush(*LEGEND_BRUSH), **options)
+class LegendRow(pg.LegendItem):
+    """A plot's legend in rows under its x axis, as many names to a row as the plot's width holds. Inside the
+    plot, a legend hid the curves and bands it names: the small plots' data and, in a small window, the prices."""
+
+    GAP = 12  # pixels between one name and the next symbol
+    SHARE = 0.25  # the most of the plot's height the rows may take; a plot too short for them shows none
+
+    def __init__(self, item: pg.PlotItem, **options: object) -> None:
+        self._item = None  # set last: pyqtgraph's constructor already calls updateSize
+        super().__init__(offset=None, frame=False, colCount=1, **options)
+        self.layout.setContentsMargins(0, 0, 0, 0)
+        item.layout.addItem(self, 4, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignLeft)  # the row under the x axis
+        item.legend = self  # pyqtgraph enters each curve named at its making here
+        self._item = item
+        item.geometryChanged.connect(self.updateSize)
+
+    def updateSize(self) -> None:  # pyqtgraph's name: called as entries come and go
+        """Flow the entries into as many columns as the plot's width holds, indented to the view box's left edge
+        where there is room; size the row to them. The minimum width stays 1, so the legend never widens the plot:
+        a narrower plot reflows it instead."""
+        if self._item is None:
+            return
+        room = self._item.geometry().width() - 8
+        widths = [sample.boundingRect().width() + label.item.boundingRect().width() + self.GAP
+                  for sample, label in self.items]  # fmt: skip
+        columns = next((k for k in range(len(widths), 1, -1) if _grid_width(widths, k) <= room), 1)
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
+        grid = _grid_width(widths, columns)
+        indent = max(0.0, min(self._item.getAxis("left").width(), room - grid))
+        self.layout.setContentsMargins(indent, 0, 0, 0)
+        width = max(1.0, min(grid + indent, room))
+        self.setMinimumWidth(1)
+        self.setPreferredWidth(width)
+        self.setMaximumWidth(width)
+        rows = math.ceil(len(widths) / columns)
+        row = max((max(s.boundingRect().height(), label.item.boundingRect().height()) for s, label in self.items),
+                  default=0)  # fmt: skip
+        height = rows * row + max(rows - 1, 0) * self.layout.verticalSpacing()
+        fits = height <= self.SHARE * self._item.geometry().height()
+        self.setVisible(fits)
+        self.setFixedHeight(height if fits else 0)
+
+    def mouseDragEvent(self, ev: object) -> None:  # pyqtgraph's name: a row in the layout is not dragged about
+        ev.ignore()
+
+
+def _grid_width(widths: list[float], columns: int) -> float:
+    """The width of entries laid out `columns` to a row, each column as wide as its widest entry."""
+    return sum(max(widths[start::columns]) for start in range(columns)) if widths else 0.0
+
+
+def add_legend(plot: pg.PlotWidget | pg.PlotItem, **options: object) -> LegendRow:
+    """The plot's legend, in rows under its x axis (see LegendRow)."""
+    return LegendRow(plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot, **options)

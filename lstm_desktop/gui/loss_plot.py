@@ -23,7 +23,7 @@ class LossPlot(QWidget):
         self.plot = named(plot, "lossPlot", "Training and validation loss per epoch")
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
-        self.legend = add_legend(self.plot, offset=(-10, 10))
+        self.legend = add_legend(self.plot)
         self._legend_entries: list | None = None  # pyqtgraph enters each named curve as it is made
         # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
         self.plot.getAxis("left").setWidth(52)
@@ -34,17 +34,15 @@ class LossPlot(QWidget):
             movable=False,
             pen=pg.mkPen("#aaaaaa", style=Qt.PenStyle.DashLine),
             label="best",
-            labelOpts={"position": 0.72, "color": "#aaaaaa"},  # kept below the legend: see _place_best_label
+            labelOpts={"position": 0.8, "color": "#aaaaaa"},  # near the top (the legend is under the plot)
         )
         self.best.hide()
         self.plot.addItem(self.best)
-        view = self.plot.getViewBox()
-        view.sigResized.connect(self._place_best_label)
         self.log_scale = named(QCheckBox("Log scale"), "lossLogScaleCheck", "Show the loss on a log scale")
         self.log_scale.setChecked(True)
         self.log_scale.toggled.connect(self._on_log_scale)
         self.plot.setLogMode(y=True)
-        view.sigRangeChangedManually.connect(self._on_zoomed)
+        self.plot.getViewBox().sigRangeChangedManually.connect(self._on_zoomed)
         self.plot.getPlotItem().autoBtn.clicked.connect(self._on_auto_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,7 +111,6 @@ class LossPlot(QWidget):
     def refresh_legend(self) -> None:
         """The legend names the curves that draw something (compared runs: not the empty training curves)."""
         self._legend_entries = refresh_legend(self.plot, self.legend, self._legend_entries)
-        self._place_best_label()
 
     def _frame(self) -> None:
         """Steady ranges: the planned epochs across, whole decades (log scale) or a 1-2-5 step (linear) up the
@@ -151,16 +148,6 @@ class LossPlot(QWidget):
     def _on_zoomed(self, *_: object) -> None:
         """The person zoomed or panned (a mouse wheel or drag): their view is kept until the next clear."""
         self._zoomed = True
-
-    def _place_best_label(self) -> None:
-        """The best epoch's label just below the legend (top right), which covered it in a small plot."""
-        view = self.plot.getViewBox()
-        height = view.height()
-        if height <= 0:
-            return
-        legend_bottom = self.legend.mapRectToParent(self.legend.boundingRect()).bottom()
-        label_half = self.best.label.boundingRect().height() / 2
-        self.best.label.setPosition(min(0.9, max(0.1, 1 - (legend_bottom + label_half + 4) / height)))
 
     def point_count(self) -> int:
         return len(self.train_curve.getData()[0] if self.train_curve.getData()[0] is not None else [])

@@ -27,7 +27,7 @@ class TrialsView(QWidget):
         self.plot.setLabel("bottom", "trial")
         self.plot.setLabel("left", "validation RMSE")
         self.plot.getAxis("left").enableAutoSIPrefix(False)
-        add_legend(self.plot, offset=(-10, 10))
+        add_legend(self.plot)
         self.dots = pg.ScatterPlotItem(size=8, name="trial")
         self.best_line = pg.PlotDataItem(pen=pg.mkPen("#2f6fb0", width=2), name="best so far")
         self.plot.addItem(self.dots)

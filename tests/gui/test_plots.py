@@ -182,7 +182,8 @@ def test_loss_plot_returns_to_its_steady_frame_after_a_log_toggle_or_the_auto_bu
 
 
 def test_loss_plot_best_label_is_not_under_the_legend(qapp) -> None:
-    """The best epoch's label sits below the legend in a small plot too (the legend's backing hid it)."""
+    """The best epoch's label is in the plot and clear of the legend in a small plot too (the legend hid it when
+    it lay inside the plot; now it lies under the x axis)."""
     from lstm_desktop.gui.plots import LossPlot
 
     for height in (220, 300, 600):

@@ -1,0 +1,79 @@
+"""The legend under a plot (gui/axes.LegendRow): it never covers the data, never widens the plot, flows its names
+into as many columns as the width holds, and gives way in a plot too short for it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_desktop.gui.axes import add_legend, grid_plot
+
+NAMES = ("actual", "forecast as issued", "inside the band", "outside")
+
+
+@pytest.fixture
+def plot(qtbot):
+    widget = grid_plot()
+    qtbot.addWidget(widget)
+    legend = add_legend(widget, labelTextSize="8pt")
+    x = np.arange(50.0)
+    for index, name in enumerate(NAMES):
+        widget.plot(x, np.sin(x / 7 + index), name=name)  # pyqtgraph enters a named curve in the plot's legend
+    return widget, legend
+
+
+def shown(qapp, widget, width: int, height: int) -> None:
+    widget.resize(width, height)
+    widget.show()
+    for _ in range(3):
+        qapp.processEvents()
+
+
+def columns_used(legend) -> int:
+    return len({round(label.sceneBoundingRect().left()) for _, label in legend.items})
+
+
+@pytest.mark.parametrize("width", [220, 390, 700])
+def test_legend_lies_under_the_plot_and_never_widens_it(qapp, plot, width) -> None:
+    widget, legend = plot
+    shown(qapp, widget, width, 420)  # tall enough for four names a row each
+    item = widget.getPlotItem()
+    view = item.getViewBox().sceneBoundingRect()
+    assert [label.text for _, label in legend.items] == list(NAMES)
+    assert legend.isVisible()
+    assert not legend.sceneBoundingRect().intersects(view)  # nothing of the data is hidden
+    assert legend.sceneBoundingRect().top() >= item.getAxis("bottom").sceneBoundingRect().bottom() - 1
+    assert item.sceneBoundingRect().width() <= width + 0.5  # the legend did not push the plot past its window
+    for _, label in legend.items:
+        assert label.sceneBoundingRect().right() <= width + 0.5, label.text  # every name readable, none cut off
+
+
+def test_legend_flows_into_more_columns_when_wider(qapp, plot) -> None:
+    widget, legend = plot
+    shown(qapp, widget, 220, 420)
+    narrow = columns_used(legend)
+    shown(qapp, widget, 700, 420)
+    wide = columns_used(legend)
+    assert narrow < wide == len(NAMES)
+    shown(qapp, widget, 220, 420)
+    assert columns_used(legend) == narrow  # and back
+
+
+def test_legend_gives_way_in_a_plot_too_short_for_it(qapp, plot) -> None:
+    widget, legend = plot
+    shown(qapp, widget, 220, 120)
+    assert not legend.isVisible() and legend.geometry().height() == 0
+    shown(qapp, widget, 220, 400)
+    assert legend.isVisible() and legend.geometry().height() > 0
+
+
+def test_legend_entries_come_and_go(qapp, plot) -> None:
+    widget, legend = plot
+    shown(qapp, widget, 700, 420)
+    height = legend.geometry().height()
+    legend.clear()
+    qapp.processEvents()
+    assert legend.items == [] and legend.geometry().height() == 0
+    legend.addItem(widget.getPlotItem().listDataItems()[0], "actual")
+    qapp.processEvents()
+    assert legend.geometry().height() == pytest.approx(height)
