@@ -61,6 +61,7 @@ class RunsTable(QWidget):
         self.delete_button = named(QPushButton("Delete…"), "deleteRunButton", "Delete the selected runs")
         self.hint = QLabel("Select 2–5 runs to compare; F2 renames; double-click shows a run.")
         self.hint.setStyleSheet("color: #888888;")
+        self.hint.setWordWrap(True)  # on one line it held the whole window 1154 pixels wide at the least
         buttons = QHBoxLayout()
         buttons.addWidget(self.hint, 1)
         for button in (self.compare_button, self.star_button, self.delete_button):
