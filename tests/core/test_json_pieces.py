@@ -22,6 +22,7 @@ SAME = [
     '{"dup": 1, "dup": [2]}',  # the last one wins, as with json.loads
     "[1, 2, 3]",  # not an object: parsed whole
     '"text"',
+    '{"runs": [{"report": {"a": [1, 2.50]}, "id": "r"}, {}, {"report": 1, "report": {"b": 2}}, 3]}',
 ]
 REFUSED = [
     '{"a": 1,}',
@@ -33,23 +34,42 @@ REFUSED = [
     '{"a": [1, 2}',
     '{"a": ',
     "",
+    '{"runs": [{"a": 1,}]}',
+    '{"runs": [{"a" 1}]}',
+    '{"runs": [{1: 2}]}',
+    '{"runs": [{"report": [1, 2}]}',
+    '{"runs": [{"a": 1}',
 ]
 
 
+@pytest.mark.parametrize("keep", [(), ("report",)])
 @pytest.mark.parametrize("text", SAME)
-def test_the_same_as_json_loads(text: str) -> None:
-    expected, got = json.loads(text), loads_in_pieces(text)
+def test_the_same_as_json_loads(text: str, keep: tuple[str, ...]) -> None:
+    expected, got = json.loads(text), loads_in_pieces(text, keep)
     assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True)
     if isinstance(expected, dict) and "nan" in expected:
         assert math.isnan(got["nan"])
 
 
+@pytest.mark.parametrize("keep", [(), ("report",)])
 @pytest.mark.parametrize("text", REFUSED)
-def test_refuses_what_json_loads_refuses(text: str) -> None:
+def test_refuses_what_json_loads_refuses(text: str, keep: tuple[str, ...]) -> None:
     with pytest.raises(ValueError):
         json.loads(text)
     with pytest.raises(ValueError):
-        loads_in_pieces(text)
+        loads_in_pieces(text, keep)
+
+
+def test_a_list_items_kept_members_keep_their_text() -> None:
+    """A run's report is kept as the text it was parsed from (saving reuses it instead of encoding it again)."""
+    text = '{"runs": [{"id": "a", "report": {"b": [1, 2.50, NaN]} }, {"id": "b"}, {"report": 1, "report": [2]}, 3],'
+    text += ' "report": {"top": 1}, "frozen": [{"x": 1}]}'
+    got = loads_in_pieces(text, ("report",))
+    first, second, twice, number = got["runs"]
+    assert first.sources == {"report": '{"b": [1, 2.50, NaN]}'} and first["report"]["b"][1] == 2.5
+    assert second.sources == {} and twice.sources == {"report": "[2]"} and number == 3  # the last one, as parsed
+    assert not hasattr(got, "sources") and got["frozen"][0].sources == {}  # the top level keeps none
+    assert not hasattr(loads_in_pieces(text)["runs"][0], "sources")  # nothing asked: plain dicts
 
 
 def test_a_stored_project_json_parses_the_same() -> None:

@@ -278,6 +278,25 @@ def test_migration_from_the_schema_1_fixture() -> None:
     assert band.calibrated_on == "val" and band.fan == () and band.blend == () and band.baseline is None
     assert again.fan == () and np.array_equal(band.weights(5), np.ones(5))  # the raw path, as it was drawn
     assert run1.report.settings.forecast_path == "raw"  # and the window's setting says so
+    assert json.loads(run1.report_json)["settings"]["forecast_path"] == "raw"  # saved as migrated, not as read
+
+
+def test_a_runs_report_is_saved_again_as_the_file_had_it(trained: Project, saved: Path, tmp_path: Path) -> None:
+    """Opening keeps each report's text as it stood in the file (encoding it again doubled the time to open), so a
+    hand-formatted report is saved back unchanged, and opens to the same report."""
+    meta, entries = parts(saved)
+    run_entry = meta["runs"][0]
+    pretty = json.dumps(run_entry["report"], indent=1)
+    head = json.dumps({k: v for k, v in run_entry.items() if k != "report"})
+    runs_text = "[" + head[:-1] + ', "report": ' + pretty + "}]"
+    rest = {k: v for k, v in meta.items() if k not in ("checksums", "runs")}
+    path = tmp_path / "pretty.lstmproj"
+    path.write_bytes(project_file.pack_encoded(rest, "runs", runs_text, entries))
+    opened = load_project(path)
+    assert opened.current.report_json == pretty  # kept as the file had it, not encoded again
+    assert json.loads(opened.current.entry()) == json.loads(trained.current.entry())  # the same run
+    again = load_project(save_project(opened, tmp_path / "again.lstmproj"))
+    assert again.current.report_json == pretty and json.loads(again.current.entry())["report"] == run_entry["report"]
 
 
 def test_an_old_run_reopens_with_its_stored_band_unchanged(trained: Project, tmp_path: Path) -> None:

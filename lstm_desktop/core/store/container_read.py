@@ -208,7 +208,8 @@ def _read_checked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, checksum: str
 def _read_meta(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: int) -> dict:
     """project.json as a dict: UTF-8 JSON, an object at the top, nested at most MAX_JSON_DEPTH levels, and cheap
     enough to parse within `budget` bytes of memory (measured before parsing). Parsed a run at a time when the
-    budget allows what that costs more (json_pieces.py: the interpreter lock is then never held for long)."""
+    budget allows what that costs more (json_pieces.py: the interpreter lock is then never held for long; each
+    run's report text is kept, which saving reuses)."""
     raw = _read_entry(archive, info, where)[0]
     shape = json_shape(raw)
     if shape.depth > MAX_JSON_DEPTH:
@@ -216,7 +217,8 @@ def _read_meta(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budg
     cost = shape.memory(len(raw)) + len(raw)
     if cost > budget:
         raise _too_big(where, cost, budget)
-    pieces = cost + extra_key_memory(shape.colons, shape.long_key_bytes, shape.text_width) <= budget
+    kept = shape.text_width * len(raw)  # the runs' report texts kept while parsing in pieces: at most the text
+    pieces = cost + extra_key_memory(shape.colons, shape.long_key_bytes, shape.text_width) + kept <= budget
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -229,7 +231,7 @@ def _parse_object(text: str, what: str, where: str, pieces: bool = False) -> dic
     """`text` parsed as JSON whose top level is an object (NaN and Infinity accepted: scores may be undefined);
     with `pieces`, a member (and an item of a list) at a time."""
     try:
-        value = loads_in_pieces(text) if pieces else json.loads(text)
+        value = loads_in_pieces(text, keep=("report",)) if pieces else json.loads(text)  # a run's report text kept
     except RecursionError as exc:  # only reached by callers that skipped json_shape's depth check
         raise ProjectFileError(f"{where} is refused: {what} is nested too deeply.") from exc
     except ValueError as exc:  # JSONDecodeError, and numbers of more than 4300 digits

@@ -1,11 +1,15 @@
 """json.loads in pieces: the top-level object's members one at a time, and the items of a member that is a list
-(a project's runs) one at a time. The result is what json.loads returns.
+(a project's runs) one at a time, an item that is an object a member at a time. The result is what json.loads
+returns; such an item can also keep the text some of its members were parsed from (a `SourcedDict`).
 
 Why: the C parser holds the interpreter lock for the whole text. Opening a project of 100 runs parsed 27 MB in one
 call that held it for 350-630 ms, and the window's GUI thread, which needs the lock for every Python callback,
 froze for as long. Parsed a run at a time, the lock is held for about 3 ms at once and other threads get it in
 between. What json.loads shares between pieces, and these calls cannot, is its memo of object keys: a key is a new
 string in each piece (`extra_key_memory` bounds what that costs, for the caller's memory budget).
+
+Why the source: a run's report is kept as JSON text for saving (project.StoredRun.report_json). Encoding it again
+after parsing took 6.5 ms a report, twice its parsing, and held the interpreter lock as long; its text is at hand.
 """
 
 from __future__ import annotations
@@ -28,14 +32,55 @@ def _expect(text: str, at: int, what: str) -> None:
         raise json.JSONDecodeError(f"Expecting '{what}' delimiter", text, at)
 
 
-def _list_in_pieces(text: str, at: int) -> tuple[list, int]:
-    """The list starting at `at` ('['), item by item; and the index after it."""
+class SourcedDict(dict):
+    """A parsed JSON object that also keeps the text some of its members' values were parsed from (`sources`)."""
+
+    __slots__ = ("sources",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: dict[str, str] = {}
+
+
+def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool) -> tuple[dict, int]:
+    """The object starting at `at` ('{'), member by member, and the index after it. At the top level its list
+    members are parsed item by item; below it, the text of the members named in `keep` is kept (a SourcedDict)."""
+    result: dict[str, Any] = SourcedDict() if keep and not top else {}
+    at = _skip(text, at + 1)
+    if text.startswith("}", at):
+        return result, at + 1
+    while True:
+        if not text.startswith('"', at):
+            raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, at)
+        key, at = _DECODER.raw_decode(text, at)
+        at = _skip(text, at)
+        _expect(text, at, ":")
+        start = at = _skip(text, at + 1)
+        if top and text.startswith("[", at):
+            value, at = _list_in_pieces(text, at, keep)
+        else:
+            value, at = _DECODER.raw_decode(text, at)
+        result[key] = value
+        if key in keep and not top:
+            result.sources[key] = text[start:at]
+        at = _skip(text, at)
+        if text.startswith("}", at):
+            return result, at + 1
+        _expect(text, at, ",")
+        at = _skip(text, at + 1)
+
+
+def _list_in_pieces(text: str, at: int, keep: tuple[str, ...]) -> tuple[list, int]:
+    """The list starting at `at` ('['), item by item (an object a member at a time); and the index after it."""
     items: list = []
     at = _skip(text, at + 1)
     if text.startswith("]", at):
         return items, at + 1
     while True:
-        item, at = _DECODER.raw_decode(text, at)
+        if text.startswith("{", at):
+            item, at = _object_in_pieces(text, at, keep, top=False)
+        else:
+            item, at = _DECODER.raw_decode(text, at)
         items.append(item)
         at = _skip(text, at)
         if text.startswith("]", at):
@@ -44,34 +89,13 @@ def _list_in_pieces(text: str, at: int) -> tuple[list, int]:
         at = _skip(text, at + 1)
 
 
-def loads_in_pieces(text: str) -> Any:
-    """json.loads(text), parsed a top-level member (and an item of a top-level list) at a time."""
+def loads_in_pieces(text: str, keep: tuple[str, ...] = ()) -> Any:
+    """json.loads(text), parsed a top-level member (and an item of a top-level list) at a time. An item that is
+    an object and has members named in `keep` is a SourcedDict with their text."""
     at = _skip(text, 0)
     if not text.startswith("{", at):
         return json.loads(text)  # not an object: nothing to cut
-    result: dict[str, Any] = {}
-    at = _skip(text, at + 1)
-    if text.startswith("}", at):
-        at += 1
-    else:
-        while True:
-            if not text.startswith('"', at):
-                raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, at)
-            key, at = _DECODER.raw_decode(text, at)
-            at = _skip(text, at)
-            _expect(text, at, ":")
-            at = _skip(text, at + 1)
-            if text.startswith("[", at):
-                value, at = _list_in_pieces(text, at)
-            else:
-                value, at = _DECODER.raw_decode(text, at)
-            result[key] = value
-            at = _skip(text, at)
-            if text.startswith("}", at):
-                at += 1
-                break
-            _expect(text, at, ",")
-            at = _skip(text, at + 1)
+    result, at = _object_in_pieces(text, at, keep, top=True)
     at = _skip(text, at)
     if at != len(text):
         raise json.JSONDecodeError("Extra data", text, at)

@@ -100,7 +100,8 @@ def project_from_contents(meta: dict, entries: dict[str, bytes]) -> Project:
     project.created = str(meta.get("created") or now())
     project.modified = str(meta.get("modified") or now())
     project.saved_with = {"app": meta.get("app"), "libraries": meta.get("libraries")}
-    project.runs = _unique([_read_run(index, raw, data_sets, entries) for index, raw in enumerate(runs)])
+    as_read = version == SCHEMA_VERSION  # no migration changed the runs: their reports' text is theirs
+    project.runs = _unique([_read_run(index, raw, data_sets, entries, as_read) for index, raw in enumerate(runs)])
     loaded, live = meta.get("loaded"), meta.get("live")
     project.loaded = data_sets.get(loaded) if isinstance(loaded, str) else None
     project.live = data_sets.get(live) if isinstance(live, str) else None
@@ -196,9 +197,10 @@ def _read_data_sets(data: object, entries: dict[str, bytes]) -> dict[str, DataSe
 
 
 def _read_run(
-    index: int, raw: object, data_sets: dict[str, DataSet], entries: dict[str, bytes]
+    index: int, raw: object, data_sets: dict[str, DataSet], entries: dict[str, bytes], as_read: bool = False
 ) -> StoredRun | DamagedRun:
-    """A run entry, or a DamagedRun naming what is wrong with it."""
+    """A run entry, or a DamagedRun naming what is wrong with it. `as_read`: the entry is as the file has it
+    (not migrated), so a report's text kept by the parser is its JSON (see json_pieces.SourcedDict)."""
     where = f"runs[{index}]"
     if not isinstance(raw, dict):
         return DamagedRun(f"damaged-{index}", where, f"{where} should be an object.", {"id": f"damaged-{index}"}, {})
@@ -206,7 +208,7 @@ def _read_run(
     name = raw.get("name") if isinstance(raw.get("name"), str) else run_id
     weights_name = f"weights/{run_id}.safetensors"
     try:
-        stored = _decode_run(raw, run_id, name, data_sets, entries.get(weights_name), where)
+        stored = _decode_run(raw, run_id, name, data_sets, entries.get(weights_name), where, as_read)
     except (BadInput, ValueError) as exc:
         kept = {weights_name: entries[weights_name]} if weights_name in entries else {}
         data_id, data_entry = raw.get("data"), None
@@ -218,7 +220,13 @@ def _read_run(
 
 
 def _decode_run(
-    raw: dict, run_id: str, name: str, data_sets: dict[str, DataSet], weights: bytes | None, where: str
+    raw: dict,
+    run_id: str,
+    name: str,
+    data_sets: dict[str, DataSet],
+    weights: bytes | None,
+    where: str,
+    as_read: bool = False,
 ) -> StoredRun:
     from ..learn.model import expected_shapes
     from .weights_file import read_header
@@ -249,5 +257,14 @@ def _decode_run(
         data=data_sets[data_id],
         report=report,
         weights_bytes=weights,
-        report_json=json.dumps(raw.get("report"), separators=(",", ":")),
+        report_json=_report_text(raw, as_read),
     )
+
+
+def _report_text(raw: dict, as_read: bool) -> str:
+    """A run entry's report as JSON text, kept for saving: the text it was parsed from where the parser kept it
+    and no migration changed it (encoding it again took twice its parsing), else encoded from the parsed value."""
+    sources = getattr(raw, "sources", None) if as_read else None
+    if sources and "report" in sources:
+        return sources["report"]
+    return json.dumps(raw.get("report"), separators=(",", ":"))
