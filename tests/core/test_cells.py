@@ -4,6 +4,7 @@ the cell's shapes before anything is loaded; projects from before the setting op
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -93,11 +94,14 @@ def test_a_schema_4_project_opens_as_lstm(tmp_path: Path) -> None:
     assert meta["schema_version"] == SCHEMA_VERSION
     del meta["settings"]["model"]["cell"]
     del meta["runs"][0]["report"]["settings"]["model"]["cell"]
+    del meta["settings"]["forecast_path"], meta["runs"][0]["report"]["settings"]["forecast_path"]  # schema 5's too
     meta = {k: v for k, v in meta.items() if k != "checksums"} | {"schema_version": 4}
     (tmp_path / "old.lstmproj").write_bytes(project_file.pack_entries(meta, entries))
     back = load_project(tmp_path / "old.lstmproj")
     assert back.settings.model.cell == "lstm" and back.current.report.settings.model.cell == "lstm"
     assert back.current.tensors().keys() == project.current.tensors().keys()
+    saved_report = json.loads(back.current.report_json)  # the text saved again: the migrated report, not the file's
+    assert saved_report["settings"]["model"]["cell"] == "lstm" and saved_report["settings"]["forecast_path"] == "raw"
 
 
 def test_the_schema_1_fixture_opens_as_an_lstm_and_forecasts() -> None:

@@ -33,7 +33,7 @@ from .container_format import (
     is_recognised,
     memory_budget,
 )
-from .json_pieces import extra_key_memory, loads_in_pieces
+from .json_pieces import extra_key_memory, kept_memory, loads_in_pieces
 from .json_shape import MAX_JSON_DEPTH, json_shape
 
 
@@ -217,7 +217,7 @@ def _read_meta(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budg
     cost = shape.memory(len(raw)) + len(raw)
     if cost > budget:
         raise _too_big(where, cost, budget)
-    kept = shape.text_width * len(raw)  # the runs' report texts kept while parsing in pieces: at most the text
+    kept = kept_memory(shape.opens, len(raw), shape.text_width)  # the runs' report texts kept in pieces
     pieces = cost + extra_key_memory(shape.colons, shape.long_key_bytes, shape.text_width) + kept <= budget
     try:
         text = raw.decode("utf-8")

@@ -1,6 +1,6 @@
-"""json.loads in pieces: the top-level object's members one at a time, and the items of a member that is a list
-(a project's runs) one at a time, an item that is an object a member at a time. The result is what json.loads
-returns; such an item can also keep the text some of its members were parsed from (a `SourcedDict`).
+"""json.loads in pieces: the top-level object's members one at a time, and the items of any top-level member that is
+a list (a project's runs) one at a time, an item that is an object a member at a time. The result is what json.loads
+returns; such an item that has members named to keep also keeps the text they were parsed from (a `SourcedDict`).
 
 Why: the C parser holds the interpreter lock for the whole text. Opening a project of 100 runs parsed 27 MB in one
 call that held it for 350-630 ms, and the window's GUI thread, which needs the lock for every Python callback,
@@ -21,6 +21,7 @@ from typing import Any
 _DECODER = json.JSONDecoder()  # the same as json.loads uses: NaN and Infinity accepted
 _SPACE = re.compile(r"[ \t\n\r]*")
 _KEY_COST = 80  # bytes a key string can take: its header and up to 16 characters (longer keys counted apart)
+_SOURCE_COST = 400  # bytes an object's kept text takes beyond its characters: string header, `sources`, slot
 
 
 def _skip(text: str, at: int) -> int:
@@ -44,8 +45,10 @@ class SourcedDict(dict):
 
 def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool) -> tuple[dict, int]:
     """The object starting at `at` ('{'), member by member, and the index after it. At the top level its list
-    members are parsed item by item; below it, the text of the members named in `keep` is kept (a SourcedDict)."""
-    result: dict[str, Any] = SourcedDict() if keep and not top else {}
+    members are parsed item by item; below it, the text of the members named in `keep` is kept: the object is then
+    a SourcedDict (only then: a plain dict costs less)."""
+    result: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     at = _skip(text, at + 1)
     if text.startswith("}", at):
         return result, at + 1
@@ -62,12 +65,21 @@ def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool) -> t
             value, at = _DECODER.raw_decode(text, at)
         result[key] = value
         if key in keep and not top:
-            result.sources[key] = text[start:at]
+            sources[key] = text[start:at]
         at = _skip(text, at)
         if text.startswith("}", at):
-            return result, at + 1
+            return _sourced(result, sources), at + 1
         _expect(text, at, ",")
         at = _skip(text, at + 1)
+
+
+def _sourced(result: dict, sources: dict[str, str]) -> dict:
+    if not sources:
+        return result
+    sourced = SourcedDict()
+    sourced.update(result)
+    sourced.sources = sources
+    return sourced
 
 
 def _list_in_pieces(text: str, at: int, keep: tuple[str, ...]) -> tuple[list, int]:
@@ -106,3 +118,9 @@ def extra_key_memory(members: int, long_key_bytes: int, width: int) -> int:
     """An upper bound of the memory parsing in pieces takes beyond json.loads: every object member's key a string
     of its own (`members` of them, `long_key_bytes` bytes in keys longer than 16, `width` bytes a character)."""
     return members * (_KEY_COST + 16 * (width - 1)) + long_key_bytes * width
+
+
+def kept_memory(objects: int, characters: int, width: int) -> int:
+    """An upper bound of the memory the kept texts take: at most `objects` objects keep some, their `characters`
+    at most the whole text's, at `width` bytes a character."""
+    return objects * _SOURCE_COST + characters * width

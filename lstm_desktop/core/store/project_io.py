@@ -197,7 +197,7 @@ def _read_data_sets(data: object, entries: dict[str, bytes]) -> dict[str, DataSe
 
 
 def _read_run(
-    index: int, raw: object, data_sets: dict[str, DataSet], entries: dict[str, bytes], as_read: bool = False
+    index: int, raw: object, data_sets: dict[str, DataSet], entries: dict[str, bytes], as_read: bool
 ) -> StoredRun | DamagedRun:
     """A run entry, or a DamagedRun naming what is wrong with it. `as_read`: the entry is as the file has it
     (not migrated), so a report's text kept by the parser is its JSON (see json_pieces.SourcedDict)."""
@@ -226,7 +226,7 @@ def _decode_run(
     data_sets: dict[str, DataSet],
     weights: bytes | None,
     where: str,
-    as_read: bool = False,
+    as_read: bool,
 ) -> StoredRun:
     from ..learn.model import expected_shapes
     from .weights_file import read_header
