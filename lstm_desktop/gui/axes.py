@@ -106,18 +106,40 @@ def solid_axes(bottom: type[pg.AxisItem] = ValueAxis, left: type[pg.AxisItem] = 
 
 
 def grid_plot(bottom: type[pg.AxisItem] = ValueAxis, left: type[pg.AxisItem] = ValueAxis) -> pg.PlotWidget:
-    """A plot with solid-grid axes and its grid shown, as every gridded plot of the window."""
+    """A plot with solid-grid axes and its grid shown, and a title that never widens it (ShrinkingTitle), as every
+    gridded plot of the window."""
     plot = pg.PlotWidget(axisItems=solid_axes(bottom, left))
     show_grid(plot.getPlotItem())
+    shrinking_title(plot.getPlotItem())
     return plot
 
 
 def show_grid(item: pg.PlotItem) -> None:
-    """The grid shown under the data: the axes, which draw it, go behind the view box, so that curves, bands,
-    shaded regions and the legend lie over the solid grid lines instead of being crossed by them."""
+    """The grid shown under the data: the axes, which draw it, go behind the view box, so that curves, bands and
+    shaded regions lie over the solid grid lines instead of being crossed by them."""
     item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
     for name in ("bottom", "left"):
         item.getAxis(name).setZValue(item.getViewBox().zValue() - 1)
+
+
+class ShrinkingTitle(pg.LabelItem):
+    """A plot title that does not hold its plot at least as wide as its text. pyqtgraph's did: a plot given less
+    (the loss plot has about 120 pixels beside the tabs on a 1024-pixel screen) was drawn cut off at its widget's
+    edge, axis, curves and legend with it. Now the title's text is what is cut."""
+
+    def updateMin(self) -> None:  # pyqtgraph's name: called on every new text and resize
+        super().updateMin()
+        self.setMinimumWidth(0)
+
+
+def shrinking_title(item: pg.PlotItem) -> None:
+    """Put a ShrinkingTitle in the place of `item`'s title, with its text (set it with setTitle as before)."""
+    old = item.titleLabel
+    item.layout.removeItem(old)
+    if old.scene() is not None:
+        old.scene().removeItem(old)
+    item.titleLabel = ShrinkingTitle(old.text, size="11pt", parent=item)
+    item.layout.addItem(item.titleLabel, 0, 1)
 
 
 class Shade(pg.FillBetweenItem):
@@ -151,28 +173,39 @@ def refresh_legend(plot: pg.PlotWidget, legend: pg.LegendItem, shown: list | Non
 
 class LegendRow(pg.LegendItem):
     """A plot's legend in rows under its x axis, as many names to a row as the plot's width holds. Inside the
-    plot, a legend hid the curves and bands it names: the small plots' data and, in a small window, the prices."""
+    plot, a legend hid the curves and bands it names: the small plots' data and, in a small window, the prices.
+    The rows are always shown: the plot gives up the height they take."""
 
-    GAP = 12  # pixels between one name and the next symbol
-    SHARE = 0.25  # the most of the plot's height the rows may take; a plot too short for them shows none
+    MARGIN = 8  # pixels kept free at the right of the last name
 
     def __init__(self, item: pg.PlotItem, **options: object) -> None:
-        self._item = None  # set last: pyqtgraph's constructor already calls updateSize
+        self._item = None  # set last: updateSize does nothing until then
+        self._flowing = False
         super().__init__(offset=None, frame=False, colCount=1, **options)
         self.layout.setContentsMargins(0, 0, 0, 0)
         item.layout.addItem(self, 4, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignLeft)  # the row under the x axis
         item.legend = self  # pyqtgraph enters each curve named at its making here
         self._item = item
         item.geometryChanged.connect(self.updateSize)
+        for view in item.scene().views() if item.scene() is not None else ():
+            view.sigDeviceRangeChanged.connect(self.updateSize)  # a widget narrower than its plot's least width
 
-    def updateSize(self) -> None:  # pyqtgraph's name: called as entries come and go
-        """Flow the entries into as many columns as the plot's width holds, indented to the view box's left edge
-        where there is room; size the row to them. The minimum width stays 1, so the legend never widens the plot:
-        a narrower plot reflows it instead."""
-        if self._item is None:
+    def updateSize(self, *_: object) -> None:  # pyqtgraph's name: called as entries come and go
+        """Flow the entries into as many columns as the plot's shown width holds, indented to the view box's left
+        edge where there is room; size the rows to them. The minimum width stays 1, so the legend never widens
+        the plot: a narrower plot reflows it instead."""
+        if self._item is None or self._flowing:
             return
-        room = self._item.geometry().width() - 8
-        widths = [sample.boundingRect().width() + label.item.boundingRect().width() + self.GAP
+        self._flowing = True  # setColumnCount calls this again
+        try:
+            self._flow()
+        finally:
+            self._flowing = False
+
+    def _flow(self) -> None:
+        room = self._room()
+        spacing = self.layout.horizontalSpacing()  # between a symbol and its name, and before the next symbol
+        widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 2 * spacing + 2
                   for sample, label in self.items]  # fmt: skip
         columns = next((k for k in range(len(widths), 1, -1) if _grid_width(widths, k) <= room), 1)
         if columns != self.columnCount:
@@ -187,13 +220,22 @@ class LegendRow(pg.LegendItem):
         rows = math.ceil(len(widths) / columns)
         row = max((max(s.boundingRect().height(), label.item.boundingRect().height()) for s, label in self.items),
                   default=0)  # fmt: skip
-        height = rows * row + max(rows - 1, 0) * self.layout.verticalSpacing()
-        fits = height <= self.SHARE * self._item.geometry().height()
-        self.setVisible(fits)
-        self.setFixedHeight(height if fits else 0)
+        self.setFixedHeight(rows * row + max(rows - 1, 0) * self.layout.verticalSpacing())
+
+    def _room(self) -> float:
+        """The width the names may take: the plot's, or the widget's that shows it where that is narrower (a plot
+        whose title or axes ask for more than its widget has is drawn cut off at the widget's edge)."""
+        width = self._item.geometry().width()
+        views = self._item.scene().views() if self._item.scene() is not None else []
+        if views:
+            width = min(width, views[0].viewport().width() - self._item.mapToScene(0, 0).x())
+        return width - self.MARGIN
 
     def mouseDragEvent(self, ev: object) -> None:  # pyqtgraph's name: a row in the layout is not dragged about
         ev.ignore()
+
+    def hoverEvent(self, ev: object) -> None:  # pyqtgraph's name: its legend offers itself for drags on hover
+        pass
 
 
 def _grid_width(widths: list[float], columns: int) -> float:

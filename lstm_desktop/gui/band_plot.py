@@ -58,7 +58,7 @@ class BandPlot(QWidget):
         self.plot.addItem(self.nominal)
         self.figures = named(QLabel(""), "bandFiguresLabel", "Coverage in calm and turbulent times, per level")
         self.figures.setWordWrap(True)
-        # the curves' key in words under the plot: a legend would cover the curves of so short a plot
+        # the key in words under the plot, the nominal level's line among them (no curve a legend could show)
         self.key = named(QLabel(KEY), "bandKeyLabel", "Which line is which in the coverage plot")
         self.key.setTextFormat(Qt.TextFormat.RichText)
         self.key.setWordWrap(True)

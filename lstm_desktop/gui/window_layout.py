@@ -87,7 +87,7 @@ def build_layout(window: Any) -> None:
     window.tabs.addTab(window.track_view, "Track")
     window.tabs.addTab(window.runs_table, "Runs")
     window.tabs.addTab(window.notes, "Notes")
-    bottom = splitter(Qt.Orientation.Horizontal, window.loss_plot, window.tabs, sizes=(420, 580))
+    bottom = splitter(Qt.Orientation.Horizontal, window.loss_plot, window.tabs, sizes=(300, 700))
     right = splitter(Qt.Orientation.Vertical, window.price_plot, bottom, sizes=(560, 340))
     window.setCentralWidget(splitter(Qt.Orientation.Horizontal, scroll, right, stretch=(0, 1), sizes=(420, 1000)))
     window.status_label = QLabel("")

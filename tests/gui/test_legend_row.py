@@ -1,5 +1,5 @@
 """The legend under a plot (gui/axes.LegendRow): it never covers the data, never widens the plot, flows its names
-into as many columns as the width holds, and gives way in a plot too short for it."""
+into as many columns as the width holds, and stays in a plot short on height, which gives up the rows' height."""
 
 from __future__ import annotations
 
@@ -59,12 +59,21 @@ def test_legend_flows_into_more_columns_when_wider(qapp, plot) -> None:
     assert columns_used(legend) == narrow  # and back
 
 
-def test_legend_gives_way_in_a_plot_too_short_for_it(qapp, plot) -> None:
+def test_legend_stays_in_a_short_plot_and_still_hides_nothing(qapp, plot) -> None:
     widget, legend = plot
-    shown(qapp, widget, 220, 120)
-    assert not legend.isVisible() and legend.geometry().height() == 0
-    shown(qapp, widget, 220, 400)
+    shown(qapp, widget, 220, 160)
+    view = widget.getPlotItem().getViewBox().sceneBoundingRect()
     assert legend.isVisible() and legend.geometry().height() > 0
+    assert not legend.sceneBoundingRect().intersects(view)
+    assert legend.sceneBoundingRect().bottom() <= 160 + 0.5  # the rows fit in the widget: the plot gave up height
+
+
+def test_legend_is_indented_to_the_view_box_where_there_is_room(qapp, plot) -> None:
+    widget, legend = plot
+    shown(qapp, widget, 900, 420)
+    view = widget.getPlotItem().getViewBox().sceneBoundingRect()
+    first_symbol = legend.items[0][0].sceneBoundingRect()
+    assert first_symbol.left() == pytest.approx(view.left(), abs=2)  # under the data, not under the axis' labels
 
 
 def test_legend_entries_come_and_go(qapp, plot) -> None:

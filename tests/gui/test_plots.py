@@ -1,5 +1,5 @@
-"""Plot axes: whole epochs only, readable log-scale labels (1, 2, 5 times a power of ten, once each), and a grid
-drawn in solid colours under the data."""
+"""Plot axes: whole epochs only, readable log-scale labels (1, 2, 5 times a power of ten, once each), a grid
+drawn in solid colours under the data, and a title that never makes a plot wider than its widget."""
 
 from __future__ import annotations
 
@@ -215,3 +215,22 @@ def test_loss_legend_names_only_curves_that_draw(qtbot) -> None:
     plot.add_run_curve((Epoch(epoch=1, train_loss=0.5, val_loss=0.6, seconds=1.0),), "#00d5ff", "run 2")
     plot.refresh_legend()
     assert names() == ["run 2 (validation)"]
+
+
+@pytest.mark.parametrize("width", [120, 400])
+def test_a_long_title_never_makes_the_plot_wider_than_its_widget(qtbot, width) -> None:
+    """A plot wider than its widget was drawn cut off at the widget's edge, axes and curves with it (the loss plot
+    beside the tabs on a 1024-pixel screen): the title's text is what is cut now."""
+    plot = grid_plot()
+    qtbot.addWidget(plot)
+    plot.setTitle("Test period: choose rows above to overlay their predictions")
+    plot.plot([0.0, 1.0], [0.0, 1.0])
+    plot.resize(width, 200)
+    plot.show()
+    qtbot.waitExposed(plot)
+    item = plot.getPlotItem()
+    assert item.geometry().width() <= width + 0.5
+    assert item.getViewBox().sceneBoundingRect().right() <= width + 0.5  # the data's right edge is on screen
+    plot.setTitle("A new, even longer title: set again after the plot was laid out, as the price plot does")
+    qtbot.wait(10)
+    assert item.geometry().width() <= width + 0.5

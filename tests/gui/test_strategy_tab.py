@@ -109,3 +109,16 @@ def test_file_export_report_writes_the_current_run(window, finished, dialogs, tm
     assert "Rule long_short" in html and html.count("<svg") == 3 and dialogs.told == []
     assert not window.report_export.export_to(tmp_path / "missing" / "run.html")
     assert dialogs.told[-1][0] == "Export failed" and "missing" in dialogs.told[-1][1]
+
+
+def test_the_equity_legend_is_readable_in_the_window(window, finished, qapp) -> None:
+    window.resize(1400, 900)
+    opened(window, finished)
+    for _ in range(3):
+        qapp.processEvents()
+    legend = window.strategy_view.equity.legend
+    view = window.strategy_view.plot.viewport()
+    assert legend.isVisible() and [label.text for _, label in legend.items] == ["strategy", "buy and hold"]
+    for _, label in legend.items:
+        assert label.sceneBoundingRect().right() <= view.width(), label.text  # not cut off at the plot's edge
+        assert label.sceneBoundingRect().bottom() <= view.height(), label.text
