@@ -181,6 +181,7 @@ class LegendRow(pg.LegendItem):
     def __init__(self, item: pg.PlotItem, **options: object) -> None:
         self._item = None  # set last: updateSize does nothing until then
         self._flowing = False
+        self._empty_row: float | None = None
         super().__init__(offset=None, frame=False, colCount=1, **options)
         self.layout.setContentsMargins(0, 0, 0, 0)
         item.layout.addItem(self, 4, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignLeft)  # the row under the x axis
@@ -217,10 +218,18 @@ class LegendRow(pg.LegendItem):
         self.setMinimumWidth(1)
         self.setPreferredWidth(width)
         self.setMaximumWidth(width)
-        rows = math.ceil(len(widths) / columns)
+        rows = max(math.ceil(len(widths) / columns), 1)  # an empty legend keeps a row's room (see _row_height)
         row = max((max(s.boundingRect().height(), label.item.boundingRect().height()) for s, label in self.items),
-                  default=0)  # fmt: skip
-        self.setFixedHeight(rows * row + max(rows - 1, 0) * self.layout.verticalSpacing())
+                  default=self._row_height())  # fmt: skip
+        self.setFixedHeight(rows * row + (rows - 1) * self.layout.verticalSpacing())
+
+    def _row_height(self) -> float:
+        """The height of a row of names, known before any name is entered. An empty legend keeps it: the first names
+        entered (a training's first epoch) then do not move the plot, whose new layout and repaint took 4-12 ms."""
+        if self._empty_row is None:
+            label = pg.LabelItem("Xg", size=self.opts["labelTextSize"])
+            self._empty_row = max(_SAMPLE_HEIGHT, label.itemRect().height())
+        return self._empty_row
 
     def _room(self) -> float:
         """The width the names may take: the plot's, or the widget's that shows it where that is narrower (a plot
@@ -236,6 +245,9 @@ class LegendRow(pg.LegendItem):
 
     def hoverEvent(self, ev: object) -> None:  # pyqtgraph's name: its legend offers itself for drags on hover
         pass
+
+
+_SAMPLE_HEIGHT = 20.0  # pyqtgraph's legend symbol (ItemSample) is 20 pixels square
 
 
 def _grid_width(widths: list[float], columns: int) -> float:
