@@ -23,6 +23,8 @@ SAME = [
     "[1, 2, 3]",  # not an object: parsed whole
     '"text"',
     '{"runs": [{"report": {"a": [1, 2.50]}, "id": "r"}, {}, {"report": 1, "report": {"b": 2}}, 3]}',
+    # objects within a run are cut three levels down, then parsed whole: every level, duplicates among them
+    '{"runs": [{"r": {"p": {"t": {"d": {"e": {}, "e": [1]}, "x": {}}, "t": {"y": -0.5}}, "q": { }}}]}',
 ]
 REFUSED = [
     '{"a": 1,}',
@@ -39,6 +41,10 @@ REFUSED = [
     '{"runs": [{1: 2}]}',
     '{"runs": [{"report": [1, 2}]}',
     '{"runs": [{"a": 1}',
+    '{"runs": [{"r": {"p": {"t": {"d": 1,}}}}]}',
+    '{"runs": [{"r": {"p": {"t": {"d" 1}}}}]}',
+    '{"runs": [{"r": {"p": {1: 2}}}]}',
+    '{"runs": [{"r": {"p": {"t": 1}}]}',
 ]
 
 

@@ -1,12 +1,13 @@
 """json.loads in pieces: the top-level object's members one at a time, and the items of any top-level member that is
-a list (a project's runs) one at a time, an item that is an object a member at a time. The result is what json.loads
-returns; such an item that has members named to keep also keeps the text they were parsed from (a `SourcedDict`).
+a list (a project's runs) one at a time, an item that is an object a member at a time, and so its members that are
+objects, three levels down. The result is what json.loads returns; such an item that has members named to keep also
+keeps the text they were parsed from (a `SourcedDict`).
 
 Why: the C parser holds the interpreter lock for the whole text. Opening a project of 100 runs parsed 27 MB in one
 call that held it for 350-630 ms, and the window's GUI thread, which needs the lock for every Python callback,
-froze for as long. Parsed a run at a time, the lock is held for about 3 ms at once and other threads get it in
-between. What json.loads shares between pieces, and these calls cannot, is its memo of object keys: a key is a new
-string in each piece (`extra_key_memory` bounds what that costs, for the caller's memory budget).
+froze for as long. Parsed in pieces, the lock is held for about 1 ms at once and other threads get it in between.
+What json.loads shares between pieces, and these calls cannot, is its memo of object keys: a key is a new string in
+each piece (`extra_key_memory` bounds what that costs, for the caller's memory budget).
 
 Why the source: a run's report is kept as JSON text for saving (project.StoredRun.report_json). Encoding it again
 after parsing took 6.5 ms a report, twice its parsing, and held the interpreter lock as long; its text is at hand.
@@ -21,6 +22,9 @@ from typing import Any
 _DECODER = json.JSONDecoder()  # the same as json.loads uses: NaN and Infinity accepted
 _SPACE = re.compile(r"[ \t\n\r]*")
 _KEY_COST = 80  # bytes a key string can take: its header and up to 16 characters (longer keys counted apart)
+# Object levels cut below a list item: a run's report, its members and theirs. One call parsed a 286 KB report in
+# 3-7 ms (up to 20 with a garbage collection) and held the lock as long; cut, the longest call takes about 1 ms.
+_LEVELS = 3
 _SOURCE_COST = 400  # bytes an object's kept text takes beyond its characters: string header, `sources`, slot
 
 
@@ -43,10 +47,11 @@ class SourcedDict(dict):
         self.sources: dict[str, str] = {}
 
 
-def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool) -> tuple[dict, int]:
+def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool, levels: int = 0) -> tuple[dict, int]:
     """The object starting at `at` ('{'), member by member, and the index after it. At the top level its list
     members are parsed item by item; below it, the text of the members named in `keep` is kept: the object is then
-    a SourcedDict (only then: a plain dict costs less)."""
+    a SourcedDict (only then: a plain dict costs less). Members that are objects are cut the same way `levels`
+    deep."""
     result: dict[str, Any] = {}
     sources: dict[str, str] = {}
     at = _skip(text, at + 1)
@@ -61,6 +66,8 @@ def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool) -> t
         start = at = _skip(text, at + 1)
         if top and text.startswith("[", at):
             value, at = _list_in_pieces(text, at, keep)
+        elif levels and text.startswith("{", at):
+            value, at = _object_in_pieces(text, at, (), False, levels - 1)
         else:
             value, at = _DECODER.raw_decode(text, at)
         result[key] = value
@@ -90,7 +97,7 @@ def _list_in_pieces(text: str, at: int, keep: tuple[str, ...]) -> tuple[list, in
         return items, at + 1
     while True:
         if text.startswith("{", at):
-            item, at = _object_in_pieces(text, at, keep, top=False)
+            item, at = _object_in_pieces(text, at, keep, False, _LEVELS)
         else:
             item, at = _DECODER.raw_decode(text, at)
         items.append(item)
