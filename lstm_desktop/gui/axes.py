@@ -125,11 +125,19 @@ def show_grid(item: pg.PlotItem) -> None:
 class ShrinkingTitle(pg.LabelItem):
     """A plot title that does not hold its plot at least as wide as its text. pyqtgraph's did: a plot given less
     (the loss plot has about 120 pixels beside the tabs on a 1024-pixel screen) was drawn cut off at its widget's
-    edge, axis, curves and legend with it. Now the title's text is what is cut."""
+    edge, axis, curves and legend with it. Now the title's text is what is cut: at its end, its beginning kept at
+    the plot's left edge at the furthest (centred and cut at both ends, "choose rows above" read "e rows above")."""
 
     def updateMin(self) -> None:  # pyqtgraph's name: called on every new text and resize
         super().updateMin()
         self.setMinimumWidth(0)
+
+    def resizeEvent(self, ev: object) -> None:  # pyqtgraph's name: places the text, centred
+        super().resizeEvent(ev)
+        text = self.itemRect()
+        leftmost = -self.pos().x()  # the plot's left edge, in this label's coordinates (the label sits right of it)
+        if text.left() < leftmost:
+            self.item.moveBy(leftmost - text.left(), 0)
 
 
 def shrinking_title(item: pg.PlotItem) -> None:
@@ -174,14 +182,18 @@ def refresh_legend(plot: pg.PlotWidget, legend: pg.LegendItem, shown: list | Non
 class LegendRow(pg.LegendItem):
     """A plot's legend in rows under its x axis, as many names to a row as the plot's width holds. Inside the
     plot, a legend hid the curves and bands it names: the small plots' data and, in a small window, the prices.
-    The rows are always shown: the plot gives up the height they take."""
+    The plot gives up the height the rows take, up to a third of its own; a plot too short for them shows none
+    (twelve names in a 200-pixel plot left the data 22 pixels, or none)."""
 
     MARGIN = 8  # pixels kept free at the right of the last name
+    SHARE = 1 / 3  # the most of the plot's height the rows may take
 
     def __init__(self, item: pg.PlotItem, **options: object) -> None:
         self._item = None  # set last: updateSize does nothing until then
         self._flowing = False
         self._empty_row: float | None = None
+        self._expected: tuple[str, ...] = ()
+        self._name_widths: dict[str, float] = {}
         super().__init__(offset=None, frame=False, colCount=1, **options)
         self.layout.setContentsMargins(0, 0, 0, 0)
         item.layout.addItem(self, 4, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignLeft)  # the row under the x axis
@@ -203,11 +215,18 @@ class LegendRow(pg.LegendItem):
         finally:
             self._flowing = False
 
+    def expect(self, names: tuple[str, ...]) -> None:
+        """The names this legend will show, for the room it keeps while empty (see _row_height)."""
+        self._expected = names
+        self.updateSize()
+
     def _flow(self) -> None:
         room = self._room()
         spacing = self.layout.horizontalSpacing()  # between a symbol and its name, and before the next symbol
         widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 2 * spacing + 2
                   for sample, label in self.items]  # fmt: skip
+        if not widths:  # empty: the room of the names expected, laid out as they will be
+            widths = [_SAMPLE_HEIGHT + self._name_width(name) + 2 * spacing + 2 for name in self._expected]
         columns = next((k for k in range(len(widths), 1, -1) if _grid_width(widths, k) <= room), 1)
         if columns != self.columnCount:
             self.setColumnCount(columns)
@@ -218,14 +237,23 @@ class LegendRow(pg.LegendItem):
         self.setMinimumWidth(1)
         self.setPreferredWidth(width)
         self.setMaximumWidth(width)
-        rows = max(math.ceil(len(widths) / columns), 1)  # an empty legend keeps a row's room (see _row_height)
+        rows = max(math.ceil(len(widths) / columns), 1)  # an empty legend keeps at least a row's room
         row = max((max(s.boundingRect().height(), label.item.boundingRect().height()) for s, label in self.items),
                   default=self._row_height())  # fmt: skip
-        self.setFixedHeight(rows * row + (rows - 1) * self.layout.verticalSpacing())
+        height = rows * row + (rows - 1) * self.layout.verticalSpacing()
+        fits = height <= self.SHARE * self._item.geometry().height()
+        self.setVisible(fits)
+        self.setFixedHeight(height if fits else 0)
+
+    def _name_width(self, name: str) -> float:
+        if name not in self._name_widths:
+            self._name_widths[name] = pg.LabelItem(name, size=self.opts["labelTextSize"]).itemRect().width()
+        return self._name_widths[name]
 
     def _row_height(self) -> float:
-        """The height of a row of names, known before any name is entered. An empty legend keeps it: the first names
-        entered (a training's first epoch) then do not move the plot, whose new layout and repaint took 4-12 ms."""
+        """The height of a row of names, known before any name is entered. An empty legend keeps the rows of the
+        names it expects, or one: the first names entered (a training's first epoch) then do not move the plot,
+        whose new layout and repaint took 4-12 ms."""
         if self._empty_row is None:
             label = pg.LabelItem("Xg", size=self.opts["labelTextSize"])
             self._empty_row = max(_SAMPLE_HEIGHT, label.itemRect().height())

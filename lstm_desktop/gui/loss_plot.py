@@ -24,6 +24,7 @@ class LossPlot(QWidget):
         self.plot.setTitle("Loss (MSE, scaled)")
         self.plot.setLabel("bottom", "epoch")
         self.legend = add_legend(self.plot)
+        self.legend.expect(("training", "validation"))  # its room kept while empty: the first epoch moves nothing
         self._legend_entries: list | None = None  # pyqtgraph enters each named curve as it is made
         # A fixed axis width: new tick labels each epoch would otherwise re-lay out and repaint the plot 3-4 times.
         self.plot.getAxis("left").setWidth(52)

@@ -1,5 +1,6 @@
 """The legend under a plot (gui/axes.LegendRow): it never covers the data, never widens the plot, flows its names
-into as many columns as the width holds, and stays in a plot short on height, which gives up the rows' height."""
+into as many columns as the width holds, takes at most a third of the plot's height, and gives way in a plot too
+short for it."""
 
 from __future__ import annotations
 
@@ -61,11 +62,19 @@ def test_legend_flows_into_more_columns_when_wider(qapp, plot) -> None:
 
 def test_legend_stays_in_a_short_plot_and_still_hides_nothing(qapp, plot) -> None:
     widget, legend = plot
-    shown(qapp, widget, 220, 160)
+    shown(qapp, widget, 390, 160)  # two rows: under a third of the plot's height
     view = widget.getPlotItem().getViewBox().sceneBoundingRect()
     assert legend.isVisible() and legend.geometry().height() > 0
     assert not legend.sceneBoundingRect().intersects(view)
     assert legend.sceneBoundingRect().bottom() <= 160 + 0.5  # the rows fit in the widget: the plot gave up height
+
+
+def test_legend_gives_way_in_a_plot_too_short_for_it(qapp, plot) -> None:
+    widget, legend = plot
+    shown(qapp, widget, 220, 120)  # four rows would take over a third of the plot: the data keeps the height
+    assert not legend.isVisible() and legend.geometry().height() == 0
+    shown(qapp, widget, 220, 400)
+    assert legend.isVisible() and legend.geometry().height() > 0
 
 
 def test_legend_is_indented_to_the_view_box_where_there_is_room(qapp, plot) -> None:
