@@ -56,7 +56,16 @@ class ValueAxis(SolidGrid, pg.AxisItem):
 
 
 class DateAxis(SolidGrid, pg.DateAxisItem):
-    """A date axis (POSIX seconds) with a solid grid."""
+    """A date axis (POSIX seconds) with a solid grid, and no ticks over less than a day: prices are daily, and an
+    empty plot's range (0 to 1 second) was labelled in milliseconds ("00.100 ... 00.900")."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # pyqtgraph's names
+        if maxVal - minVal < DAY_SECONDS:
+            return []
+        return super().tickValues(minVal, maxVal, size)
+
+
+DAY_SECONDS = 86_400
 
 
 class EpochAxis(SolidGrid, pg.AxisItem):

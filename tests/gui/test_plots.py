@@ -234,3 +234,16 @@ def test_a_long_title_never_makes_the_plot_wider_than_its_widget(qtbot, width) -
     plot.setTitle("A new, even longer title: set again after the plot was laid out, as the price plot does")
     qtbot.wait(10)
     assert item.geometry().width() <= width + 0.5
+
+
+def test_a_date_axis_labels_days_not_fractions_of_a_second(qtbot) -> None:
+    """An empty date plot's range is 0 to 1 second; it was labelled "00.100 ... 00.900"."""
+    plot = grid_plot(bottom=DateAxis)
+    qtbot.addWidget(plot)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.grab()  # pyqtgraph's date axis measures its labels with the font of its first paint
+    axis = plot.getAxis("bottom")
+    assert axis.tickValues(0.0, 1.0, 400) == []
+    year = [value for _, values in axis.tickValues(1.30e9, 1.30e9 + 365 * 86_400, 400) for value in values]
+    assert len(year) >= 4
