@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidget, QWidget
 
 from lstm_desktop.core.setting_fields import fields_of
 from lstm_desktop.core.store.project import Project
@@ -122,3 +122,14 @@ def test_the_equity_legend_is_readable_in_the_window(window, finished, qapp) -> 
     for _, label in legend.items:
         assert label.sceneBoundingRect().right() <= view.width(), label.text  # not cut off at the plot's edge
         assert label.sceneBoundingRect().bottom() <= view.height(), label.text
+
+
+def test_in_a_short_window_the_settings_scroll_instead_of_being_squashed(window, finished, qapp) -> None:
+    """At 981x600 the Rule and costs controls were squashed over each other, unreadable."""
+    window.resize(window.minimumSizeHint().width(), 600)
+    opened(window, finished)
+    for _ in range(3):
+        qapp.processEvents()
+    for control in window.strategy_view.panel.findChildren(QWidget):
+        if control.isVisible() and control.minimumSizeHint().isValid() and not control.objectName().startswith("qt_"):
+            assert control.height() >= control.minimumSizeHint().height(), control.objectName()

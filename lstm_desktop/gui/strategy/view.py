@@ -10,8 +10,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -76,7 +78,13 @@ class StrategyView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.panel)
         column.addWidget(self.table, 1)
-        split = splitter(Qt.Orientation.Horizontal, side, self.plot, stretch=(0, 1), sizes=(280, 560))
+        self.table.setMinimumHeight(4 * 20)  # a few rows seen, the header included
+        scroll = QScrollArea()  # in a short window the settings scroll instead of being squashed over each other
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(side.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
+        split = splitter(Qt.Orientation.Horizontal, scroll, self.plot, stretch=(0, 1), sizes=(280, 560))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.verdict)
