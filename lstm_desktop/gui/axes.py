@@ -137,6 +137,10 @@ class ShrinkingTitle(pg.LabelItem):
     edge, axis, curves and legend with it. Now the title's text is what is cut: at its end, its beginning kept at
     the plot's left edge at the furthest (centred and cut at both ends, "choose rows above" read "e rows above")."""
 
+    def __init__(self, text: str, **options: object) -> None:
+        super().__init__(text, **options)
+        self.geometryChanged.connect(lambda: self.resizeEvent(None))  # moved without resizing: placed again
+
     def updateMin(self) -> None:  # pyqtgraph's name: called on every new text and resize
         super().updateMin()
         self.setMinimumWidth(0)
@@ -157,6 +161,8 @@ def shrinking_title(item: pg.PlotItem) -> None:
         old.scene().removeItem(old)
     item.titleLabel = ShrinkingTitle(old.text, size="11pt", parent=item)
     item.layout.addItem(item.titleLabel, 0, 1)
+    if not old.isVisible():
+        item.setTitle(None)  # no title yet: no row for it, as pyqtgraph's own
 
 
 class Shade(pg.FillBetweenItem):

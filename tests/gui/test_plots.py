@@ -8,6 +8,7 @@ import math
 import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QPainter, QPicture
+from PySide6.QtWidgets import QApplication
 
 from lstm_desktop.gui.axes import GRID_ALPHA, DateAxis, grid_plot
 from lstm_desktop.gui.plots import EpochAxis, LossAxis, PricePlot
@@ -232,7 +233,8 @@ def test_a_long_title_never_makes_the_plot_wider_than_its_widget(qtbot, width) -
     assert item.geometry().width() <= width + 0.5
     assert item.getViewBox().sceneBoundingRect().right() <= width + 0.5  # the data's right edge is on screen
     plot.setTitle("A new, even longer title: set again after the plot was laid out, as the price plot does")
-    qtbot.wait(10)
+    for _ in range(4):
+        QApplication.processEvents()
     assert item.geometry().width() <= width + 0.5
 
 

@@ -1,5 +1,5 @@
-"""Review of stop 31 (helper-31r): two ways the ShrinkingTitle differs from what it replaces or promises. Strict
-xfails: each fails on main today and passes once mended (then drop the mark)."""
+"""Review of stop 31 (helper-31r): two ways the ShrinkingTitle differed from what it replaces or promises, each
+failing when written."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ def settle(qapp) -> None:
         qapp.processEvents()
 
 
-@pytest.mark.xfail(strict=True, reason="shrinking_title leaves the replacement title shown: a 22-pixel blank row")
 def test_a_plot_without_a_title_keeps_no_title_row(qapp, qtbot) -> None:
     """pyqtgraph hides an unset title and gives its row no height; a grid_plot whose title is not set yet (the price
     plot, the Track plot until a run lands) showed an empty strip of 22 pixels above its data."""
@@ -31,7 +30,6 @@ def test_a_plot_without_a_title_keeps_no_title_row(qapp, qtbot) -> None:
     assert top == pytest.approx(plain.getPlotItem().getViewBox().sceneBoundingRect().top())
 
 
-@pytest.mark.xfail(strict=True, reason="ShrinkingTitle places its text on resize only, not when it moves")
 def test_a_long_title_keeps_its_beginning_when_the_label_moves_without_resizing(qapp, qtbot) -> None:
     """The title's label sits right of the left axis: an axis 40 pixels narrower in a plot 40 pixels narrower moves
     the label and keeps its width, so no resizeEvent comes and the text stays where it was, its first 40 pixels left
