@@ -1,6 +1,6 @@
 """Plot axes that label what a person reads (whole epochs; 1, 2 and 5 times a power of ten on a log scale; dates)
-and draw their grid in solid colours, and the other pieces every plot of the window shares (the gridded plot, the
-legend under it, the shading between two curves)."""
+and draw their grid in solid colours, and the other pieces every plot of the window shares (the gridded plot, its
+title, the shading between two curves; the legend under it is legend_row.py's)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 
 
@@ -55,6 +54,9 @@ class ValueAxis(SolidGrid, pg.AxisItem):
     """A plain value axis with a solid grid."""
 
 
+DAY_SECONDS = 86_400
+
+
 class DateAxis(SolidGrid, pg.DateAxisItem):
     """A date axis (POSIX seconds) with a solid grid, and no ticks over less than a day: prices are daily, and an
     empty plot's range (0 to 1 second) was labelled in milliseconds ("00.100 ... 00.900")."""
@@ -63,9 +65,6 @@ class DateAxis(SolidGrid, pg.DateAxisItem):
         if maxVal - minVal < DAY_SECONDS:
             return []
         return super().tickValues(minVal, maxVal, size)
-
-
-DAY_SECONDS = 86_400
 
 
 class EpochAxis(SolidGrid, pg.AxisItem):
@@ -174,130 +173,3 @@ class Shade(pg.FillBetweenItem):
             self.setPath(QPainterPath())
             return
         super().updatePath()
-
-
-def refresh_legend(plot: pg.PlotWidget, legend: pg.LegendItem, shown: list | None) -> list:
-    """Make `legend` name only the curves of `plot` that draw something (an empty curve is no information), rebuilt
-    only when that list differs from `shown` (each entry is a text item: rebuilding took most of a redraw; None:
-    not known, as when curves named at their making were entered by pyqtgraph); the list it now shows, to pass again
-    next time."""
-    entries = [
-        (item, item.name())
-        for item in plot.getPlotItem().listDataItems()
-        if item.name() and item.xData is not None and len(item.xData)
-    ]
-    now = [(id(item), name) for item, name in entries]
-    if now != shown:
-        legend.clear()
-        for item, name in entries:
-            legend.addItem(item, name)
-    return now
-
-
-class LegendRow(pg.LegendItem):
-    """A plot's legend in rows under its x axis, as many names to a row as the plot's width holds. Inside the
-    plot, a legend hid the curves and bands it names: the small plots' data and, in a small window, the prices.
-    The plot gives up the height the rows take, up to a third of its own; a plot too short for them shows none
-    (twelve names in a 200-pixel plot left the data 22 pixels, or none)."""
-
-    MARGIN = 8  # pixels kept free at the right of the last name
-    SHARE = 1 / 3  # the most of the plot's height the rows may take
-
-    def __init__(self, item: pg.PlotItem, **options: object) -> None:
-        self._item = None  # set last: updateSize does nothing until then
-        self._flowing = False
-        self._empty_row: float | None = None
-        self._expected: tuple[str, ...] = ()
-        self._name_widths: dict[str, float] = {}
-        super().__init__(offset=None, frame=False, colCount=1, **options)
-        self.layout.setContentsMargins(0, 0, 0, 0)
-        item.layout.addItem(self, 4, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignLeft)  # the row under the x axis
-        item.legend = self  # pyqtgraph enters each curve named at its making here
-        self._item = item
-        item.geometryChanged.connect(self.updateSize)
-        for view in item.scene().views() if item.scene() is not None else ():
-            view.sigDeviceRangeChanged.connect(self.updateSize)  # a widget narrower than its plot's least width
-
-    def updateSize(self, *_: object) -> None:  # pyqtgraph's name: called as entries come and go
-        """Flow the entries into as many columns as the plot's shown width holds, indented to the view box's left
-        edge where there is room; size the rows to them. The minimum width stays 1, so the legend never widens
-        the plot: a narrower plot reflows it instead."""
-        if self._item is None or self._flowing:
-            return
-        self._flowing = True  # setColumnCount calls this again
-        try:
-            self._flow()
-        finally:
-            self._flowing = False
-
-    def expect(self, names: tuple[str, ...]) -> None:
-        """The names this legend will show, for the room it keeps while empty (see _row_height)."""
-        self._expected = names
-        self.updateSize()
-
-    def _flow(self) -> None:
-        room = self._room()
-        spacing = self.layout.horizontalSpacing()  # between a symbol and its name, and before the next symbol
-        widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 2 * spacing + 2
-                  for sample, label in self.items]  # fmt: skip
-        if not widths:  # empty: the room of the names expected, laid out as they will be
-            widths = [_SAMPLE_HEIGHT + self._name_width(name) + 2 * spacing + 2 for name in self._expected]
-        columns = next((k for k in range(len(widths), 1, -1) if _grid_width(widths, k) <= room), 1)
-        if columns != self.columnCount:
-            self.setColumnCount(columns)
-        grid = _grid_width(widths, columns)
-        indent = max(0.0, min(self._item.getAxis("left").width(), room - grid))
-        self.layout.setContentsMargins(indent, 0, 0, 0)
-        width = max(1.0, min(grid + indent, room))
-        self.setMinimumWidth(1)
-        self.setPreferredWidth(width)
-        self.setMaximumWidth(width)
-        rows = max(math.ceil(len(widths) / columns), 1)  # an empty legend keeps at least a row's room
-        row = max((max(s.boundingRect().height(), label.item.boundingRect().height()) for s, label in self.items),
-                  default=self._row_height())  # fmt: skip
-        height = rows * row + (rows - 1) * self.layout.verticalSpacing()
-        fits = height <= self.SHARE * self._item.geometry().height()
-        self.setVisible(fits)
-        self.setFixedHeight(height if fits else 0)
-
-    def _name_width(self, name: str) -> float:
-        if name not in self._name_widths:
-            self._name_widths[name] = pg.LabelItem(name, size=self.opts["labelTextSize"]).itemRect().width()
-        return self._name_widths[name]
-
-    def _row_height(self) -> float:
-        """The height of a row of names, known before any name is entered. An empty legend keeps the rows of the
-        names it expects, or one: the first names entered (a training's first epoch) then do not move the plot,
-        whose new layout and repaint took 4-12 ms."""
-        if self._empty_row is None:
-            label = pg.LabelItem("Xg", size=self.opts["labelTextSize"])
-            self._empty_row = max(_SAMPLE_HEIGHT, label.itemRect().height())
-        return self._empty_row
-
-    def _room(self) -> float:
-        """The width the names may take: the plot's, or the widget's that shows it where that is narrower (a plot
-        whose title or axes ask for more than its widget has is drawn cut off at the widget's edge)."""
-        width = self._item.geometry().width()
-        views = self._item.scene().views() if self._item.scene() is not None else []
-        if views:
-            width = min(width, views[0].viewport().width() - self._item.mapToScene(0, 0).x())
-        return width - self.MARGIN
-
-    def mouseDragEvent(self, ev: object) -> None:  # pyqtgraph's name: a row in the layout is not dragged about
-        ev.ignore()
-
-    def hoverEvent(self, ev: object) -> None:  # pyqtgraph's name: its legend offers itself for drags on hover
-        pass
-
-
-_SAMPLE_HEIGHT = 20.0  # pyqtgraph's legend symbol (ItemSample) is 20 pixels square
-
-
-def _grid_width(widths: list[float], columns: int) -> float:
-    """The width of entries laid out `columns` to a row, each column as wide as its widest entry."""
-    return sum(max(widths[start::columns]) for start in range(columns)) if widths else 0.0
-
-
-def add_legend(plot: pg.PlotWidget | pg.PlotItem, **options: object) -> LegendRow:
-    """The plot's legend, in rows under its x axis (see LegendRow)."""
-    return LegendRow(plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot, **options)

@@ -8,7 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
-from .axes import EpochAxis, LossAxis, add_legend, grid_plot, refresh_legend
+from .axes import EpochAxis, LossAxis, grid_plot
+from .legend_row import add_legend, refresh_legend
 from .widgets import named
 
 SPLIT_COLOURS = {"train": "#4e9af1", "val": "#f0ad4e", "test": "#5cb85c"}

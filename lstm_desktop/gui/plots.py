@@ -11,8 +11,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from .axes import DateAxis, EpochAxis, LossAxis, Shade, add_legend, grid_plot, refresh_legend, seconds  # noqa: F401
+from .axes import DAY_SECONDS, DateAxis, EpochAxis, LossAxis, Shade, grid_plot, seconds  # noqa: F401
 from .fold_overlay import FoldOverlay
+from .legend_row import add_legend, refresh_legend
 from .loss_plot import SPLIT_COLOURS, LossPlot  # noqa: F401  (re-exported: the window and overlays import it from here)
 from .widgets import named
 
@@ -209,7 +210,7 @@ class PricePlot(QWidget):
             start, end = self._folds_span
             self.show_range(start - (end - start) * 0.25, end, _drawn(self.folds.band))
         elif forecast is not None:
-            start = max(actual[0][0], actual[0][-1] - RECENT_DAYS * 86400)
+            start = max(actual[0][0], actual[0][-1] - RECENT_DAYS * DAY_SECONDS)
             self.show_range(start, forecast[0][-1], _drawn((self.band_low, self.band_high, *self._fan_curves())))
         else:
             self.plot.enableAutoRange()
@@ -254,7 +255,7 @@ class PricePlot(QWidget):
         x = view.mapSceneToView(position).x()
         parts = []
         for name, (xs, ys) in self._series.items():
-            if len(xs) == 0 or x < xs[0] - 86400 * 3 or x > xs[-1] + 86400 * 3:
+            if len(xs) == 0 or x < xs[0] - 3 * DAY_SECONDS or x > xs[-1] + 3 * DAY_SECONDS:
                 continue
             index = int(np.clip(np.searchsorted(xs, x), 0, len(xs) - 1))
             parts.append(f"{name} {ys[index]:.2f}")

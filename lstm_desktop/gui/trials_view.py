@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from lstm_desktop.core.search.report import SearchProgress, TrialRecord
 from lstm_desktop.core.search.text import params_text
 
-from .axes import EpochAxis, add_legend
+from .axes import EpochAxis
+from .legend_row import add_legend
 from .live_table import LiveTable, number_text
 from .widgets import named, splitter
 

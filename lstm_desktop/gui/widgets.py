@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressBar, QSplitter, QWidget
+from PySide6.QtWidgets import QFrame, QProgressBar, QScrollArea, QSplitter, QWidget
 
 
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:
@@ -30,6 +30,16 @@ def splitter(
     if sizes:
         split.setSizes(list(sizes))
     return split
+
+
+def scrolled(widget: QWidget, frame: bool = False) -> QScrollArea:
+    """`widget` in a scroll area that resizes it to its view: a small window scrolls it instead of squashing it."""
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    if not frame:
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+    return scroll
 
 
 def show_progress(bar: QProgressBar, value: int, maximum: int, text: str) -> None:

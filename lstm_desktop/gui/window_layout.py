@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from .run_buttons import RUN_BUTTONS
 from .runs_table import RunsTable
 from .strategy.view import StrategyView
 from .track.view import TrackView
-from .widgets import named, splitter
+from .widgets import named, scrolled, splitter
 
 
 def _buttons(window: Any) -> QGridLayout:
@@ -64,9 +63,7 @@ def build_layout(window: Any) -> None:
     window.backtest_panel = BacktestPanel()
     column.addWidget(window.backtest_panel)
     column.addStretch(1)
-    scroll = QScrollArea()
-    scroll.setWidget(left)
-    scroll.setWidgetResizable(True)
+    scroll = scrolled(left, frame=True)
     scroll.setMinimumWidth(400)
 
     window.price_plot = PricePlot()

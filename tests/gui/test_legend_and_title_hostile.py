@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_desktop.gui.axes import add_legend, grid_plot
+from lstm_desktop.gui.axes import grid_plot
+from lstm_desktop.gui.legend_row import add_legend
 
 TICKERS = ("AAPL", "GOOG", "IBM", "MSFT", "BRK-B", "SAP.DE")
 MANY = tuple(f"{ticker} {what}" for ticker in TICKERS for what in ("actual", "forecast"))

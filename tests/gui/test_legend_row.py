@@ -1,4 +1,4 @@
-"""The legend under a plot (gui/axes.LegendRow): it never covers the data, never widens the plot, flows its names
+"""The legend under a plot (gui/legend_row.LegendRow): it never covers the data, never widens the plot, flows its names
 into as many columns as the width holds, takes at most a third of the plot's height, and gives way in a plot too
 short for it."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_desktop.gui.axes import add_legend, grid_plot
+from lstm_desktop.gui.axes import grid_plot
+from lstm_desktop.gui.legend_row import add_legend
 
 NAMES = ("actual", "forecast as issued", "inside the band", "outside")
 

@@ -42,9 +42,9 @@ class SourcedDict(dict):
 
     __slots__ = ("sources",)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.sources: dict[str, str] = {}
+    def __init__(self, members: dict, sources: dict[str, str]) -> None:
+        super().__init__(members)
+        self.sources = sources
 
 
 def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool, levels: int = 0) -> tuple[dict, int]:
@@ -81,12 +81,7 @@ def _object_in_pieces(text: str, at: int, keep: tuple[str, ...], top: bool, leve
 
 
 def _sourced(result: dict, sources: dict[str, str]) -> dict:
-    if not sources:
-        return result
-    sourced = SourcedDict()
-    sourced.update(result)
-    sourced.sources = sources
-    return sourced
+    return SourcedDict(result, sources) if sources else result
 
 
 def _list_in_pieces(text: str, at: int, keep: tuple[str, ...]) -> tuple[list, int]:

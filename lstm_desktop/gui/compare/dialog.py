@@ -23,7 +23,8 @@ from lstm_desktop.core.compare.report import CompareReport
 from lstm_desktop.core.compare.spec import CELL_NAMES, CompareSpec
 from lstm_desktop.core.specs import CELLS, BacktestSpec
 
-from ..axes import DateAxis, add_legend, grid_plot, seconds
+from ..axes import DateAxis, grid_plot, seconds
+from ..legend_row import add_legend
 from ..place_box import PlaceBox
 from ..setting_widgets import spin_for
 from ..widgets import named, splitter

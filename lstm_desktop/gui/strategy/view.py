@@ -10,10 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,8 +21,9 @@ from PySide6.QtWidgets import (
 from lstm_desktop.core.strategy.metrics import drawdown
 from lstm_desktop.core.strategy.text import ROWS, figure
 
-from ..axes import DateAxis, add_legend, seconds, show_grid, solid_axes
-from ..widgets import named, splitter
+from ..axes import DateAxis, seconds, show_grid, solid_axes
+from ..legend_row import add_legend
+from ..widgets import named, scrolled, splitter
 from .panel import StrategyPanel
 
 MODEL_COLOUR, HOLD_COLOUR = "#4e9af1", "#aaaaaa"
@@ -79,10 +78,7 @@ class StrategyView(QWidget):
         column.addWidget(self.panel)
         column.addWidget(self.table, 1)
         self.table.setMinimumHeight(4 * 20)  # a few rows seen, the header included
-        scroll = QScrollArea()  # in a short window the settings scroll instead of being squashed over each other
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = scrolled(side)  # in a short window the settings scroll instead of being squashed over each other
         scroll.setMinimumWidth(side.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         split = splitter(Qt.Orientation.Horizontal, scroll, self.plot, stretch=(0, 1), sizes=(280, 560))
         layout = QVBoxLayout(self)

@@ -11,19 +11,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ..axes import DateAxis, Shade, add_legend, grid_plot, seconds
+from ..axes import DateAxis, Shade, grid_plot, seconds
+from ..legend_row import add_legend
 from ..plots import FORECAST_COLOUR
-from ..widgets import named, splitter
+from ..widgets import named, scrolled, splitter
 
 COLUMNS = ("Run", "Origin", "Days", "Inside", "Alarm", "Skill", "RMSE", "Flat RMSE", "Ticker")
 NUMBERS = {2, 3, 5, 6, 7}  # right-aligned columns
@@ -109,11 +108,7 @@ class TrackView(QWidget):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        words = QScrollArea()
-        words.setWidget(self.text)
-        words.setWidgetResizable(True)
-        words.setFrameShape(QFrame.Shape.NoFrame)
-        left = splitter(Qt.Orientation.Vertical, self.table, words, sizes=(140, 160))
+        left = splitter(Qt.Orientation.Vertical, self.table, scrolled(self.text), sizes=(140, 160))
         # a narrow tab shrinks both sides, the plot keeps the larger share
         split = splitter(Qt.Orientation.Horizontal, left, self.plot, stretch=(2, 3), sizes=(380, 560))
         layout = QVBoxLayout(self)
