@@ -3,12 +3,16 @@ ratio (measured time over the time the machine's matmul speed would need for the
 
 from __future__ import annotations
 
-import dataclasses
-
-from lstm_desktop.core.presets import REFERENCE_MODEL
 from lstm_desktop.core.specs import CELLS
 
-from .training import app_epoch_seconds, flops_per_epoch, matmul_gflops, median_after_warmup, reference_dataset
+from .training import (
+    app_epoch_seconds,
+    flops_per_epoch,
+    matmul_gflops,
+    median_after_warmup,
+    reference_dataset,
+    reference_model,
+)
 
 
 def cell_figures(epochs: int, threads: int) -> dict:
@@ -17,7 +21,7 @@ def cell_figures(epochs: int, threads: int) -> dict:
     gflops = matmul_gflops(threads)
     rows = {}
     for cell in CELLS:
-        model = dataclasses.replace(REFERENCE_MODEL, cell=cell)
+        model = reference_model(cell)
         seconds = median_after_warmup(app_epoch_seconds(dataset, model, epochs, threads))
         flops = flops_per_epoch(dataset, model)
         bound = flops / (gflops * 1e9)

@@ -91,9 +91,16 @@ def measure(epochs: int, threads: int, rounds: int) -> dict:
 
     from lstm_desktop.core.learn import recurrent
     from lstm_desktop.core.runtime import pin_blas_threads, set_threads, tune_allocator
-    from lstm_desktop.core.specs import CELLS, ModelSpec
+    from lstm_desktop.core.specs import CELLS
 
-    from .training import app_epoch_seconds, flops_per_epoch, matmul_gflops, median_after_warmup, reference_dataset
+    from .training import (
+        app_epoch_seconds,
+        flops_per_epoch,
+        matmul_gflops,
+        median_after_warmup,
+        reference_dataset,
+        reference_model,
+    )
 
     tune_allocator()
 
@@ -108,20 +115,20 @@ def measure(epochs: int, threads: int, rounds: int) -> dict:
         for _ in range(rounds):
             gflops.append(matmul_gflops(threads))
             for cell in CELLS:
-                model = ModelSpec(cell=cell)
+                model = reference_model(cell)
                 for path in PATHS:
                     recurrent.OWN_KERNEL_CELLS = frozenset(CELLS) if path == "own" else frozenset()
                     runs[cell][path].append(median_after_warmup(app_epoch_seconds(dataset, model, epochs, threads)))
         for cell in CELLS:
             for path in PATHS:
                 recurrent.OWN_KERNEL_CELLS = frozenset(CELLS) if path == "own" else frozenset()
-                split[f"{cell}_{path}"] = epoch_split(dataset, ModelSpec(cell=cell))
+                split[f"{cell}_{path}"] = epoch_split(dataset, reference_model(cell))
     finally:
         recurrent.OWN_KERNEL_CELLS = chosen
     speed = float(np.median(gflops))
     by_cell: dict = {}
     for cell in CELLS:
-        bound = flops_per_epoch(dataset, ModelSpec(cell=cell)) / (speed * 1e9)
+        bound = flops_per_epoch(dataset, reference_model(cell)) / (speed * 1e9)
         by_cell[cell] = {"bound_seconds_per_epoch": bound, "app_uses": "own" if cell in chosen else "torch"}
         for path in PATHS:
             seconds = float(np.median(runs[cell][path]))
