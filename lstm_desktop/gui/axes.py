@@ -4,6 +4,7 @@ title, the shading between two curves; the legend under it is legend_row.py's)."
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -59,12 +60,19 @@ DAY_SECONDS = 86_400
 
 class DateAxis(SolidGrid, pg.DateAxisItem):
     """A date axis (POSIX seconds) with a solid grid, and no ticks over less than a day: prices are daily, and an
-    empty plot's range (0 to 1 second) was labelled in milliseconds ("00.100 ... 00.900")."""
+    empty plot's range (0 to 1 second) was labelled in milliseconds ("00.100 ... 00.900"). A day's tick closer to
+    a month's than half the days' step is left out: "30" drawn a day before "Jan" read "3Jan"."""
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # pyqtgraph's names
         if maxVal - minVal < DAY_SECONDS:
             return []
-        return super().tickValues(minVal, maxVal, size)
+        levels, taken = [], []
+        for spacing, values in super().tickValues(minVal, maxVal, size):
+            step = min((b - a for a, b in itertools.pairwise(values)), default=spacing)
+            values = [v for v in values if all(abs(v - t) >= step / 2 for t in taken)]
+            levels.append((spacing, values))
+            taken.extend(values)
+        return levels
 
 
 class EpochAxis(SolidGrid, pg.AxisItem):

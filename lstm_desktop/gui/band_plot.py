@@ -1,5 +1,5 @@
 """The band's coverage per forecast step beside the nominal level: the model's band and the random-walk band on
-the test origins, with the calm and turbulent halves and the verdict in words underneath."""
+the test origins, a key in words underneath, and the calm and turbulent halves in words for the caller to place."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def band_figures(band: object) -> str:
 
 
 class BandPlot(QWidget):
-    """Coverage by step of the test origins (the model's band, the random walk's) and the nominal line."""
+    """Coverage by step of the test origins (the model's band, the random walk's) and the nominal line. `figures`,
+    the calm and turbulent coverage in words, is the caller's to place: under a narrow plot its lines took the
+    plot's whole height."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +68,6 @@ class BandPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.key)
-        layout.addWidget(self.figures)
         self.clear()
 
     def clear(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from .band_plot import BandPlot
-from .widgets import named
+from .widgets import named, scrolled
 
+WORDS_SHARE = 0.4  # the most of the tab's height the verdict and band words take before they scroll
 COLUMNS = ("Split", "Predictor", "RMSE", "MAE", "MAPE %", "Direction", "Skill")
 SPLITS = (("test", "Test"), ("val", "Validation"), ("train", "Training"))
 PREDICTORS = (
@@ -92,23 +93,43 @@ class MetricsTable(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.table, 3)
         row.addWidget(self.coverage, 2)
+        words = QWidget()
+        column = QVBoxLayout(words)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.summary)
+        column.addWidget(self.band)
+        column.addWidget(self.coverage.figures)
+        self.words = scrolled(words)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.band)
+        layout.addWidget(self.words)
         layout.addLayout(row, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_words()
+
+    def _fit_words(self) -> None:
+        """The words at their full height, up to WORDS_SHARE of the tab's, scrolling beyond: in a short window they
+        had taken the whole tab and left the table and the coverage plot a sliver."""
+        words = self.words.widget()
+        need = words.heightForWidth(self.words.viewport().width()) if self.words.viewport().width() > 0 else -1
+        need = need if need >= 0 else words.sizeHint().height()
+        self.words.setFixedHeight(min(need, int(WORDS_SHARE * self.height())))
 
     def clear(self) -> None:
         self.table.setRowCount(0)
         self.summary.setText("")
         self.band.setText("")
         self.coverage.clear()
+        self._fit_words()
 
     def show_run(self, report: object) -> None:
         """The scores, the verdict, and what the band and the multi-day forecast did on the test period."""
         self.show_metrics(report.metrics)
         self.band.setText(band_text(report))
         self.coverage.show_band(report.band)
+        self._fit_words()
 
     def show_metrics(self, metrics: dict) -> None:
         """metrics: split -> SplitScores (core.report)."""
@@ -130,6 +151,7 @@ class MetricsTable(QWidget):
         self.summary.setText(f"On the test period: {verdict.text}" if verdict else "")
         colour = verdict_colour(verdict.kind if verdict else "unknown")
         self.summary.setStyleSheet(f"color: {colour.name()};")
+        self._fit_words()
 
     def _add_row(self, split_label: str, who_label: str, scores: object, skill: float | None) -> None:
         bold = QFont()

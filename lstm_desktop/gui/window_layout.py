@@ -85,7 +85,7 @@ def build_layout(window: Any) -> None:
     window.tabs.addTab(window.runs_table, "Runs")
     window.tabs.addTab(window.notes, "Notes")
     bottom = splitter(Qt.Orientation.Horizontal, window.loss_plot, window.tabs, sizes=(300, 700))
-    right = splitter(Qt.Orientation.Vertical, window.price_plot, bottom, sizes=(560, 340))
+    right = splitter(Qt.Orientation.Vertical, window.price_plot, bottom, sizes=(500, 400))
     window.setCentralWidget(splitter(Qt.Orientation.Horizontal, scroll, right, stretch=(0, 1), sizes=(420, 1000)))
     window.status_label = QLabel("")
     window.statusBar().addPermanentWidget(window.status_label)

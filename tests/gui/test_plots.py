@@ -249,3 +249,21 @@ def test_a_date_axis_labels_days_not_fractions_of_a_second(qtbot) -> None:
     assert axis.tickValues(0.0, 1.0, 400) == []
     year = [value for _, values in axis.tickValues(1.30e9, 1.30e9 + 365 * 86_400, 400) for value in values]
     assert len(year) >= 4
+
+
+def test_a_date_axis_leaves_out_a_day_next_to_a_month(qtbot) -> None:
+    """Dec 30 drawn a day before the "Jan" tick read "3Jan"; each day kept is at least half the days' step away
+    from every month, and the days far from months stay."""
+    plot = grid_plot(bottom=DateAxis)
+    qtbot.addWidget(plot)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.grab()
+    axis = plot.getAxis("bottom")
+    start = 1_356_566_400.0  # 2012-12-27
+    levels = axis.tickValues(start, start + 66 * 86_400, 900)  # months and every fifth day
+    assert len(levels) == 2
+    months, days = levels[0][1], levels[1][1]
+    step = 5 * 86_400
+    assert len(days) >= 8
+    assert all(abs(day - month) >= step / 2 for day in days for month in months)

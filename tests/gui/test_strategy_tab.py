@@ -133,3 +133,26 @@ def test_in_a_short_window_the_settings_scroll_instead_of_being_squashed(window,
     for control in window.strategy_view.panel.findChildren(QWidget):
         if control.isVisible() and control.minimumSizeHint().isValid() and not control.objectName().startswith("qt_"):
             assert control.height() >= control.minimumSizeHint().height(), control.objectName()
+
+
+def test_a_narrow_tab_puts_the_settings_one_to_a_row_and_keeps_the_plot_wide(window, finished, qapp) -> None:
+    """In a 1024-pixel window, two settings a row left the equity plot a 70-pixel sliver beside them."""
+    opened(window, finished)
+    view = window.strategy_view
+    wide_settings = None
+    for size, columns in (((1900, 900), 2), ((1024, 700), 1), ((1900, 900), 2)):
+        window.resize(*size)
+        for _ in range(3):
+            qapp.processEvents()
+        assert view.panel.columns == columns, size
+        grid = view.panel.layout()
+        places = {name: grid.getItemPosition(grid.indexOf(widget))[:2] for name, widget in view.panel.widgets.items()}
+        assert len(set(places.values())) == len(places)  # no two settings in one cell
+        assert {column for _, column in places.values()} == ({1} if columns == 1 else {1, 3})
+        settings = view.plot.geometry().left()
+        if columns == 2:
+            wide_settings = settings
+        else:  # one to a row: the settings take at least 100 pixels less, and the plot all the rest
+            assert settings <= wide_settings - 100, (settings, wide_settings)
+            assert view.plot.width() >= view.width() - settings - 1
+    assert view.panel.spec() == StrategySpec()  # moving the widgets changed no setting

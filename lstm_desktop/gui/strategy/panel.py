@@ -42,6 +42,8 @@ class StrategyPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Rule and costs", parent)
         self.widgets: dict[str, QComboBox | QDoubleSpinBox] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.columns = 2
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 4, 6, 4)
         grid.setVerticalSpacing(3)
@@ -53,17 +55,36 @@ class StrategyPanel(QGroupBox):
                 widget.currentIndexChanged.connect(self._on_edited)
                 if name != "rule":
                     widget.setMaximumWidth(104)
+                else:  # its longest choice would widen the column; the list still shows it whole
+                    widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                    widget.setMinimumContentsLength(12)
             else:
                 widget = double_for(StrategySpec, name, OBJECT_NAMES[name])
                 widget.setSuffix(f" {meta['unit']}" if meta["unit"] else "")
                 widget.valueChanged.connect(self._on_edited)
                 widget.setMaximumWidth(104)  # room for the plot beside the box
             self.widgets[name] = widget
-            row, column = PLACES[name]
-            grid.addWidget(QLabel(meta["label"]), row, column * 2)
-            grid.addWidget(widget, row, column * 2 + 1, 1, 3 if name == "rule" else 1)
+            self.labels[name] = QLabel(meta["label"])
+        self._place()
         self._showing = False
         self.set_spec(StrategySpec())
+
+    def set_columns(self, columns: int) -> None:
+        """Two settings a row (1 or 2), or one where the tab is narrow, so the plot beside keeps its width."""
+        if columns != self.columns:
+            self.columns = columns
+            self._place()
+
+    def _place(self) -> None:
+        grid = self.layout()
+        for name in PLACES:
+            grid.removeWidget(self.labels[name])
+            grid.removeWidget(self.widgets[name])
+        in_order = sorted(PLACES, key=PLACES.get)
+        for index, name in enumerate(in_order):
+            row, column = PLACES[name] if self.columns == 2 else (index, 0)
+            grid.addWidget(self.labels[name], row, column * 2)
+            grid.addWidget(self.widgets[name], row, column * 2 + 1, 1, 3 if name == "rule" and self.columns == 2 else 1)
 
     def _on_edited(self) -> None:
         self._enable_scaled()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -28,6 +28,7 @@ from .panel import StrategyPanel
 
 MODEL_COLOUR, HOLD_COLOUR = "#4e9af1", "#aaaaaa"
 COLUMNS = ("Strategy", "Buy and hold", "Cash")
+PLOT_ROOM = 360  # the plot's width below which the settings go one to a row
 
 
 class StrategyView(QWidget):
@@ -78,14 +79,33 @@ class StrategyView(QWidget):
         column.addWidget(self.panel)
         column.addWidget(self.table, 1)
         self.table.setMinimumHeight(4 * 20)  # a few rows seen, the header included
-        scroll = scrolled(side)  # in a short window the settings scroll instead of being squashed over each other
-        scroll.setMinimumWidth(side.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
-        split = splitter(Qt.Orientation.Horizontal, scroll, self.plot, stretch=(0, 1), sizes=(280, 560))
+        self._side = side
+        self._scroll = scroll = scrolled(side)  # in a short window the settings scroll, not squashed over each other
+        self._fit_settings()
+        self._wide_from = scroll.minimumWidth() + PLOT_ROOM  # narrower: the settings in one column
+        self._split = split = splitter(Qt.Orientation.Horizontal, scroll, self.plot, stretch=(0, 1), sizes=(280, 560))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.verdict)
         layout.addWidget(split, 1)
         self.clear("No run yet: train a model (or backtest it), then see what its forecasts would have earned.")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Settings two to a row where the tab is wide, one to a row where it is narrow: side by side with two to a
+        row, a 1024-pixel window left the equity plot a 70-pixel sliver."""
+        columns = 2 if event.size().width() >= self._wide_from else 1
+        if columns != self.panel.columns:
+            self.panel.set_columns(columns)
+            self._fit_settings()
+            least = self._scroll.minimumWidth()
+            self._split.setSizes([least, max(event.size().width() - least, 1)])
+        super().resizeEvent(event)
+
+    def _fit_settings(self) -> None:
+        self.panel.layout().activate()  # the box first: the column measures its widgets
+        self._side.layout().activate()
+        scrollbar = self._scroll.verticalScrollBar().sizeHint().width()
+        self._scroll.setMinimumWidth(self._side.minimumSizeHint().width() + scrollbar)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -1,0 +1,36 @@
+"""The Scores tab in a short window: the verdict and band words scroll above the table and the coverage plot
+instead of taking the whole tab."""
+
+from __future__ import annotations
+
+from lstm_desktop.gui.metrics_table import WORDS_SHARE, MetricsTable
+
+
+def _words(table: MetricsTable, sentences: int) -> None:
+    table.summary.setText(" ".join(["On the test period the model lost to 'tomorrow = today'."] * sentences))
+    table.band.setText(" ".join(["The band held its level."] * sentences))
+    table.coverage.figures.setText("Calm half 82.8%, turbulent half 92.6%.")
+    table._fit_words()
+
+
+def test_long_words_in_a_short_tab_scroll_and_leave_the_plot_its_height(qtbot) -> None:
+    table = MetricsTable()
+    qtbot.addWidget(table)
+    table.resize(480, 260)
+    table.show()
+    _words(table, 12)
+    qtbot.wait(1)
+    assert table.words.height() <= WORDS_SHARE * table.height() + 1
+    assert table.words.verticalScrollBar().maximum() > 0  # the rest of the words is there, scrolled to
+    assert table.coverage.plot.height() >= 60, table.coverage.plot.height()
+
+
+def test_short_words_in_a_tall_tab_show_whole(qtbot) -> None:
+    table = MetricsTable()
+    qtbot.addWidget(table)
+    table.resize(900, 700)
+    table.show()
+    _words(table, 1)
+    qtbot.wait(1)
+    assert table.words.verticalScrollBar().maximum() == 0
+    assert table.words.height() < WORDS_SHARE * table.height()  # no more than they need
