@@ -40,6 +40,7 @@ class LegendRow(pg.LegendItem):
         self._flowing = False
         self._expected: tuple[str, ...] = ()
         self._label_sizes: dict[str, tuple[float, float]] = {}
+        self._full_names: dict[pg.LabelItem, str] = {}  # the names of the labels cut to fit
         super().__init__(offset=None, frame=False, colCount=1, **options)
         self.layout.setContentsMargins(0, 0, 0, 0)
         item.layout.addItem(self, 4, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignLeft)  # the row under the x axis
@@ -69,6 +70,7 @@ class LegendRow(pg.LegendItem):
     def _flow(self) -> None:
         room = self._room()
         spacing = self.layout.horizontalSpacing()  # between a symbol and its name, and before the next symbol
+        self._fit_names(room, spacing)
         widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 2 * spacing + 2
                   for sample, label in self.items]  # fmt: skip
         if not widths:  # empty: the room of the names expected, laid out as they will be
@@ -90,6 +92,32 @@ class LegendRow(pg.LegendItem):
         fits = height <= self.SHARE * self._item.geometry().height()
         self.setVisible(fits)
         self.setFixedHeight(height if fits else 0)
+
+    def _fit_names(self, room: float, spacing: float) -> None:
+        """Cut a name wider than a whole row at its end, with "…" and the full name as its tooltip (it was cut at the
+        plot's edge with no sign); a cut name is whole again when the row has the room."""
+        full_names = {}
+        for sample, label in self.items:
+            full = self._full_names.get(label, label.text)
+            available = room - sample.boundingRect().width() - 2 * spacing - 2
+            shown = full if self._label_size(full)[0] <= available else self._cut(full, available)
+            if shown != label.text:
+                label.setText(shown)
+                label.setToolTip(full if shown != full else "")
+            if shown != full:
+                full_names[label] = full
+        self._full_names = full_names
+
+    def _cut(self, full: str, available: float) -> str:
+        """The longest start of `full` that fits `available` pixels with "…" after it (at least "…")."""
+        low, high = 0, len(full)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._label_size(full[:middle] + "…")[0] <= available:
+                low = middle
+            else:
+                high = middle - 1
+        return full[:low].rstrip() + "…"
 
     def _label_size(self, text: str) -> tuple[float, float]:
         """The width and height of `text` as an entry's label, measured once."""

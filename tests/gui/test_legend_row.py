@@ -98,3 +98,22 @@ def test_legend_entries_come_and_go(qapp, plot) -> None:
     legend.addItem(widget.getPlotItem().listDataItems()[0], "actual")
     qapp.processEvents()
     assert legend.geometry().height() == pytest.approx(height)
+
+
+def test_a_name_wider_than_the_plot_is_cut_with_an_ellipsis_and_whole_again_when_wide(qapp, qtbot) -> None:
+    """A name wider than the whole row was cut at the plot's edge with no sign of it."""
+    widget = grid_plot()
+    qtbot.addWidget(widget)
+    legend = add_legend(widget, labelTextSize="8pt")
+    long_name = "forecast of AAPL, MSFT, NVDA, GOOGL and AMZN as issued on 2026-12-07 (90 % band)"
+    widget.plot(np.arange(20.0), np.arange(20.0), name=long_name)
+    widget.plot(np.arange(20.0), -np.arange(20.0), name="actual")
+    shown(qapp, widget, 240, 400)
+    (_, cut), (_, short) = legend.items
+    assert cut.text.endswith("…") and long_name.startswith(cut.text[:-1]) and len(cut.text) > 5
+    assert cut.toolTip() == long_name
+    assert short.text == "actual" and short.toolTip() == ""
+    assert cut.sceneBoundingRect().right() <= 240 + 0.5  # readable to its end, the ellipsis included
+    shown(qapp, widget, 1400, 400)
+    assert [label.text for _, label in legend.items] == [long_name, "actual"]
+    assert cut.toolTip() == ""
