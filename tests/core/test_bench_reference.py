@@ -19,3 +19,33 @@ def test_reference_dataset_keeps_the_reference_window_and_target():
     assert dataset.spec.target_mode == REFERENCE_DATASET.target_mode
     assert DatasetSpec().window != 100
     assert dataset.x["train"].shape[1] == 100
+
+
+def test_the_kernel_and_cell_rows_time_the_reference_network(monkeypatch):
+    """The rows themselves, not only the helper: each model they time (and count the FLOPs of) is the reference
+    shape. Before 6439bbd the kernel rows built ModelSpec(cell=...) and timed the 2x32 default under a 2x50 label;
+    the timing and the machine's settings are replaced here, so this runs in a blink and changes no thread count."""
+    from lstm_desktop.bench import cells, kernel, training
+    from lstm_desktop.core import runtime
+
+    timed = []
+
+    def fake_epochs(dataset, model, epochs, threads):
+        timed.append((dataset.spec.window, model.layers, model.hidden))
+        return [1.0, 1.0]
+
+    for module in (training, cells):
+        monkeypatch.setattr(module, "app_epoch_seconds", fake_epochs)
+        monkeypatch.setattr(module, "matmul_gflops", lambda threads: 100.0)
+
+    def fake_split(dataset, model):
+        timed.append((dataset.spec.window, model.layers, model.hidden))
+        return {}
+
+    monkeypatch.setattr(kernel, "epoch_split", fake_split)
+    for name in ("tune_allocator", "pin_blas_threads", "set_threads"):
+        monkeypatch.setattr(runtime, name, lambda *args: None)
+    kernel.measure(epochs=2, threads=1, rounds=1)
+    cells.cell_figures(epochs=2, threads=1)
+    assert len(timed) == len(CELLS) * (2 * len(kernel.PATHS) + 1)  # each path twice (epochs, split), a cell row
+    assert set(timed) == {(100, 2, 50)}
