@@ -113,9 +113,13 @@ class MetricsTable(QWidget):
         """The words at their full height, up to WORDS_SHARE of the tab's, scrolling beyond: in a short window they
         had taken the whole tab and left the table and the coverage plot a sliver."""
         words = self.words.widget()
-        need = words.heightForWidth(self.words.viewport().width()) if self.words.viewport().width() > 0 else -1
+        width = self.words.contentsRect().width()  # the whole width: a scroll bar shown now may not be needed
+        need = words.heightForWidth(width) if width > 0 else -1
         need = need if need >= 0 else words.sizeHint().height()
-        self.words.setFixedHeight(min(need, int(WORDS_SHARE * self.height())))
+        most = int(WORDS_SHARE * self.height())
+        bar = Qt.ScrollBarPolicy.ScrollBarAsNeeded if need > most else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        self.words.setVerticalScrollBarPolicy(bar)
+        self.words.setFixedHeight(min(need, most))
 
     def clear(self) -> None:
         self.table.setRowCount(0)

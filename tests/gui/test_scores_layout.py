@@ -3,8 +3,6 @@ instead of taking the whole tab."""
 
 from __future__ import annotations
 
-import pytest
-
 from lstm_desktop.gui.metrics_table import WORDS_SHARE, MetricsTable
 
 
@@ -38,7 +36,6 @@ def test_short_words_in_a_tall_tab_show_whole(qtbot) -> None:
     assert table.words.height() < WORDS_SHARE * table.height()  # no more than they need
 
 
-@pytest.mark.xfail(strict=True, reason="review 32: _fit_words measures beside a scroll bar it keeps")
 def test_words_that_fit_the_full_width_show_whole_after_the_tab_grows(qtbot) -> None:
     """Grown from a short tab (words scrolling, the scroll bar narrowing them), words that fit the tab's full width
     within their share show whole, as they do when the tab opens at that size: measured at the narrowed width they
