@@ -7,6 +7,7 @@ seconds per epoch for both devices.  Usage: python tools/cuda_check.py [epochs]
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import tempfile
 import time
@@ -15,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from lstm_desktop.core.presets import reference_settings
 from lstm_desktop.core.run import forecast_again, run
 from lstm_desktop.core.runtime import set_threads
-from lstm_desktop.core.specs import DataRequest, DatasetSpec, RunConfig, TrainSpec
+from lstm_desktop.core.specs import DataRequest, RunConfig, TrainSpec
 from lstm_desktop.core.store.project import Project
 from lstm_desktop.core.store.project_io import load_project, save_project
 
@@ -31,11 +33,18 @@ def main() -> int:
     failures = []
     results = {}
     for device, precision in (("cuda", "float32"), ("cuda", "bfloat16"), ("cpu", "float32")):
-        config = RunConfig(
-            data=DataRequest(source="sample", tickers=("AAPL",)),
-            dataset=DatasetSpec(target_mode="log_return"),
-            train=TrainSpec(epochs=epochs, patience=0, device=device, threads=0, precision=precision),
-            forecast_days=10,
+        config = reference_settings(RunConfig(data=DataRequest(source="sample", tickers=("AAPL",)), forecast_days=10))
+        config = dataclasses.replace(
+            config,
+            train=TrainSpec(
+                epochs=epochs,
+                patience=0,
+                device=device,
+                threads=0,
+                precision=precision,
+                batch_size=config.train.batch_size,
+                lr=config.train.lr,
+            ),
         )
         set_threads(0)
         started = time.perf_counter()

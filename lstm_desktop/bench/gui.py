@@ -26,7 +26,7 @@ print(time.time())
 
 RSS_SCRIPT = """
 import resource, subprocess, sys
-subprocess.run([sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", "--epochs", "3",
+subprocess.run([sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", *sys.argv[1:], "--epochs", "3",
                 "--patience", "0", "--quiet", "--json"], check=True, stdout=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
@@ -49,7 +49,10 @@ def window_shown_seconds(repeats: int = 3) -> float:
 
 def peak_rss_mb() -> float:
     """Peak resident memory of a command-line training run of the reference setup (3 epochs)."""
-    done = subprocess.run([sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True)
+    from .training import reference_cli_flags
+
+    command = [sys.executable, "-c", RSS_SCRIPT, *reference_cli_flags()]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     return int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -143,6 +146,7 @@ def _window_with_the_sample(epochs: int) -> object:
     window.data_panel.load.click()
     if not wait_for(window.dataLoaded, window, 120):
         raise RuntimeError("the sample did not load")
+    window.model_panel.reference.click()  # the reference setup, as the headless run trains it
     window.model_panel.epochs.setValue(epochs)
     window.model_panel.patience.setValue(0)
     return window

@@ -228,10 +228,21 @@ def bfloat16_figures(epochs: int, threads: int) -> dict:
     return figures
 
 
+def reference_cli_flags() -> list[str]:
+    """The command line's flags for the reference setup (core.presets): what the window's Reference button sets."""
+    dataset, model, train_spec = REFERENCE_DATASET, REFERENCE_MODEL, REFERENCE_TRAIN
+    return [
+        *("--window", str(dataset.window), "--horizon", str(dataset.horizon), "--target-mode", dataset.target_mode),
+        *("--cell", model.cell, "--layers", str(model.layers), "--hidden", str(model.hidden)),
+        *("--dropout", str(model.dropout), "--batch-size", str(train_spec.batch_size), "--lr", str(train_spec.lr)),
+        *("--precision", train_spec.precision),
+    ]
+
+
 def train_from_command_line(epochs: int, threads: int) -> dict:
     """The reference run from the command line (its own process, training in its main thread, no Qt)."""
-    command = [sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", "--epochs", str(epochs)]
-    command += ["--patience", "0", "--threads", str(threads), "--quiet", "--json"]
+    command = [sys.executable, "-m", "lstm_desktop.cli", "train", "--sample", "AAPL", *reference_cli_flags()]
+    command += ["--epochs", str(epochs), "--patience", "0", "--threads", str(threads), "--quiet", "--json"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 

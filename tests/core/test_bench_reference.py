@@ -49,3 +49,21 @@ def test_the_kernel_and_cell_rows_time_the_reference_network(monkeypatch):
     cells.cell_figures(epochs=2, threads=1)
     assert len(timed) == len(CELLS) * (2 * len(kernel.PATHS) + 1)  # each path twice (epochs, split), a cell row
     assert set(timed) == {(100, 2, 50)}
+
+
+def test_the_headless_reference_run_trains_what_the_reference_button_sets():
+    """The bench's command-line runs (window against headless, peak memory) pass the reference setup's flags: with
+    the defaults moved, a bare `train --sample AAPL` trained 2×32 over 20 days while the rows said reference."""
+    import dataclasses
+
+    from lstm_desktop.bench.training import reference_cli_flags
+    from lstm_desktop.cli import build_parser
+    from lstm_desktop.cli_args import run_config
+    from lstm_desktop.core.presets import reference_settings
+
+    args = build_parser().parse_args(["train", "--sample", "AAPL", *reference_cli_flags(), "--epochs", "3"])
+    config = run_config(args)
+    expected = reference_settings(dataclasses.replace(config, model=ModelSpec()))
+    assert config.model == expected.model
+    assert config.dataset == expected.dataset
+    assert dataclasses.replace(config.train, epochs=expected.train.epochs) == expected.train
