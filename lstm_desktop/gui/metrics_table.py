@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -100,6 +100,7 @@ class MetricsTable(QWidget):
         column.addWidget(self.band)
         column.addWidget(self.coverage.figures)
         self.words = scrolled(words)
+        self._need = 0  # the words' full height at the scroll area's whole width, as last fitted
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.words)
@@ -116,10 +117,18 @@ class MetricsTable(QWidget):
         width = self.words.contentsRect().width()  # the whole width: a scroll bar shown now may not be needed
         need = words.heightForWidth(width) if width > 0 else -1
         need = need if need >= 0 else words.sizeHint().height()
+        self._need = need
         most = int(WORDS_SHARE * self.height())
         bar = Qt.ScrollBarPolicy.ScrollBarAsNeeded if need > most else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         self.words.setVerticalScrollBarPolicy(bar)
         self.words.setFixedHeight(min(need, most))
+
+    def minimumSizeHint(self) -> QSize:
+        """The least height with the words at what they would take there, not at their fixed height now: that held
+        the window up, so one shrink of a tall window (un-maximising it) stopped up to 100 pixels short."""
+        hint = super().minimumSizeHint()
+        rest = hint.height() - self.words.minimumHeight()
+        return QSize(hint.width(), min(rest + self._need, math.ceil(rest / (1 - WORDS_SHARE))))
 
     def clear(self) -> None:
         self.table.setRowCount(0)

@@ -3,6 +3,8 @@ instead of taking the whole tab."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
 from lstm_desktop.gui.metrics_table import WORDS_SHARE, MetricsTable
 
 
@@ -56,3 +58,22 @@ def test_words_that_fit_the_full_width_show_whole_after_the_tab_grows(qtbot) -> 
     table.resize(width, int((full + 1) / WORDS_SHARE) + 1)  # their share now holds them at the full width
     qtbot.wait(1)
     assert table.words.verticalScrollBar().maximum() == 0, (table.words.height(), full)
+
+
+def test_a_tall_tab_shrunk_in_one_step_reaches_the_asked_height(qtbot) -> None:
+    """The words' fixed height at the tall size held the window up: un-maximising it stopped up to 100 pixels short
+    of the size asked for, and only a second resize got there."""
+    holder = QWidget()
+    table = MetricsTable()
+    QVBoxLayout(holder).addWidget(table)
+    qtbot.addWidget(holder)
+    holder.resize(480, 900)
+    holder.show()
+    _words(table, 12)
+    qtbot.wait(1)
+    tall = table.words.height()
+    holder.resize(480, 300)
+    qtbot.wait(1)
+    assert holder.height() == 300, (tall, holder.height())
+    assert table.words.height() <= WORDS_SHARE * table.height() + 1
+    assert table.coverage.plot.height() >= 60, table.coverage.plot.height()
