@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainterPath, QPen
 
 
 class SolidGrid:
@@ -61,15 +61,19 @@ DAY_SECONDS = 86_400
 class DateAxis(SolidGrid, pg.DateAxisItem):
     """A date axis (POSIX seconds) with a solid grid, and no ticks over less than a day: prices are daily, and an
     empty plot's range (0 to 1 second) was labelled in milliseconds ("00.100 ... 00.900"). A day's tick closer to
-    a month's than half the days' step is left out: "30" drawn a day before "Jan" read "3Jan"."""
+    a month's than half the days' step, or than their two labels' width, is left out: "30" drawn a day before "Jan"
+    read "3Jan" (every fifth day), and "30Dec" where every day had a tick in a narrow plot."""
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # pyqtgraph's names
         if maxVal - minVal < DAY_SECONDS:
             return []
+        drawn = super().tickValues(minVal, maxVal, size)
+        metrics = getattr(self, "fontMetrics", None) or QFontMetricsF(self.font())  # pyqtgraph's: the painter's
+        labels = metrics.horizontalAdvance("Sep 30") / 2 * (maxVal - minVal) / max(size, 1)  # in seconds
         levels, taken = [], []
-        for spacing, values in super().tickValues(minVal, maxVal, size):
+        for spacing, values in drawn:
             step = min((b - a for a, b in itertools.pairwise(values)), default=spacing)
-            values = [v for v in values if all(abs(v - t) >= step / 2 for t in taken)]
+            values = [v for v in values if all(abs(v - t) >= max(step / 2, labels) for t in taken)]
             levels.append((spacing, values))
             taken.extend(values)
         return levels

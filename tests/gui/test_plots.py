@@ -263,3 +263,22 @@ def test_a_date_axis_leaves_out_a_day_next_to_a_month(qapp, monkeypatch) -> None
     levels = DateAxis("bottom").tickValues(jan1 - 10 * day, feb1 + 10 * day, 900)
     assert levels[0] == (30 * day, [jan1, feb1])
     assert levels[1][1] == [d for d in days if d not in (jan1 - day, feb1 - 2 * day)]  # Dec 31 and Jan 30 left out
+
+
+def test_a_narrow_date_axis_leaves_out_a_day_whose_label_would_touch_a_month(qapp, monkeypatch) -> None:
+    """One day tick in view (every fifth day) was measured against a one-day step, and every day has a one-day
+    step: in a narrow plot "30" a day before "Dec" touched its label ("30Dec"). Left out where a day is narrower
+    than the two labels, kept where it is wide. pyqtgraph's levels are fixed here."""
+    day = 86_400.0
+    dec1 = 880_934_400.0  # 1997-12-01 (UTC)
+    every_day = [dec1 + k * day for k in range(-5, 4) if k]
+    levels = {"lone": [(30 * day, [dec1]), (day, [dec1 - day])], "every": [(30 * day, [dec1]), (day, every_day)]}
+    for name, drawn in levels.items():
+        monkeypatch.setattr(pg.DateAxisItem, "tickValues", lambda self, lo, hi, size, drawn=drawn: drawn)
+        axis = DateAxis("bottom")
+        narrow = axis.tickValues(dec1 - 5 * day, dec1 + 3 * day, 100)[1][1]  # 12.5 pixels a day
+        wide = axis.tickValues(dec1 - 5 * day, dec1 + 3 * day, 800)[1][1]  # 100 pixels a day
+        assert dec1 - day not in narrow and dec1 + day not in narrow, name
+        assert wide == drawn[1][1], name
+        if name == "every":
+            assert narrow == [d for d in every_day if abs(d - dec1) > day]
