@@ -156,3 +156,18 @@ def test_a_narrow_tab_puts_the_settings_one_to_a_row_and_keeps_the_plot_wide(win
             assert settings <= wide_settings - 100, (settings, wide_settings)
             assert view.plot.width() >= view.width() - settings - 1
     assert view.panel.spec() == StrategySpec()  # moving the widgets changed no setting
+
+
+def test_a_fresh_narrow_window_gives_the_loss_plot_its_room_before_the_strategy_tab_is_opened(window, qapp) -> None:
+    """Hidden, the tab kept its settings two to a row (it decides when shown), and their width held the tabs wide
+    enough to squeeze the loss plot beside them to 104 pixels at 1024x700 until the Strategy tab was opened once."""
+    window.resize(1024, 700)
+    for _ in range(3):
+        qapp.processEvents()
+    assert window.tabs.currentWidget() is not window.strategy_view
+    before = window.loss_plot.width()
+    window.tabs.setCurrentWidget(window.strategy_view)
+    for _ in range(3):
+        qapp.processEvents()
+    assert window.strategy_view.panel.columns == 1
+    assert before >= 150 and before == window.loss_plot.width(), (before, window.loss_plot.width())

@@ -83,6 +83,8 @@ class StrategyView(QWidget):
         self._scroll = scroll = scrolled(side)  # in a short window the settings scroll, not squashed over each other
         self._fit_settings()
         self._wide_from = scroll.minimumWidth() + PLOT_ROOM  # narrower: the settings in one column
+        self.panel.set_columns(1)  # until first shown wide: hidden, two a row held the tabs 144 pixels wider
+        self._fit_settings()
         self._split = split = splitter(Qt.Orientation.Horizontal, scroll, self.plot, stretch=(0, 1), sizes=(280, 560))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
