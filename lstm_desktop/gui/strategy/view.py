@@ -85,7 +85,8 @@ class StrategyView(QWidget):
         self._wide_from = scroll.minimumWidth() + PLOT_ROOM  # narrower: the settings in one column
         self.panel.set_columns(1)  # until first shown wide: hidden, two a row held the tabs 144 pixels wider
         self._fit_settings()
-        self._split = split = splitter(Qt.Orientation.Horizontal, scroll, self.plot, stretch=(0, 1), sizes=(280, 560))
+        least = scroll.minimumWidth()
+        self._split = split = splitter(Qt.Orientation.Horizontal, scroll, self.plot, stretch=(0, 1), sizes=(least, 560))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.verdict)
