@@ -15,25 +15,25 @@ def _words(table: MetricsTable, sentences: int) -> None:
     table._fit_words()
 
 
-def test_long_words_in_a_short_tab_scroll_and_leave_the_plot_its_height(qtbot) -> None:
+def _shown(qtbot, width: int, height: int, sentences: int) -> MetricsTable:
     table = MetricsTable()
     qtbot.addWidget(table)
-    table.resize(480, 260)
+    table.resize(width, height)
     table.show()
-    _words(table, 12)
+    _words(table, sentences)
     qtbot.wait(1)
+    return table
+
+
+def test_long_words_in_a_short_tab_scroll_and_leave_the_plot_its_height(qtbot) -> None:
+    table = _shown(qtbot, 480, 260, 12)
     assert table.words.height() <= WORDS_SHARE * table.height() + 1
     assert table.words.verticalScrollBar().maximum() > 0  # the rest of the words is there, scrolled to
     assert table.coverage.plot.height() >= 60, table.coverage.plot.height()
 
 
 def test_short_words_in_a_tall_tab_show_whole(qtbot) -> None:
-    table = MetricsTable()
-    qtbot.addWidget(table)
-    table.resize(900, 700)
-    table.show()
-    _words(table, 1)
-    qtbot.wait(1)
+    table = _shown(qtbot, 900, 700, 1)
     assert table.words.verticalScrollBar().maximum() == 0
     assert table.words.height() < WORDS_SHARE * table.height()  # no more than they need
 
