@@ -113,6 +113,8 @@ class MetricsTable(QWidget):
     def _fit_words(self) -> None:
         """The words at their full height, up to WORDS_SHARE of the tab's, scrolling beyond: in a short window they
         had taken the whole tab and left the table and the coverage plot a sliver."""
+        for label in (self.summary, self.band, self.coverage.figures):
+            label.setHidden(not label.text())  # an empty line kept blank pixels above the table
         words = self.words.widget()
         width = self.words.contentsRect().width()  # the whole width: a scroll bar shown now may not be needed
         need = words.heightForWidth(width) if width > 0 else -1

@@ -77,3 +77,14 @@ def test_a_tall_tab_shrunk_in_one_step_reaches_the_asked_height(qtbot) -> None:
     assert holder.height() == 300, (tall, holder.height())
     assert table.words.height() <= WORDS_SHARE * table.height() + 1
     assert table.coverage.plot.height() >= 60, table.coverage.plot.height()
+
+
+def test_an_empty_tab_keeps_no_blank_words_above_the_table(qtbot) -> None:
+    """With no run yet the three empty word lines kept 54 blank pixels above the table."""
+    table = _shown(qtbot, 600, 400, 0)
+    table.clear()
+    qtbot.wait(1)
+    assert table.words.height() == 0
+    _words(table, 1)
+    qtbot.wait(1)
+    assert table.words.height() > 0 and table.summary.isVisible() and table.band.isVisible()
