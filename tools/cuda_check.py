@@ -16,10 +16,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lstm_desktop.core.presets import reference_settings
+from lstm_desktop.bench.training import reference_run_config
 from lstm_desktop.core.run import forecast_again, run
 from lstm_desktop.core.runtime import set_threads
-from lstm_desktop.core.specs import DataRequest, RunConfig, TrainSpec
 from lstm_desktop.core.store.project import Project
 from lstm_desktop.core.store.project_io import load_project, save_project
 
@@ -33,19 +32,8 @@ def main() -> int:
     failures = []
     results = {}
     for device, precision in (("cuda", "float32"), ("cuda", "bfloat16"), ("cpu", "float32")):
-        config = reference_settings(RunConfig(data=DataRequest(source="sample", tickers=("AAPL",)), forecast_days=10))
-        config = dataclasses.replace(
-            config,
-            train=TrainSpec(
-                epochs=epochs,
-                patience=0,
-                device=device,
-                threads=0,
-                precision=precision,
-                batch_size=config.train.batch_size,
-                lr=config.train.lr,
-            ),
-        )
+        config = reference_run_config(epochs, patience=0, device=device, threads=0, precision=precision)
+        config = dataclasses.replace(config, forecast_days=10)
         set_threads(0)
         started = time.perf_counter()
         finished = run(config)

@@ -52,9 +52,7 @@ class Base:
 
 
 def reference_config(small: bool):
-    import dataclasses
-
-    from lstm_desktop.core.presets import reference_settings
+    from lstm_desktop.bench.training import reference_run_config
     from lstm_desktop.core.specs import DataRequest, DatasetSpec, ModelSpec, RunConfig, TrainSpec
 
     if small:
@@ -65,8 +63,7 @@ def reference_config(small: bool):
             train=TrainSpec(epochs=1, threads=1),
             forecast_days=3,
         )
-    config = reference_settings(RunConfig(data=DataRequest(source="sample", tickers=("AAPL",))))
-    return dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=1))
+    return reference_run_config(epochs=1)
 
 
 def with_long_history(finished, epochs: int = 100):

@@ -14,13 +14,12 @@ import numpy as np
 
 def project_of(runs: int) -> object:
     """`runs` runs of the reference setup (one trained, then kept under new ids: same size on disk)."""
-    from lstm_desktop.core.presets import reference_settings
     from lstm_desktop.core.run import run
-    from lstm_desktop.core.specs import DataRequest, RunConfig
     from lstm_desktop.core.store.project import Project, new_run_id
 
-    config = reference_settings(RunConfig(data=DataRequest(source="sample", tickers=("AAPL",))))
-    finished = run(dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=2)))
+    from .training import reference_run_config
+
+    finished = run(reference_run_config(epochs=2))
     project = Project()
     first = project.add(finished, "run 1")
     for index in range(2, runs + 1):

@@ -17,9 +17,9 @@ from lstm_desktop.core.learn.dataset import Dataset, build_dataset
 from lstm_desktop.core.learn.inputs import InputColumn
 from lstm_desktop.core.learn.predict import EVAL_BATCH
 from lstm_desktop.core.learn.training import train
-from lstm_desktop.core.presets import REFERENCE_DATASET, REFERENCE_MODEL, REFERENCE_TRAIN
+from lstm_desktop.core.presets import REFERENCE_DATASET, REFERENCE_MODEL, REFERENCE_TRAIN, reference_settings
 from lstm_desktop.core.runtime import pin_blas_threads, set_threads, tune_allocator
-from lstm_desktop.core.specs import DataRequest, ModelSpec, TrainSpec
+from lstm_desktop.core.specs import DataRequest, ModelSpec, RunConfig, TrainSpec
 
 REFERENCE_DATA = DataRequest(source="sample", tickers=("AAPL",))
 
@@ -229,14 +229,23 @@ def bfloat16_figures(epochs: int, threads: int) -> dict:
 
 
 def reference_cli_flags() -> list[str]:
-    """The command line's flags for the reference setup (core.presets): what the window's Reference button sets."""
-    dataset, model, train_spec = REFERENCE_DATASET, REFERENCE_MODEL, REFERENCE_TRAIN
-    return [
-        *("--window", str(dataset.window), "--horizon", str(dataset.horizon), "--target-mode", dataset.target_mode),
-        *("--cell", model.cell, "--layers", str(model.layers), "--hidden", str(model.hidden)),
-        *("--dropout", str(model.dropout), "--batch-size", str(train_spec.batch_size), "--lr", str(train_spec.lr)),
-        *("--precision", train_spec.precision),
-    ]
+    """The command line's flags for the reference setup (core.presets), what the window's Reference button sets:
+    each setting where it differs from the default, named as the command line names it."""
+    from lstm_desktop.cli_args import flag_of
+
+    flags = []
+    for spec in (REFERENCE_DATASET, REFERENCE_MODEL, REFERENCE_TRAIN):
+        for field in dataclasses.fields(spec):
+            value = getattr(spec, field.name)
+            if value != field.default:
+                flags += [flag_of(field), str(value)]
+    return flags
+
+
+def reference_run_config(epochs: int, **train_changes: object) -> RunConfig:
+    """The reference setup on the bundled AAPL sample, trained `epochs` epochs (and `train_changes` to TrainSpec)."""
+    config = reference_settings(RunConfig(data=REFERENCE_DATA))
+    return dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=epochs, **train_changes))
 
 
 def train_from_command_line(epochs: int, threads: int) -> dict:

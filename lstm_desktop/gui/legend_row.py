@@ -69,12 +69,12 @@ class LegendRow(pg.LegendItem):
 
     def _flow(self) -> None:
         room = self._room()
-        spacing = self.layout.horizontalSpacing()  # between a symbol and its name, and before the next symbol
-        self._fit_names(room, spacing)
-        widths = [sample.boundingRect().width() + label.item.boundingRect().width() + 2 * spacing + 2
+        gaps = 2 * self.layout.horizontalSpacing() + 2  # between a symbol and its name, and before the next symbol
+        self._fit_names(room, gaps)
+        widths = [sample.boundingRect().width() + label.item.boundingRect().width() + gaps
                   for sample, label in self.items]  # fmt: skip
         if not widths:  # empty: the room of the names expected, laid out as they will be
-            widths = [_SAMPLE_SIZE + self._label_size(name)[0] + 2 * spacing + 2 for name in self._expected]
+            widths = [_SAMPLE_SIZE + self._label_size(name)[0] + gaps for name in self._expected]
         columns = next((k for k in range(len(widths), 1, -1) if _grid_width(widths, k) <= room), 1)
         if columns != self.columnCount:
             self.setColumnCount(columns)
@@ -93,13 +93,13 @@ class LegendRow(pg.LegendItem):
         self.setVisible(fits)
         self.setFixedHeight(height if fits else 0)
 
-    def _fit_names(self, room: float, spacing: float) -> None:
+    def _fit_names(self, room: float, gaps: float) -> None:
         """Cut a name wider than a whole row at its end, with "…" and the full name as its tooltip (it was cut at the
         plot's edge with no sign); a cut name is whole again when the row has the room."""
         full_names = {}
         for sample, label in self.items:
             full = self._full_names.get(label, label.text)
-            available = room - sample.boundingRect().width() - 2 * spacing - 2
+            available = room - sample.boundingRect().width() - gaps
             shown = full if self._label_size(full)[0] <= available else self._cut(full, available)
             if shown != label.text:
                 label.setText(shown)

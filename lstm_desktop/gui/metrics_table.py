@@ -166,7 +166,6 @@ class MetricsTable(QWidget):
         self.summary.setText(f"On the test period: {verdict.text}" if verdict else "")
         colour = verdict_colour(verdict.kind if verdict else "unknown")
         self.summary.setStyleSheet(f"color: {colour.name()};")
-        self._fit_words()
 
     def _add_row(self, split_label: str, who_label: str, scores: object, skill: float | None) -> None:
         bold = QFont()

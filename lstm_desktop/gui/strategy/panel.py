@@ -70,7 +70,7 @@ class StrategyPanel(QGroupBox):
         self.set_spec(StrategySpec())
 
     def set_columns(self, columns: int) -> None:
-        """Two settings a row (1 or 2), or one where the tab is narrow, so the plot beside keeps its width."""
+        """`columns` settings to a row: 2, or 1 where the tab is narrow, so the plot beside keeps its width."""
         if columns != self.columns:
             self.columns = columns
             self._place()
