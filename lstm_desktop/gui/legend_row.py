@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import pyqtgraph as pg
@@ -40,7 +41,7 @@ class LegendRow(pg.LegendItem):
         self._flowing = False
         self._expected: tuple[str, ...] = ()
         self._label_sizes: dict[str, tuple[float, float]] = {}
-        self._full_names: dict[pg.LabelItem, str] = {}  # the names of the labels cut to fit
+        self._names: dict[pg.LabelItem, str] = {}  # each label's whole name, as plain text
         super().__init__(offset=None, frame=False, colCount=1, **options)
         self.layout.setContentsMargins(0, 0, 0, 0)
         item.layout.addItem(self, 4, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignLeft)  # the row under the x axis
@@ -49,6 +50,27 @@ class LegendRow(pg.LegendItem):
         item.geometryChanged.connect(self.updateSize)
         for view in item.scene().views() if item.scene() is not None else ():
             view.sigDeviceRangeChanged.connect(self.updateSize)  # a widget narrower than its plot's least width
+
+    def addItem(self, item: object, name: str) -> None:  # pyqtgraph's name: also called for curves named at making
+        """Enter `name` as plain text: a label is HTML, so a run or ticker named "a<b" showed "a" and lost the rest."""
+        self._flowing = True  # flowed below, once its plain name is known
+        try:
+            super().addItem(item, html.escape(name, quote=False))
+        finally:
+            self._flowing = False
+        self._names[self.items[-1][1]] = name
+        self.updateSize()
+
+    def removeItem(self, item: object) -> None:  # pyqtgraph's name: an item, or an entry's plain name
+        for sample, label in self.items:
+            if sample.item is item or self._names.get(label) == item:
+                self._names.pop(label, None)
+                super().removeItem(sample.item)
+                return
+
+    def clear(self) -> None:  # pyqtgraph's name
+        self._names = {}
+        super().clear()
 
     def updateSize(self, *_: object) -> None:  # pyqtgraph's name: called as entries come and go
         """Flow the entries into as many columns as the plot's shown width holds, indented to the view box's left
@@ -96,17 +118,14 @@ class LegendRow(pg.LegendItem):
     def _fit_names(self, room: float, gaps: float) -> None:
         """Cut a name wider than a whole row at its end, with "…" and the full name as its tooltip (it was cut at the
         plot's edge with no sign); a cut name is whole again when the row has the room."""
-        full_names = {}
         for sample, label in self.items:
-            full = self._full_names.get(label, label.text)
+            full = self._names.get(label, label.text)
             available = room - sample.boundingRect().width() - gaps
             shown = full if self._label_size(full)[0] <= available else self._cut(full, available)
-            if shown != label.text:
-                label.setText(shown)
+            text = html.escape(shown, quote=False)
+            if text != label.text:
+                label.setText(text)
                 label.setToolTip(full if shown != full else "")
-            if shown != full:
-                full_names[label] = full
-        self._full_names = full_names
 
     def _cut(self, full: str, available: float) -> str:
         """The longest start of `full` that fits `available` pixels with "…" after it (at least "…")."""
@@ -120,9 +139,9 @@ class LegendRow(pg.LegendItem):
         return full[:low].rstrip() + "…"
 
     def _label_size(self, text: str) -> tuple[float, float]:
-        """The width and height of `text` as an entry's label, measured once."""
+        """The width and height of the plain `text` as an entry's label, measured once."""
         if text not in self._label_sizes:
-            rect = pg.LabelItem(text, size=self.opts["labelTextSize"]).itemRect()
+            rect = pg.LabelItem(html.escape(text, quote=False), size=self.opts["labelTextSize"]).itemRect()
             self._label_sizes[text] = (rect.width(), rect.height())
         return self._label_sizes[text]
 

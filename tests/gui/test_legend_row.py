@@ -117,3 +117,26 @@ def test_a_name_wider_than_the_plot_is_cut_with_an_ellipsis_and_whole_again_when
     shown(qapp, widget, 1400, 400)
     assert [label.text for _, label in legend.items] == [long_name, "actual"]
     assert cut.toolTip() == ""
+
+
+def test_a_name_with_markup_characters_is_shown_as_written(qapp, qtbot) -> None:
+    """A label is HTML: a run named "a<b" showed "a" and lost the rest. Names are entered as plain text, cut as
+    plain text (never inside an escape), and found again by their plain name."""
+    widget = grid_plot()
+    qtbot.addWidget(widget)
+    legend = add_legend(widget, labelTextSize="8pt")
+    name = "run <best> & SPY"
+    curve = widget.plot(np.arange(20.0), np.arange(20.0), name=name)
+    long_name = "<b>" * 40
+    widget.plot(np.arange(20.0), -np.arange(20.0), name=long_name)
+    shown(qapp, widget, 1400, 400)
+    first, second = (label for _, label in legend.items)
+    assert first.item.toPlainText() == name and first.toolTip() == ""
+    assert second.item.toPlainText() == long_name
+    shown(qapp, widget, 240, 400)
+    plain = second.item.toPlainText()
+    assert plain.endswith("…") and long_name.startswith(plain[:-1]) and second.toolTip() == long_name
+    legend.removeItem(name)
+    assert [label.item.toPlainText() for _, label in legend.items] == [plain]
+    legend.removeItem(curve)  # already gone: nothing else is removed
+    assert len(legend.items) == 1
