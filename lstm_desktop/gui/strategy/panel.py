@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QLabel, QWidget
 
 from lstm_desktop.core.setting_fields import fields_of
-from lstm_desktop.core.strategy.spec import StrategySpec
+from lstm_desktop.core.strategy.spec import RULE_LABELS, StrategySpec
 
 from ..setting_widgets import combo_for, double_for
 
@@ -31,7 +31,8 @@ PLACES = {  # (row, column) in the box: two settings a row, the rule on its own
     "cap": (3, 1),
 }
 SIGNAL_LABELS = {"auto": "auto", "backtest": "backtest", "test": "test split"}
-SHORT_RULES = {"long_flat": "long or flat", "long_short": "long or short", "scaled": "scaled by return / volatility"}
+# short enough to show whole in the closed box at its least width; each choice's tooltip says it in full (RULE_LABELS)
+SHORT_RULES = {"long_flat": "long or flat", "long_short": "long or short", "scaled": "scaled"}
 
 
 class StrategyPanel(QGroupBox):
@@ -55,9 +56,11 @@ class StrategyPanel(QGroupBox):
                 widget.currentIndexChanged.connect(self._on_edited)
                 if name != "rule":
                     widget.setMaximumWidth(104)
-                else:  # its longest choice would widen the column; the list still shows it whole
+                else:  # sized to its longest short name, which it shows whole (a longer one was cut off)
                     widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                    widget.setMinimumContentsLength(12)
+                    widget.setMinimumContentsLength(max(map(len, SHORT_RULES.values())))
+                    for index in range(widget.count()):
+                        widget.setItemData(index, RULE_LABELS[widget.itemData(index)], Qt.ItemDataRole.ToolTipRole)
             else:
                 widget = double_for(StrategySpec, name, OBJECT_NAMES[name])
                 widget.setSuffix(f" {meta['unit']}" if meta["unit"] else "")
