@@ -171,3 +171,52 @@ def test_a_fresh_narrow_window_gives_the_loss_plot_its_room_before_the_strategy_
         qapp.processEvents()
     assert window.strategy_view.panel.columns == 1
     assert before >= 150 and before == window.loss_plot.width(), (before, window.loss_plot.width())
+
+
+def test_a_dragged_divider_keeps_its_place_when_the_settings_change_columns(window, finished, qapp) -> None:
+    """Crossing the width where the settings go one or two to a row reset the divider the person had dragged."""
+    from lstm_desktop.gui.strategy.view import PLOT_ROOM
+
+    opened(window, finished)
+    view = window.strategy_view
+    split = view._split
+
+    def settle(size: tuple[int, int]) -> None:
+        window.resize(*size)
+        for _ in range(3):
+            qapp.processEvents()
+
+    settle((1024, 700))
+    assert view.panel.columns == 1
+    least = view._scroll.minimumWidth()
+    split.setSizes([least + 30, split.sizes()[1] - 30])  # the person drags the divider 30 pixels right
+    qapp.processEvents()
+    assert split.sizes()[0] == least + 30
+    settle((1900, 900))
+    assert view.panel.columns == 2
+    assert split.sizes()[0] == view._scroll.minimumWidth() + 30  # two to a row, the person's 30 pixels kept
+    settle((1024, 700))
+    assert view.panel.columns == 1
+    room = max(view.width() - least - PLOT_ROOM, 0)  # never at the plot's least room
+    assert split.sizes()[0] == least + min(30, room)
+
+
+def test_the_rule_box_shows_each_choice_whole_when_closed(window, qapp) -> None:
+    """At its least width the closed box cut "scaled by return / volatility" off; each choice now fits, and its
+    tooltip in the list says it in full."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    from lstm_desktop.core.strategy.spec import RULE_LABELS
+
+    combo = window.strategy_view.panel.widgets["rule"]
+    combo.resize(combo.minimumSizeHint())
+    for index in range(combo.count()):
+        combo.setCurrentIndex(index)
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                             QStyle.SubControl.SC_ComboBoxEditField, combo)  # fmt: skip
+        assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width(), combo.currentText()
+        assert combo.itemData(index, Qt.ItemDataRole.ToolTipRole) == RULE_LABELS[combo.itemData(index)]
+    combo.setCurrentIndex(0)

@@ -96,12 +96,15 @@ class StrategyView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Settings two to a row where the tab is wide, one to a row where it is narrow: side by side with two to a
         row, a 1024-pixel window left the equity plot a 70-pixel sliver."""
-        columns = 2 if event.size().width() >= self._wide_from else 1
+        width = event.size().width()
+        columns = 2 if width >= self._wide_from else 1
         if columns != self.panel.columns:
+            extra = max(self._split.sizes()[0] - self._scroll.minimumWidth(), 0)  # what the person dragged it wider
             self.panel.set_columns(columns)
             self._fit_settings()
             least = self._scroll.minimumWidth()
-            self._split.setSizes([least, max(event.size().width() - least, 1)])
+            extra = min(extra, max(width - least - PLOT_ROOM, 0))  # kept, while the plot keeps its room
+            self._split.setSizes([least + extra, max(width - least - extra, 1)])
         super().resizeEvent(event)
 
     def _fit_settings(self) -> None:
