@@ -64,7 +64,7 @@ class LossPlot(QWidget):
         self.val: list[float] = []
         self.best_epoch: int | None = None
         self.planned: int | None = None
-        self._zoomed = False  # the person zoomed or panned: their view is kept until the next clear
+        self._set_zoomed(False)  # True once the person zooms or pans: their view is kept until the next clear
         self._framed: tuple | None = None
         for curve in getattr(self, "run_curves", []):
             self.plot.removeItem(curve)
@@ -143,13 +143,20 @@ class LossPlot(QWidget):
         self._reframe()
 
     def _reframe(self) -> None:
-        self._zoomed = False
+        self._set_zoomed(False)
         self._framed = None
         self._frame()
 
     def _on_zoomed(self, *_: object) -> None:
         """The person zoomed or panned (a mouse wheel or drag): their view is kept until the next clear."""
-        self._zoomed = True
+        self._set_zoomed(True)
+
+    def _set_zoomed(self, zoomed: bool) -> None:
+        """Offer the auto-range button ("A", on hover) only while there is a zoom to leave: the steady frame keeps
+        pyqtgraph's auto range off, so it offered the button over a plot it would not change."""
+        self._zoomed = zoomed
+        item = self.plot.getPlotItem()
+        item.showButtons() if zoomed else item.hideButtons()
 
     def point_count(self) -> int:
         return len(self.train_curve.getData()[0] if self.train_curve.getData()[0] is not None else [])

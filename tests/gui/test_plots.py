@@ -182,6 +182,30 @@ def test_loss_plot_returns_to_its_steady_frame_after_a_log_toggle_or_the_auto_bu
     assert view.viewRange() == [[0.5, 20.5], [0.0, 0.5]]
 
 
+def test_loss_plot_offers_the_auto_range_button_only_while_zoomed(qapp) -> None:
+    """The steady frame keeps pyqtgraph's auto range off, so its "A" button showed on every hover over a plot it
+    would not change; it is offered only while there is a zoom to leave."""
+    from lstm_desktop.gui.plots import LossPlot
+
+    plot = LossPlot()
+    plot.resize(500, 300)
+    plot.show()
+    item, view = plot.plot.getPlotItem(), plot.plot.getViewBox()
+    plot.add(1, 0.3, 0.4, 1, 20)
+    plot.redraw()
+    item.mouseHovering = True  # as when the pointer is over the plot
+    item.updateButtons()
+    assert not item.autoBtn.isVisible()
+    view.sigRangeChangedManually.emit([True, True])  # as a mouse wheel does
+    item.updateButtons()
+    assert item.autoBtn.isVisible()
+    item.autoBtn.clicked.emit(item.autoBtn)
+    assert not item.autoBtn.isVisible()
+    view.sigRangeChangedManually.emit([True, True])
+    plot.clear()  # a new training: its steady frame again
+    assert not item.autoBtn.isVisible()
+
+
 def test_loss_plot_best_label_is_not_under_the_legend(qapp) -> None:
     """The best epoch's label is in the plot and clear of the legend in a small plot too (the legend hid it when
     it lay inside the plot; now it lies under the x axis)."""
