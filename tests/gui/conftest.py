@@ -9,7 +9,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 
@@ -27,6 +27,50 @@ class Dialogs:
     def ask(self, title: str, text: str, buttons, default) -> QMessageBox.StandardButton:
         self.asked.append(title)
         return self.answers.pop(0) if self.answers else QMessageBox.StandardButton.Discard
+
+
+class GuiThreadCollector(QObject):
+    """Python's automatic garbage collection off while a GUI test runs, and done on a timer in the GUI thread.
+
+    Why: the windows of earlier tests become garbage only once pytest-qt lets go of them, after their own fixture
+    has collected. A later test's worker thread (importing torch, training) could then trigger the collection that
+    deletes their widgets there while PySide deletes their parents in the GUI thread; each thread held a lock the
+    other waited for, and the test hung for good (seen: both threads in ~QMenu, the worker in gc_collect_main under
+    `import torch`; 3 of 10 runs of test_main_window.py). The app makes no such garbage in its jobs (measured: see
+    docs/design.md), and keeps Python's own collection, which costs its window less."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(20)
+
+    def collect(self) -> None:
+        """The generations due by the interpreter's thresholds (each older one only when the younger ones are)."""
+        due = -1
+        for generation, (count, threshold) in enumerate(zip(gc.get_count(), gc.get_threshold(), strict=True)):
+            if count <= threshold:
+                break
+            due = generation
+        if due >= 0:
+            gc.collect(due)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self._was_enabled:
+            gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_collection(qapp):
+    """Garbage collected in the GUI thread only while a GUI test runs (see GuiThreadCollector)."""
+    collector = GuiThreadCollector(qapp)
+    yield collector
+    collector.stop()
+    collector.setParent(None)
+    gc.collect()  # what the test left, in the GUI thread, before the next test starts a worker
 
 
 @pytest.fixture
@@ -66,10 +110,7 @@ def window(qtbot, dialogs: Dialogs):
     stopped = win.shutdown_workers(30_000)
     assert stopped, "a worker thread was left running"
     assert not win.busy()
-    # Collect the window's Python wrappers now, on the main thread with no worker running. Left to a later
-    # collection, a worker thread of the next test could trigger it: PySide6 then deletes the old widgets in the
-    # main thread while that worker holds a Qt lock and waits for the GIL, and both wait for ever (seen in CI:
-    # ~QMenu from runDeletionInMainThread, blocked on a QBasicMutex).
+    # Collect the window's Python wrappers now, with no worker running, so the next test starts without them.
     win.close()
     del win
     gc.collect()
