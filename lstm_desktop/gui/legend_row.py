@@ -7,6 +7,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt
 
 
 def refresh_legend(plot: pg.PlotWidget, legend: pg.LegendItem, shown: list | None) -> list:
@@ -62,11 +63,26 @@ class LegendRow(pg.LegendItem):
         self.updateSize()
 
     def removeItem(self, item: object) -> None:  # pyqtgraph's name: an item, or an entry's plain name
+        """Remove the first entry of `item`, or the first entry named `item` (plain text): that very entry, even
+        where another entry shows the same curve (pyqtgraph's own would remove the first entry of its curve)."""
         for sample, label in self.items:
             if sample.item is item or self._names.get(label) == item:
+                self.items.remove((sample, label))
                 self._names.pop(label, None)
-                super().removeItem(sample.item)
+                self._removeItemFromLayout(sample, label)
+                self.updateSize()
                 return
+
+    def setSampleType(self, sample: type) -> None:  # pyqtgraph's name: it re-enters each entry by its label's text
+        """Re-enter the entries with the new symbol type by their plain names (pyqtgraph re-entered a label's shown
+        text: escaped again, and a cut name stayed cut)."""
+        if sample is self.sampleType:
+            return
+        entries = [(old.item, self._names.get(label, label.text)) for old, label in self.items]
+        self.sampleType = sample
+        self.clear()
+        for item, name in entries:
+            self.addItem(item, name)
 
     def clear(self) -> None:  # pyqtgraph's name
         self._names = {}
@@ -125,7 +141,7 @@ class LegendRow(pg.LegendItem):
             text = html.escape(shown, quote=False)
             if text != label.text:
                 label.setText(text)
-                label.setToolTip(full if shown != full else "")
+                label.setToolTip(_plain_tooltip(full) if shown != full else "")
 
     def _cut(self, full: str, available: float) -> str:
         """The longest start of `full` that fits `available` pixels with "…" after it (at least "…")."""
@@ -168,6 +184,12 @@ class LegendRow(pg.LegendItem):
 
 
 _SAMPLE_SIZE = 20.0  # pyqtgraph's legend symbol (ItemSample) is 20 pixels square
+
+
+def _plain_tooltip(name: str) -> str:
+    """`name` as a tooltip that shows it as written: Qt reads a tooltip that looks like HTML ("<b>…", "&lt;") as HTML,
+    and a run named "<baseline>" had an empty one."""
+    return GuiQt.convertFromPlainText(name, GuiQt.WhiteSpaceMode.WhiteSpaceNormal)
 
 
 def _grid_width(widths: list[float], columns: int) -> float:

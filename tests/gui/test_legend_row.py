@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtGui import Qt, QTextDocument
 
 from lstm_desktop.gui.axes import grid_plot
 from lstm_desktop.gui.legend_row import add_legend
@@ -29,6 +30,16 @@ def shown(qapp, widget, width: int, height: int) -> None:
     widget.show()
     for _ in range(3):
         qapp.processEvents()
+
+
+def tooltip_shown(item) -> str:
+    """The text a person reads in `item`'s tooltip: Qt shows one that looks like HTML as HTML."""
+    tip = item.toolTip()
+    if not Qt.mightBeRichText(tip):
+        return tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    return document.toPlainText()
 
 
 def columns_used(legend) -> int:
@@ -111,7 +122,7 @@ def test_a_name_wider_than_the_plot_is_cut_with_an_ellipsis_and_whole_again_when
     shown(qapp, widget, 240, 400)
     (_, cut), (_, short) = legend.items
     assert cut.text.endswith("…") and long_name.startswith(cut.text[:-1]) and len(cut.text) > 5
-    assert cut.toolTip() == long_name
+    assert tooltip_shown(cut) == long_name
     assert short.text == "actual" and short.toolTip() == ""
     assert cut.sceneBoundingRect().right() <= 240 + 0.5  # readable to its end, the ellipsis included
     shown(qapp, widget, 1400, 400)
@@ -135,8 +146,57 @@ def test_a_name_with_markup_characters_is_shown_as_written(qapp, qtbot) -> None:
     assert second.item.toPlainText() == long_name
     shown(qapp, widget, 240, 400)
     plain = second.item.toPlainText()
-    assert plain.endswith("…") and long_name.startswith(plain[:-1]) and second.toolTip() == long_name
+    assert plain.endswith("…") and long_name.startswith(plain[:-1]) and tooltip_shown(second) == long_name
     legend.removeItem(name)
     assert [label.item.toPlainText() for _, label in legend.items] == [plain]
     legend.removeItem(curve)  # already gone: nothing else is removed
     assert len(legend.items) == 1
+
+
+def test_a_cut_name_that_looks_like_html_reads_as_written_in_its_tooltip(qapp, qtbot) -> None:
+    """Qt shows a tooltip that looks like HTML as HTML: a cut name "<u>base</u> &amp; ..." read "base & ..."."""
+    widget = grid_plot()
+    qtbot.addWidget(widget)
+    legend = add_legend(widget, labelTextSize="8pt")
+    name = "<u>base</u> &amp; AAPL, MSFT, NVDA, GOOGL and AMZN as issued on 2026-12-07"
+    widget.plot(np.arange(20.0), np.arange(20.0), name=name)
+    shown(qapp, widget, 240, 400)
+    ((_, label),) = legend.items
+    assert label.item.toPlainText().endswith("…")
+    assert tooltip_shown(label) == name
+
+
+def test_an_entry_removed_by_name_is_that_entry(qapp, qtbot) -> None:
+    """Two entries of one curve: removing one by its name removed the other (pyqtgraph removes the first entry of
+    the curve), and the one left showed its name escaped twice ("x&amp;y")."""
+    widget = grid_plot()
+    qtbot.addWidget(widget)
+    legend = add_legend(widget, labelTextSize="8pt")
+    curve = widget.plot(np.arange(20.0), np.arange(20.0), name="a<b")
+    legend.addItem(curve, "x&y")
+    shown(qapp, widget, 800, 400)
+    legend.removeItem("x&y")
+    shown(qapp, widget, 800, 400)
+    assert [label.item.toPlainText() for _, label in legend.items] == ["a<b"]
+
+
+def test_a_new_symbol_type_keeps_the_names_as_written(qapp, qtbot) -> None:
+    """pyqtgraph's setSampleType re-enters each entry by its label's text: an escaped name was escaped again
+    ("a &amp; b" shown) and a cut name stayed cut in a wide plot."""
+    import pyqtgraph as pg
+
+    widget = grid_plot()
+    qtbot.addWidget(widget)
+    legend = add_legend(widget, labelTextSize="8pt")
+    long_name = "forecast of AAPL, MSFT, NVDA, GOOGL and AMZN as issued on 2026-12-07 (90 % band)"
+    widget.plot(np.arange(20.0), np.arange(20.0), name="a & b")
+    widget.plot(np.arange(20.0), -np.arange(20.0), name=long_name)
+    shown(qapp, widget, 240, 400)
+
+    class Sample(pg.ItemSample):
+        pass
+
+    legend.setSampleType(Sample)
+    shown(qapp, widget, 1400, 400)
+    assert all(isinstance(sample, Sample) for sample, _ in legend.items)
+    assert [label.item.toPlainText() for _, label in legend.items] == ["a & b", long_name]
