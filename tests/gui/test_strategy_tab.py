@@ -220,3 +220,25 @@ def test_the_rule_box_shows_each_choice_whole_when_closed(window, qapp) -> None:
         assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width(), combo.currentText()
         assert combo.itemData(index, Qt.ItemDataRole.ToolTipRole) == RULE_LABELS[combo.itemData(index)]
     combo.setCurrentIndex(0)
+
+
+def test_a_dragged_divider_gives_way_to_the_plot_as_the_window_shrinks(window, finished, qapp) -> None:
+    """Shrinking the window step by step (dragging its edge) after a wide drag left the equity plot 68 pixels: the
+    person's extra width is given back whenever the plot would have less than its room."""
+    from lstm_desktop.gui.strategy.view import PLOT_ROOM
+
+    opened(window, finished)
+    view = window.strategy_view
+    split = view._split
+    window.resize(1900, 900)
+    for _ in range(3):
+        qapp.processEvents()
+    drag = split.sizes()[1] - PLOT_ROOM - 10  # as far as the plot keeps its room
+    split.setSizes([split.sizes()[0] + drag, split.sizes()[1] - drag])
+    qapp.processEvents()
+    assert drag > 100 and split.sizes()[1] >= PLOT_ROOM
+    for width in range(1880, 1019, -20):
+        window.resize(width, 900)
+        qapp.processEvents()
+        least = view._scroll.minimumWidth()
+        assert view.plot.width() >= min(PLOT_ROOM, view.width() - least) - 8, (width, split.sizes())

@@ -95,16 +95,19 @@ class StrategyView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Settings two to a row where the tab is wide, one to a row where it is narrow: side by side with two to a
-        row, a 1024-pixel window left the equity plot a 70-pixel sliver."""
+        row, a 1024-pixel window left the equity plot a 70-pixel sliver. A divider the person dragged keeps its place
+        as long as the plot keeps PLOT_ROOM pixels, and gives the extra back as the tab narrows."""
         width = event.size().width()
         columns = 2 if width >= self._wide_from else 1
-        if columns != self.panel.columns:
-            extra = max(self._split.sizes()[0] - self._scroll.minimumWidth(), 0)  # what the person dragged it wider
+        extra = max(self._split.sizes()[0] - self._scroll.minimumWidth(), 0)  # what the person dragged it wider
+        switched = columns != self.panel.columns
+        if switched:
             self.panel.set_columns(columns)
             self._fit_settings()
-            least = self._scroll.minimumWidth()
-            extra = min(extra, max(width - least - PLOT_ROOM, 0))  # kept, while the plot keeps its room
-            self._split.setSizes([least + extra, max(width - least - extra, 1)])
+        least = self._scroll.minimumWidth()
+        kept = min(extra, max(width - least - PLOT_ROOM, 0))  # kept while the plot keeps its room, at every size
+        if switched or kept < extra:
+            self._split.setSizes([least + kept, max(width - least - kept, 1)])
         super().resizeEvent(event)
 
     def _fit_settings(self) -> None:
