@@ -14,11 +14,16 @@ from lstm_desktop.gui.legend_row import add_legend
 NAMES = ("actual", "forecast as issued", "inside the band", "outside")
 
 
-@pytest.fixture
-def plot(qtbot):
+def empty_plot(qtbot):
+    """A gridded plot with an empty legend under it, closed with the test."""
     widget = grid_plot()
     qtbot.addWidget(widget)
-    legend = add_legend(widget, labelTextSize="8pt")
+    return widget, add_legend(widget, labelTextSize="8pt")
+
+
+@pytest.fixture
+def plot(qtbot):
+    widget, legend = empty_plot(qtbot)
     x = np.arange(50.0)
     for index, name in enumerate(NAMES):
         widget.plot(x, np.sin(x / 7 + index), name=name)  # pyqtgraph enters a named curve in the plot's legend
@@ -113,9 +118,7 @@ def test_legend_entries_come_and_go(qapp, plot) -> None:
 
 def test_a_name_wider_than_the_plot_is_cut_with_an_ellipsis_and_whole_again_when_wide(qapp, qtbot) -> None:
     """A name wider than the whole row was cut at the plot's edge with no sign of it."""
-    widget = grid_plot()
-    qtbot.addWidget(widget)
-    legend = add_legend(widget, labelTextSize="8pt")
+    widget, legend = empty_plot(qtbot)
     long_name = "forecast of AAPL, MSFT, NVDA, GOOGL and AMZN as issued on 2026-12-07 (90 % band)"
     widget.plot(np.arange(20.0), np.arange(20.0), name=long_name)
     widget.plot(np.arange(20.0), -np.arange(20.0), name="actual")
@@ -133,9 +136,7 @@ def test_a_name_wider_than_the_plot_is_cut_with_an_ellipsis_and_whole_again_when
 def test_a_name_with_markup_characters_is_shown_as_written(qapp, qtbot) -> None:
     """A label is HTML: a run named "a<b" showed "a" and lost the rest. Names are entered as plain text, cut as
     plain text (never inside an escape), and found again by their plain name."""
-    widget = grid_plot()
-    qtbot.addWidget(widget)
-    legend = add_legend(widget, labelTextSize="8pt")
+    widget, legend = empty_plot(qtbot)
     name = "run <best> & SPY"
     curve = widget.plot(np.arange(20.0), np.arange(20.0), name=name)
     long_name = "<b>" * 40
@@ -155,9 +156,7 @@ def test_a_name_with_markup_characters_is_shown_as_written(qapp, qtbot) -> None:
 
 def test_a_cut_name_that_looks_like_html_reads_as_written_in_its_tooltip(qapp, qtbot) -> None:
     """Qt shows a tooltip that looks like HTML as HTML: a cut name "<u>base</u> &amp; ..." read "base & ..."."""
-    widget = grid_plot()
-    qtbot.addWidget(widget)
-    legend = add_legend(widget, labelTextSize="8pt")
+    widget, legend = empty_plot(qtbot)
     name = "<u>base</u> &amp; AAPL, MSFT, NVDA, GOOGL and AMZN as issued on 2026-12-07"
     widget.plot(np.arange(20.0), np.arange(20.0), name=name)
     shown(qapp, widget, 240, 400)
@@ -169,9 +168,7 @@ def test_a_cut_name_that_looks_like_html_reads_as_written_in_its_tooltip(qapp, q
 def test_an_entry_removed_by_name_is_that_entry(qapp, qtbot) -> None:
     """Two entries of one curve: removing one by its name removed the other (pyqtgraph removes the first entry of
     the curve), and the one left showed its name escaped twice ("x&amp;y")."""
-    widget = grid_plot()
-    qtbot.addWidget(widget)
-    legend = add_legend(widget, labelTextSize="8pt")
+    widget, legend = empty_plot(qtbot)
     curve = widget.plot(np.arange(20.0), np.arange(20.0), name="a<b")
     legend.addItem(curve, "x&y")
     shown(qapp, widget, 800, 400)
@@ -185,9 +182,7 @@ def test_a_new_symbol_type_keeps_the_names_as_written(qapp, qtbot) -> None:
     ("a &amp; b" shown) and a cut name stayed cut in a wide plot."""
     import pyqtgraph as pg
 
-    widget = grid_plot()
-    qtbot.addWidget(widget)
-    legend = add_legend(widget, labelTextSize="8pt")
+    widget, legend = empty_plot(qtbot)
     long_name = "forecast of AAPL, MSFT, NVDA, GOOGL and AMZN as issued on 2026-12-07 (90 % band)"
     widget.plot(np.arange(20.0), np.arange(20.0), name="a & b")
     widget.plot(np.arange(20.0), -np.arange(20.0), name=long_name)
