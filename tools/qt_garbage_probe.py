@@ -5,7 +5,8 @@ from a worker thread while PySide deletes their parents in the GUI thread, deadl
 test suite; see docs/design.md, "Garbage and Qt objects"). The app keeps Python's own collection because its jobs
 leave no such garbage: this probe checks that. It loads the bundled sample, trains, backtests, trains again and
 opens every tab, with `gc.DEBUG_SAVEALL` keeping what each collection finds, and prints the Qt types among it (an
-empty dict each line is what it should print). No bench harness runs in between: its own closures hold Qt objects.
+empty dict each line is what it should print). It waits with the self-test's `wait_for`, not the bench's
+JobBench, whose own closures and stack samples keep Qt objects in cycles.
 """
 
 from __future__ import annotations
@@ -13,25 +14,8 @@ from __future__ import annotations
 import collections
 import gc
 import os
-import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def pump(app: object, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.005)
-
-
-def until(app: object, seen: list, limit_s: float = 300) -> None:
-    end = time.monotonic() + limit_s
-    while not seen and time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.005)
-    if not seen:
-        raise SystemExit(f"no answer within {limit_s:.0f} s")
 
 
 def qt_garbage() -> dict[str, int]:
@@ -48,41 +32,40 @@ def main() -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from lstm_desktop.app import preload_heavy_modules
+    from lstm_desktop.bench.gui_jobs import settle
     from lstm_desktop.gui.application import create_application
     from lstm_desktop.gui.main_window import MainWindow
+    from lstm_desktop.gui.self_test import wait_for
 
-    app = create_application()
+    create_application()
     window = MainWindow()
     window.tell = lambda title, text: print(f"{title}: {text}")
     window.ask = lambda *args: QMessageBox.StandardButton.Discard
     window.resize(1400, 900)
     window.show()
     preload_heavy_modules().join()
-    seen: dict[str, list] = {"loaded": [], "trained": [], "backtested": []}
-    window.dataLoaded.connect(lambda *args: seen["loaded"].append(1))
-    window.trainingFinished.connect(lambda *args: seen["trained"].append(1))
-    window.backtestFinished.connect(lambda *args: seen["backtested"].append(1))
     window.data_panel.load.click()
-    until(app, seen["loaded"])
+    if not wait_for(window.dataLoaded, window, 120):
+        raise SystemExit("the sample did not load")
     window.model_panel.epochs.setValue(4)
     window.model_panel.patience.setValue(0)
     gc.collect()
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:
         jobs = (
-            ("trained", window.train_button),
-            ("backtested", window.backtest_panel.button),
-            ("trained", window.train_button),
+            ("training", window.train_button, window.trainingFinished),
+            ("backtest", window.backtest_panel.button, window.backtestFinished),
+            ("training", window.train_button, window.trainingFinished),
         )
-        for name, button in jobs:
+        for name, button, finished in jobs:
             button.click()
-            until(app, seen[name])
-            seen[name].clear()
-            pump(app, 1.0)
-            print(f"after it {name}: Qt objects in cyclic garbage {qt_garbage()}", flush=True)
+            if not wait_for(finished, window, 300):
+                raise SystemExit(f"the {name} did not finish")
+            settle(1.0)
+            print(f"after a {name}: Qt objects in cyclic garbage {qt_garbage()}", flush=True)
         for tab in range(window.tabs.count()):
             window.tabs.setCurrentIndex(tab)
-            pump(app, 0.3)
+            settle(0.3)
         print(f"after every tab was shown: Qt objects in cyclic garbage {qt_garbage()}", flush=True)
     finally:
         gc.set_debug(0)

@@ -56,7 +56,7 @@ class LegendRow(pg.LegendItem):
         """Enter `name` as plain text: a label is HTML, so a run or ticker named "a<b" showed "a" and lost the rest."""
         self._flowing = True  # flowed below, once its plain name is known
         try:
-            super().addItem(item, html.escape(name, quote=False))
+            super().addItem(item, _markup(name))
         finally:
             self._flowing = False
         self._names[self.items[-1][1]] = name
@@ -78,7 +78,7 @@ class LegendRow(pg.LegendItem):
         text: escaped again, and a cut name stayed cut)."""
         if sample is self.sampleType:
             return
-        entries = [(old.item, self._names.get(label, label.text)) for old, label in self.items]
+        entries = [(old.item, self._names[label]) for old, label in self.items]
         self.sampleType = sample
         self.clear()
         for item, name in entries:
@@ -135,10 +135,10 @@ class LegendRow(pg.LegendItem):
         """Cut a name wider than a whole row at its end, with "…" and the full name as its tooltip (it was cut at the
         plot's edge with no sign); a cut name is whole again when the row has the room."""
         for sample, label in self.items:
-            full = self._names.get(label, label.text)
+            full = self._names[label]  # every entry came through addItem
             available = room - sample.boundingRect().width() - gaps
             shown = full if self._label_size(full)[0] <= available else self._cut(full, available)
-            text = html.escape(shown, quote=False)
+            text = _markup(shown)
             if text != label.text:
                 label.setText(text)
                 label.setToolTip(_plain_tooltip(full) if shown != full else "")
@@ -157,7 +157,7 @@ class LegendRow(pg.LegendItem):
     def _label_size(self, text: str) -> tuple[float, float]:
         """The width and height of the plain `text` as an entry's label, measured once."""
         if text not in self._label_sizes:
-            rect = pg.LabelItem(html.escape(text, quote=False), size=self.opts["labelTextSize"]).itemRect()
+            rect = pg.LabelItem(_markup(text), size=self.opts["labelTextSize"]).itemRect()
             self._label_sizes[text] = (rect.width(), rect.height())
         return self._label_sizes[text]
 
@@ -184,6 +184,11 @@ class LegendRow(pg.LegendItem):
 
 
 _SAMPLE_SIZE = 20.0  # pyqtgraph's legend symbol (ItemSample) is 20 pixels square
+
+
+def _markup(plain: str) -> str:
+    """`plain` as a label's text, which pyqtgraph reads as HTML."""
+    return html.escape(plain, quote=False)
 
 
 def _plain_tooltip(name: str) -> str:

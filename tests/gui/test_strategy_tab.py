@@ -41,6 +41,14 @@ def column(table: QTableWidget, index: int) -> list[str]:
     return [table.item(row, index).text() for row in range(table.rowCount())]
 
 
+def settle(qapp, window=None, size: tuple[int, int] | None = None) -> None:
+    """Resize `window` to `size` if given, then let Qt lay out and flow what changed (three turns)."""
+    if size is not None:
+        window.resize(*size)
+    for _ in range(3):
+        qapp.processEvents()
+
+
 def test_the_tab_shows_the_check_of_the_current_run(window, finished) -> None:
     opened(window, finished)
     table = window.findChild(QTableWidget, "strategyTable")
@@ -114,8 +122,7 @@ def test_file_export_report_writes_the_current_run(window, finished, dialogs, tm
 def test_the_equity_legend_is_readable_in_the_window(window, finished, qapp) -> None:
     window.resize(1400, 900)
     opened(window, finished)
-    for _ in range(3):
-        qapp.processEvents()
+    settle(qapp)
     legend = window.strategy_view.equity.legend
     view = window.strategy_view.plot.viewport()
     assert legend.isVisible() and [label.text for _, label in legend.items] == ["strategy", "buy and hold"]
@@ -128,8 +135,7 @@ def test_in_a_short_window_the_settings_scroll_instead_of_being_squashed(window,
     """At 981x600 the Rule and costs controls were squashed over each other, unreadable."""
     window.resize(window.minimumSizeHint().width(), 600)
     opened(window, finished)
-    for _ in range(3):
-        qapp.processEvents()
+    settle(qapp)
     for control in window.strategy_view.panel.findChildren(QWidget):
         if control.isVisible() and control.minimumSizeHint().isValid() and not control.objectName().startswith("qt_"):
             assert control.height() >= control.minimumSizeHint().height(), control.objectName()
@@ -141,9 +147,7 @@ def test_a_narrow_tab_puts_the_settings_one_to_a_row_and_keeps_the_plot_wide(win
     view = window.strategy_view
     wide_settings = None
     for size, columns in (((1900, 900), 2), ((1024, 700), 1), ((1900, 900), 2)):
-        window.resize(*size)
-        for _ in range(3):
-            qapp.processEvents()
+        settle(qapp, window, size)
         assert view.panel.columns == columns, size
         grid = view.panel.layout()
         places = {name: grid.getItemPosition(grid.indexOf(widget))[:2] for name, widget in view.panel.widgets.items()}
@@ -161,14 +165,11 @@ def test_a_narrow_tab_puts_the_settings_one_to_a_row_and_keeps_the_plot_wide(win
 def test_a_fresh_narrow_window_gives_the_loss_plot_its_room_before_the_strategy_tab_is_opened(window, qapp) -> None:
     """Hidden, the tab kept its settings two to a row (it decides when shown), and their width held the tabs wide
     enough to squeeze the loss plot beside them to 104 pixels at 1024x700 until the Strategy tab was opened once."""
-    window.resize(1024, 700)
-    for _ in range(3):
-        qapp.processEvents()
+    settle(qapp, window, (1024, 700))
     assert window.tabs.currentWidget() is not window.strategy_view
     before = window.loss_plot.width()
     window.tabs.setCurrentWidget(window.strategy_view)
-    for _ in range(3):
-        qapp.processEvents()
+    settle(qapp)
     assert window.strategy_view.panel.columns == 1
     assert before >= 150 and before == window.loss_plot.width(), (before, window.loss_plot.width())
 
@@ -181,21 +182,16 @@ def test_a_dragged_divider_keeps_its_place_when_the_settings_change_columns(wind
     view = window.strategy_view
     split = view._split
 
-    def settle(size: tuple[int, int]) -> None:
-        window.resize(*size)
-        for _ in range(3):
-            qapp.processEvents()
-
-    settle((1024, 700))
+    settle(qapp, window, (1024, 700))
     assert view.panel.columns == 1
     least = view._scroll.minimumWidth()
     split.setSizes([least + 30, split.sizes()[1] - 30])  # the person drags the divider 30 pixels right
     qapp.processEvents()
     assert split.sizes()[0] == least + 30
-    settle((1900, 900))
+    settle(qapp, window, (1900, 900))
     assert view.panel.columns == 2
     assert split.sizes()[0] == view._scroll.minimumWidth() + 30  # two to a row, the person's 30 pixels kept
-    settle((1024, 700))
+    settle(qapp, window, (1024, 700))
     assert view.panel.columns == 1
     room = max(view.width() - least - PLOT_ROOM, 0)  # never at the plot's least room
     assert split.sizes()[0] == least + min(30, room)
@@ -230,9 +226,7 @@ def test_a_dragged_divider_gives_way_to_the_plot_as_the_window_shrinks(window, f
     opened(window, finished)
     view = window.strategy_view
     split = view._split
-    window.resize(1900, 900)
-    for _ in range(3):
-        qapp.processEvents()
+    settle(qapp, window, (1900, 900))
     drag = split.sizes()[1] - PLOT_ROOM - 10  # as far as the plot keeps its room
     split.setSizes([split.sizes()[0] + drag, split.sizes()[1] - drag])
     qapp.processEvents()
