@@ -32,12 +32,14 @@ class Dialogs:
 class GuiThreadCollector(QObject):
     """Python's automatic garbage collection off while a GUI test runs, and done on a timer in the GUI thread.
 
-    Why: the windows of earlier tests become garbage only once pytest-qt lets go of them, after their own fixture
-    has collected. A later test's worker thread (importing torch, training) could then trigger the collection that
-    deletes their widgets there while PySide deletes their parents in the GUI thread; each thread held a lock the
-    other waited for, and the test hung for good (seen: both threads in ~QMenu, the worker in gc_collect_main under
-    `import torch`; 3 of 10 runs of test_main_window.py). The app makes no such garbage in its jobs (measured: see
-    docs/design.md), and keeps Python's own collection, which costs its window less."""
+    Why: pytest keeps a test's window (its arguments) until every teardown has run, so no collection in a fixture
+    reaches it (the window fixture's own did not: the windows piled up). A later test's worker thread (importing
+    torch, training) could then trigger the collection that deletes their widgets there while PySide deletes their
+    parents in the GUI thread; each thread held a lock the other waited for, and the test hung for good (seen: both
+    threads in ~QMenu, the worker in gc_collect_main under `import torch`; 3 of 10 runs of test_main_window.py).
+    With collection off while a test runs, the earlier windows are collected by this timer, in the GUI thread. The
+    app makes no such garbage in its jobs (measured: see docs/design.md), and keeps Python's own collection, which
+    costs its window less."""
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
@@ -70,7 +72,6 @@ def gui_thread_collection(qapp):
     yield collector
     collector.stop()
     collector.setParent(None)
-    gc.collect()  # what the test left, in the GUI thread, before the next test starts a worker
 
 
 @pytest.fixture
@@ -110,10 +111,7 @@ def window(qtbot, dialogs: Dialogs):
     stopped = win.shutdown_workers(30_000)
     assert stopped, "a worker thread was left running"
     assert not win.busy()
-    # Collect the window's Python wrappers now, with no worker running, so the next test starts without them.
     win.close()
-    del win
-    gc.collect()
 
 
 def small_settings(win, epochs: int = 3, start: str = "2009-01-01") -> None:
